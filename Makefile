@@ -1,0 +1,52 @@
+# The two commands a new user needs: `make compare` and `make test`.
+# Each creates what it needs first (.venv from the lock; per-implementation
+# environments are created and cached by the harness itself on first use).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements/bench.lock pyproject.toml | sha256sum | cut -c1-12)
+IMPLS := airflow luigi baseline
+
+.PHONY: help setup compare verify test test-unit test-integration bench-core lint lock clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
+
+$(STAMP): requirements/bench.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check "uv==$$(sed -nE 's/^uv==(.*)/\1/p' requirements/bench.lock)"
+	@$(BIN)/uv pip sync -q --python $(BIN)/python requirements/bench.lock
+	@$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	@rm -f $(VENV)/.installed-* && touch $@
+
+setup: $(STAMP)  ## create .venv from requirements/bench.lock
+
+compare: setup  ## run every implementation on MovieLens and compare them
+	$(BIN)/bench compare
+
+verify: setup  ## check that every implementation produces identical results
+	$(BIN)/bench verify
+
+test: setup  ## lint, unit tests, then integration tests on the real orchestrators
+	$(BIN)/ruff check .
+	$(BIN)/pytest tests/unit
+	$(BIN)/pytest -m integration tests/integration
+
+test-unit: setup  ## the fast tier only
+	$(BIN)/pytest tests/unit
+
+bench-core: setup  ## pytest-benchmark of the core steps (movielens-small, synthetic:1000000)
+	$(BIN)/pytest tests/benchmarks --benchmark-enable --benchmark-only --benchmark-autosave
+
+lint: setup
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+lock:  ## re-resolve every lock file (after editing a requirements .in file)
+	uv pip compile -q --python-version 3.11 requirements/bench.in -o requirements/bench.lock
+	for impl in $(IMPLS); do \
+	  uv pip compile -q --python-version 3.11 pipelines/$$impl/requirements.in \
+	    -c requirements/bench.lock -o pipelines/$$impl/requirements.lock; done
+
+clean:  ## remove .venv (cached environments and datasets live in $$BENCH_HOME)
+	rm -rf $(VENV)

@@ -1,0 +1,1 @@
+"""Pipeline implementations and the shared core."""

@@ -1,0 +1,1 @@
+"""The orchestrator-agnostic movie pipeline: plain functions, paths in, paths out."""

@@ -1,0 +1,110 @@
+"""The landing zone: how data arrives, and which partitions a run for date D covers.
+
+Two kinds of partition arrive, each in its own `landing/date=D/` folder:
+
+* a **snapshot** (batch full load): the whole dataset, ratings and movies. It replaces
+  everything that came before it.
+* an **increment**: only new ratings (the stream simulator, or a nightly export).
+
+A run for date D covers the latest snapshot on or before D plus every increment after it up
+to D. The deliverer writes `_SUCCESS` last; a partition without it has not arrived yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Literal
+
+from pipelines.core.io import DataError, atomic_path, read_json, write_json
+from pipelines.core.layout import Layout, as_date
+
+PartitionKind = Literal["snapshot", "increment"]
+
+
+def partition_ready(layout: Layout, date: dt.date | str) -> bool:
+    """The sensor's question: has the partition for `date` fully arrived?"""
+    return layout.landing_done(date).exists()
+
+
+def partition_info(layout: Layout, date: dt.date | str) -> dict:
+    """The manifest the deliverer wrote: kind, files, row counts, source."""
+    if not partition_ready(layout, date):
+        raise DataError(
+            f"{layout.landing(date)}: partition has not arrived (no _SUCCESS); "
+            "land it with `bench stream emit` or a full load first"
+        )
+    return read_json(layout.landing_manifest(date))
+
+
+def partitions_for(layout: Layout, date: dt.date | str) -> list[dt.date]:
+    """Dates a run for `date` must read: the latest snapshot ≤ date and the increments after it.
+
+    `date` itself is always last, whether it has arrived yet or not, so orchestrators can
+    declare the dependency on it before it lands.
+    """
+    date = as_date(date)
+    landed = [d for d in layout.landed_dates() if d < date]
+    covered: list[dt.date] = []
+    for d in reversed(landed):
+        covered.insert(0, d)
+        if partition_info(layout, d)["kind"] == "snapshot":
+            break
+    if partition_ready(layout, date) and partition_info(layout, date)["kind"] == "snapshot":
+        covered = []
+    if covered and partition_info(layout, covered[0])["kind"] != "snapshot":
+        covered = []  # no snapshot before: the increments have nothing to add to
+    return [*covered, date]
+
+
+def snapshot_for(layout: Layout, date: dt.date | str) -> dt.date:
+    """The snapshot partition whose movie catalogue is in force on `date`."""
+    first = partitions_for(layout, date)[0]
+    if partition_info(layout, first)["kind"] != "snapshot":
+        raise DataError(
+            f"{layout.landing(date)}: an increment with no snapshot before it; "
+            "land a full load for an earlier date first (bench run --dataset ...)"
+        )
+    return first
+
+
+def land_partition(
+    layout: Layout,
+    date: dt.date | str,
+    kind: PartitionKind,
+    files: dict[str, Path],
+    source: str,
+    rows: dict[str, int] | None = None,
+) -> Path:
+    """Deliver files into `landing/date=D/` and mark the partition complete.
+
+    Files are copied (never moved) so the prepared dataset stays intact. Re-landing the same
+    date replaces the partition. `files` maps a table name ("ratings", "movies") to a CSV or
+    Parquet file; the copy keeps the file's suffix so ingest knows how to read it.
+    """
+    if kind == "snapshot" and not {"ratings", "movies"} <= files.keys():
+        raise ValueError("a snapshot needs both 'ratings' and 'movies'")
+    target = layout.landing(date)
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    names = {}
+    for table, src in files.items():
+        src = Path(src)
+        if src.is_dir():
+            raise ValueError(f"{src}: land a single file per table, not a folder")
+        name = f"{table}{''.join(src.suffixes)}"
+        with atomic_path(target / name) as tmp:
+            shutil.copyfile(src, tmp)
+        names[table] = name
+    info = {
+        "date": as_date(date).isoformat(),
+        "kind": kind,
+        "files": names,
+        "source": source,
+        "rows": rows or {},
+    }
+    write_json(info, layout.landing_manifest(date))
+    layout.landing_done(date).touch()
+    return target
