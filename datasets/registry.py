@@ -56,14 +56,25 @@ def resolve(name: str) -> DatasetSpec:
         path = Path(name.split(":", 1)[1]).expanduser().resolve()
         digest = hashlib.sha256(str(path).encode()).hexdigest()[:10]
         slug = f"movielens-dir-{re.sub(r'[^A-Za-z0-9_.-]', '_', path.stem)}-{digest}"
-        return DatasetSpec(f"movielens-dir:{path}", "movielens-dir", slug, f"GroupLens files at {path}", source=path)
+        return DatasetSpec(
+            f"movielens-dir:{path}",
+            "movielens-dir",
+            slug,
+            f"GroupLens files at {path}",
+            source=path,
+        )
     if match := re.fullmatch(r"synthetic:(\d+(?:_\d{3})*|\d+(?:\.\d+)?[kKmM])", name):
         rows = _parse_count(match.group(1))
         return DatasetSpec(
-            f"synthetic:{rows}", "synthetic", f"synthetic-{rows}-seed{SYNTHETIC_SEED}", KNOWN["synthetic:N"], rows=rows
+            f"synthetic:{rows}",
+            "synthetic",
+            f"synthetic-{rows}-seed{SYNTHETIC_SEED}",
+            KNOWN["synthetic:N"],
+            rows=rows,
         )
     raise ValueError(
-        f"unknown dataset {name!r}; use one of: movielens-small, movielens-dir:PATH, synthetic:N (e.g. synthetic:1000000)"
+        f"unknown dataset {name!r}; use one of: movielens-small, movielens-dir:PATH, "
+        "synthetic:N (e.g. synthetic:1000000)"
     )
 
 
@@ -110,6 +121,7 @@ def prepare(
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{spec.slug}.", dir=target.parent))
+    staging.chmod(0o755)
     try:
         if spec.kind == "movielens-small":
             files = movielens.write_sample(staging)
@@ -143,7 +155,9 @@ def load_manifest(name: str, home: Path | None = None) -> dict:
     spec = resolve(name)
     path = manifest_path(spec, home)
     if not path.exists():
-        raise DataError(f"dataset {spec.name} is not prepared; run `bench datasets prepare {spec.name}`")
+        raise DataError(
+            f"dataset {spec.name} is not prepared; run `bench datasets prepare {spec.name}`"
+        )
     return read_json(path)
 
 

@@ -79,7 +79,9 @@ def _popularity_weights(shape: SampleShape, n_movies: int) -> np.ndarray:
     return curve / curve.sum()
 
 
-def _user_counts(shape: SampleShape, rng: np.random.Generator, n_users: int, n_ratings: int, n_movies: int) -> tuple[np.ndarray, np.ndarray]:
+def _user_counts(
+    shape: SampleShape, rng: np.random.Generator, n_users: int, n_ratings: int, n_movies: int
+) -> tuple[np.ndarray, np.ndarray]:
     donors = rng.integers(0, len(shape.ratings_per_user), size=n_users)
     counts = shape.ratings_per_user[donors] * rng.lognormal(0.0, 0.2, size=n_users)
     counts = np.maximum(1, np.round(counts * n_ratings / counts.sum())).astype(np.int64)
@@ -93,13 +95,17 @@ def _user_counts(shape: SampleShape, rng: np.random.Generator, n_users: int, n_r
         room = (counts[order] < cap) if step > 0 else (counts[order] > 1)
         movable = order[room][: abs(diff)]
         if len(movable) == 0:
-            raise ValueError(f"cannot place {n_ratings} ratings on {n_users} users × {n_movies} movies")
+            raise ValueError(
+                f"cannot place {n_ratings} ratings on {n_users} users × {n_movies} movies"
+            )
         counts[movable] += step
         diff -= step * len(movable)
     return counts, donors
 
 
-def _pick_movies(rng: np.random.Generator, counts: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _pick_movies(
+    rng: np.random.Generator, counts: np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Distinct movies per user, drawn by popularity: (user_positions, movie_indices)."""
     users = np.repeat(np.arange(len(counts)), counts)
     movies = rng.choice(len(weights), size=len(users), p=weights)
@@ -138,16 +144,27 @@ def generate(
     movies = pd.DataFrame(
         {
             "movieId": movie_ids,
-            "title": pd.array([f"Synthetic Movie {i} ({y})" for i, y in zip(movie_ids, years, strict=True)], dtype="string"),
+            "title": pd.array(
+                [f"Synthetic Movie {i} ({y})" for i, y in zip(movie_ids, years, strict=True)],
+                dtype="string",
+            ),
             "genres": pd.array(shape.genres[picks], dtype="string"),
             "year": pd.array(years, dtype="Int16"),
         }
     )
     schema = pa.schema(
-        [("userId", pa.int32()), ("movieId", pa.int32()), ("rating", pa.float32()), ("timestamp", pa.int64())]
+        [
+            ("userId", pa.int32()),
+            ("movieId", pa.int32()),
+            ("rating", pa.float32()),
+            ("timestamp", pa.int64()),
+        ]
     )
     ratings_path = target / "ratings.parquet"
-    with atomic_path(ratings_path) as tmp, pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+    with (
+        atomic_path(ratings_path) as tmp,
+        pq.ParquetWriter(tmp, schema, compression="zstd") as writer,
+    ):
         for start in range(0, n_users, USERS_PER_BLOCK):
             block = slice(start, min(start + USERS_PER_BLOCK, n_users))
             brng = np.random.default_rng([seed, 1, start])
@@ -164,7 +181,9 @@ def generate(
             quantile = (np.argsort(np.argsort(latent, kind="stable"), kind="stable") + 0.5) / n
             rating = shape.rating_values[np.searchsorted(shape.rating_cdf, quantile)]
             donor = donors[block][users]
-            ts = shape.first_timestamp[donor] + (brng.random(n) * shape.span_seconds[donor]).astype(np.int64)
+            ts = shape.first_timestamp[donor] + (brng.random(n) * shape.span_seconds[donor]).astype(
+                np.int64
+            )
             table = pa.table(
                 {
                     "userId": (users + start + 1).astype(np.int32),

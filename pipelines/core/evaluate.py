@@ -53,7 +53,9 @@ def ranking_quality(
         return {"precision_at_10": float("nan"), "recall_at_10": float("nan"), "users_evaluated": 0}
     recs = top_k(model, users, candidates, train[train["userId"].isin(users)], k=K)
     liked = liked[liked["userId"].isin(users)]
-    hits = recs.merge(liked[["userId", "movieId"]], on=["userId", "movieId"]).groupby("userId").size()
+    hits = (
+        recs.merge(liked[["userId", "movieId"]], on=["userId", "movieId"]).groupby("userId").size()
+    )
     hits = hits.reindex(users, fill_value=0).to_numpy()
     n_liked = liked.groupby("userId").size().reindex(users).to_numpy()
     return {

@@ -11,7 +11,7 @@ import datetime as dt
 
 import pandas as pd
 
-from pipelines.core.io import frame_checksum, read_parquet, write_json, write_parquet
+from pipelines.core.io import frame_checksum, read_parquet, write_parquet
 from pipelines.core.layout import Layout, as_date
 
 

@@ -4,8 +4,9 @@ Each step is a plain function `(layout, date) -> summary dict`. Implementations 
 and where steps run (Airflow tasks, Luigi tasks, a thread pool) but not what they do: the
 test suite checks that each implementation's graph has exactly these steps and edges.
 
-    wait_for_partition → ingest → validate → transform → features ─┬→ train_bias → evaluate_bias ─┬→ publish → score → load
+    wait_for_partition → ingest → validate → transform → features ─┬→ train_bias → evaluate_bias ─┬→ publish
                                                                   └→ train_als  → evaluate_als  ─┘
+    publish → score → load
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ from pipelines.core.validate import validate
 StepFunction = Callable[[Layout, dt.date], dict]
 
 
-def wait_for_partition(layout: Layout, date: dt.date, timeout: float = 0.0, poke: float = 1.0) -> dict:
+def wait_for_partition(
+    layout: Layout, date: dt.date, timeout: float = 0.0, poke: float = 1.0
+) -> dict:
     """Block until the landing partition for `date` is complete, or fail after `timeout` s."""
     deadline = time.monotonic() + timeout
     while not partition_ready(layout, date):

@@ -38,6 +38,7 @@ def atomic_path(final: Path) -> Iterator[Path]:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    tmp.chmod(0o644)  # mkstemp makes 0600; outputs are read by other users (containers)
     try:
         yield tmp
         os.replace(tmp, final)
@@ -64,7 +65,9 @@ def read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
         return pq.read_table(path, columns=columns).to_pandas()
     except (pa.ArrowInvalid, OSError) as exc:
         first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise DataError(f"{path}: not a readable Parquet file ({first_line}); re-create it") from exc
+        raise DataError(
+            f"{path}: not a readable Parquet file ({first_line}); re-create it"
+        ) from exc
 
 
 def write_json(obj: Any, path: Path) -> Path:

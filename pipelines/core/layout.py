@@ -4,7 +4,8 @@ A run's working directory holds a small data lake and its neighbours:
 
     landing/date=D/      partitions as they arrive (a full snapshot or an increment) + _SUCCESS
     lake/raw/date=D/     landed data converted to Parquet, untouched (strings stay strings)
-    lake/clean/date=D/   rows that passed validation      lake/quarantine/date=D/  the rest, with a reason
+    lake/clean/date=D/   rows that passed validation
+    lake/quarantine/date=D/  the rows that did not, each with its reason
     lake/curated/date=D/ consolidated ratings, train/test split, movies, exploded genres
     lake/features/date=D/ per-user and per-movie features (from the training split only)
     lake/serving/date=D/ top-10 recommendations per user from the published model

@@ -110,9 +110,19 @@ def _lookup(sorted_ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return np.where(sorted_ids[pos] == wanted, pos, -1)
 
 
-def _encode(train: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    user_ids, u = np.unique(train["userId"].to_numpy(), return_inverse=True)
-    item_ids, i = np.unique(train["movieId"].to_numpy(), return_inverse=True)
+def _dense_index(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted distinct ids, each row's position in them) — like np.unique(return_inverse),
+    but linear-time: ids are small positive integers, so a bincount replaces the sort."""
+    present = np.bincount(ids) > 0
+    position = np.cumsum(present) - 1
+    return np.flatnonzero(present).astype(ids.dtype), position[ids]
+
+
+def _encode(
+    train: pd.DataFrame,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    user_ids, u = _dense_index(train["userId"].to_numpy())
+    item_ids, i = _dense_index(train["movieId"].to_numpy())
     return user_ids, item_ids, u, i, train["rating"].to_numpy(dtype=np.float64)
 
 
@@ -132,7 +142,7 @@ def fit_bias(train: pd.DataFrame, reg_user: float, reg_item: float, iterations: 
 
 
 def _als_half_step(
-    ratings_by_row: sp.csr_matrix, fixed: np.ndarray, reg: float
+    ratings_by_row: sp.csr_matrix, pattern: sp.csr_matrix, fixed: np.ndarray, reg: float
 ) -> np.ndarray:
     """Solve every row's regularised least squares against the fixed side's factors.
 
@@ -143,8 +153,6 @@ def _als_half_step(
     k = fixed.shape[1]
     iu = np.triu_indices(k)
     outer = (fixed[:, :, None] * fixed[:, None, :])[:, iu[0], iu[1]]
-    pattern = ratings_by_row.copy()
-    pattern.data = np.ones_like(pattern.data)
     packed = pattern @ outer
     gram = np.zeros((ratings_by_row.shape[0], k, k))
     gram[:, iu[0], iu[1]] = packed
@@ -155,20 +163,32 @@ def _als_half_step(
     return np.linalg.solve(gram, rhs[:, :, None])[:, :, 0]
 
 
+def _ones_like(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    """Same sparsity, every stored value 1: multiplying by it sums over rated entries."""
+    pattern = matrix.copy()
+    pattern.data = np.ones_like(pattern.data)
+    return pattern
+
+
 def fit_als(
     train: pd.DataFrame, base: Recommender, factors: int, reg: float, iterations: int, seed: int
 ) -> Recommender:
     """Fit latent factors to what the bias model leaves unexplained."""
     user_ids, item_ids, u, i, r = _encode(train)
-    residual = r - (base.mu + base.user_bias[base.user_index(user_ids)[u]] + base.item_bias[base.item_index(item_ids)[i]])
+    residual = r - (
+        base.mu
+        + base.user_bias[base.user_index(user_ids)[u]]
+        + base.item_bias[base.item_index(item_ids)[i]]
+    )
     by_user = sp.csr_matrix((residual, (u, i)), shape=(len(user_ids), len(item_ids)))
     by_item = by_user.T.tocsr()
+    user_pattern, item_pattern = _ones_like(by_user), _ones_like(by_item)
     rng = np.random.default_rng(seed)
     q = rng.normal(0.0, 0.1, size=(len(item_ids), factors))
     p = np.zeros((len(user_ids), factors))
     for _ in range(iterations):
-        p = _als_half_step(by_user, q, reg)
-        q = _als_half_step(by_item, p, reg)
+        p = _als_half_step(by_user, user_pattern, q, reg)
+        q = _als_half_step(by_item, item_pattern, p, reg)
     params = {"factors": factors, "reg": reg, "iterations": iterations, "seed": seed}
     return Recommender(
         "als",
@@ -229,7 +249,8 @@ def top_k(
         candidates[s_cand[ok]] == seen["movieId"].to_numpy()[ok]
     )
     seen_matrix = sp.csr_matrix(
-        (np.ones(ok.sum(), dtype=bool), (s_user[ok], s_cand[ok])), shape=(len(users), len(candidates))
+        (np.ones(ok.sum(), dtype=bool), (s_user[ok], s_cand[ok])),
+        shape=(len(users), len(candidates)),
     )
 
     out_users, out_items, out_scores = [], [], []
@@ -243,9 +264,13 @@ def top_k(
         out_scores.append(np.take_along_axis(block, best, axis=1).ravel())
     result = pd.DataFrame(
         {
-            "userId": np.concatenate(out_users).astype(np.int32) if out_users else np.array([], np.int32),
+            "userId": np.concatenate(out_users).astype(np.int32)
+            if out_users
+            else np.array([], np.int32),
             "rank": np.tile(np.arange(1, k + 1, dtype=np.int16), len(users)),
-            "movieId": np.concatenate(out_items).astype(np.int32) if out_items else np.array([], np.int32),
+            "movieId": np.concatenate(out_items).astype(np.int32)
+            if out_items
+            else np.array([], np.int32),
             "score": np.concatenate(out_scores) if out_scores else np.array([]),
         }
     )

@@ -28,11 +28,17 @@ def code_version() -> str:
     try:
         sha = subprocess.run(
             ["git", "-C", str(repo), "rev-parse", "--short=12", "HEAD"],
-            capture_output=True, text=True, check=True, timeout=10,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True, text=True, check=True, timeout=10,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown"
@@ -40,7 +46,9 @@ def code_version() -> str:
 
 
 def select_best(metrics: dict[str, dict]) -> str:
-    return min(MODEL_NAMES, key=lambda name: (metrics[name][SELECTION_METRIC], MODEL_NAMES.index(name)))
+    return min(
+        MODEL_NAMES, key=lambda name: (metrics[name][SELECTION_METRIC], MODEL_NAMES.index(name))
+    )
 
 
 def _versions(registry: Path) -> list[Path]:
@@ -48,19 +56,21 @@ def _versions(registry: Path) -> list[Path]:
 
 
 def _model_card(card: dict) -> str:
+    columns = ("rmse", "mae", "precision_at_10", "recall_at_10")
     rows = "\n".join(
-        f"| {name} | {m['rmse']:.4f} | {m['mae']:.4f} | {m['precision_at_10']:.4f} | {m['recall_at_10']:.4f} |"
+        f"| {name} | " + " | ".join(f"{m[c]:.4f}" for c in columns) + " |"
         for name, m in card["candidates"].items()
     )
-    return f"""# Model card: {card['model_name']} {card['version']}
+    data = card["data"]
+    return f"""# Model card: {card["model_name"]} {card["version"]}
 
-Published {card['published_at']} by the run for {card['run_date']}.
+Published {card["published_at"]} by the run for {card["run_date"]}.
 
-- **Model**: `{card['model']}` with parameters `{card['params']}`
-- **Chosen by**: lowest {card['selection_metric']} on the held-out split (each user's latest 20% of ratings)
-- **Training data**: {card['data']['train_rows']:,} ratings, partitions {', '.join(card['data']['partitions'])};
-  curated ratings checksum `{card['data']['ratings_checksum'][:16]}…`
-- **Code version**: `{card['code_version']}`
+- **Model**: `{card["model"]}` with parameters `{card["params"]}`
+- **Chosen by**: lowest {card["selection_metric"]} on the held-out split (each user's latest 20% of ratings)
+- **Training data**: {card["data"]["train_rows"]:,} ratings, partitions {", ".join(card["data"]["partitions"])};
+  curated ratings checksum `{card["data"]["ratings_checksum"][:16]}…`
+- **Code version**: `{card["code_version"]}`
 
 | model | RMSE | MAE | precision@10 | recall@10 |
 |---|---|---|---|---|
@@ -106,6 +116,7 @@ def publish(layout: Layout, date: dt.date | str) -> dict:
     }
     registry.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=registry))
+    staging.chmod(0o755)
     try:
         shutil.copyfile(model_file, staging / "model.npz")
         while True:  # claim the next free version number; rename fails if another run took it

@@ -61,9 +61,9 @@ def load(layout: Layout, date: dt.date | str) -> dict:
     layout.warehouse.parent.mkdir(parents=True, exist_ok=True)
     rows = [
         (int(u), int(r), int(m), float(s), v, date.isoformat())
-        for u, r, m, s, v in recs[["userId", "rank", "movieId", "score", "model_version"]].itertuples(
-            index=False, name=None
-        )
+        for u, r, m, s, v in recs[
+            ["userId", "rank", "movieId", "score", "model_version"]
+        ].itertuples(index=False, name=None)
     ]
     checksum = frame_checksum(recs)
     # closing() closes the connection; `db` as a context manager is one transaction

@@ -19,6 +19,7 @@ from pipelines.core.io import DataError, frame_checksum, read_parquet, write_jso
 from pipelines.core.landing import partitions_for, snapshot_for
 from pipelines.core.layout import Layout, as_date
 from pipelines.core.schema import GENRE_SEPARATOR
+from pipelines.core.validate import pair_key
 
 TEST_FRACTION = 0.2
 
@@ -27,16 +28,26 @@ def consolidate(parts: list[pd.DataFrame]) -> tuple[pd.DataFrame, int]:
     """Union partitions (oldest first); keep each (user, movie)'s latest rating.
 
     Returns the ratings sorted by (userId, movieId) and how many rows were superseded.
+    Ties on the timestamp go to the later delivery.
     """
     ratings = pd.concat(parts, ignore_index=True)
-    order = np.repeat(np.arange(len(parts), dtype=np.int32), [len(p) for p in parts])
-    u, m = ratings["userId"].to_numpy(), ratings["movieId"].to_numpy()
-    # sort by user, movie, then time and delivery order: the last row of each pair wins
-    idx = np.lexsort((order, ratings["timestamp"].to_numpy(), m, u))
-    u_sorted, m_sorted = u[idx], m[idx]
-    last_of_pair = np.ones(len(idx), dtype=bool)
-    last_of_pair[:-1] = (u_sorted[:-1] != u_sorted[1:]) | (m_sorted[:-1] != m_sorted[1:])
-    kept = ratings.iloc[idx[last_of_pair]].reset_index(drop=True)
+    key = pair_key(ratings["userId"].to_numpy(), ratings["movieId"].to_numpy())
+    order = np.argsort(key, kind="stable")  # stable: delivery order survives within a pair
+    sorted_key = key[order]
+    last_of_pair = np.r_[sorted_key[1:] != sorted_key[:-1], True]
+    first_of_pair = np.r_[True, sorted_key[1:] != sorted_key[:-1]]
+    shared = ~(first_of_pair & last_of_pair)
+    if shared.any():  # the rare pairs rated more than once: the latest timestamp wins
+        rows = order[shared]
+        ts = ratings["timestamp"].to_numpy()[rows]
+        by_time = np.lexsort((rows, ts, key[rows]))
+        rows, pair = rows[by_time], key[rows][by_time]
+        latest = rows[np.r_[pair[1:] != pair[:-1], True]]
+        keep = np.sort(np.r_[order[~shared], latest])
+        keep = keep[np.argsort(key[keep], kind="stable")]
+    else:
+        keep = order
+    kept = ratings.iloc[keep].reset_index(drop=True)
     return kept, len(ratings) - len(kept)
 
 
@@ -49,7 +60,9 @@ def explode_genres(movies: pd.DataFrame) -> pd.DataFrame:
     return exploded.astype({"genre": "string"}).sort_values(["movieId", "genre"], ignore_index=True)
 
 
-def time_split(ratings: pd.DataFrame, test_fraction: float = TEST_FRACTION) -> tuple[pd.DataFrame, pd.DataFrame]:
+def time_split(
+    ratings: pd.DataFrame, test_fraction: float = TEST_FRACTION
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Hold out each user's latest ratings: train on the past, test on the future.
 
     Per user, ratings are ordered by time (then movieId, for ties) and the last
@@ -58,7 +71,10 @@ def time_split(ratings: pd.DataFrame, test_fraction: float = TEST_FRACTION) -> t
     if ratings.empty:
         raise DataError("no clean ratings to split: every row was quarantined")
     users = ratings["userId"].to_numpy()
-    order = np.lexsort((ratings["movieId"].to_numpy(), ratings["timestamp"].to_numpy(), users))
+    # one stable sort on (user, time) packed in an int64; ratings arrive sorted by
+    # (user, movie), so equal times stay in movieId order
+    ts = ratings["timestamp"].to_numpy()
+    order = np.argsort(pair_key(users, ts - ts.min()), kind="stable")
     sorted_users = users[order]
     starts = np.flatnonzero(np.r_[True, sorted_users[1:] != sorted_users[:-1]])
     sizes = np.diff(np.r_[starts, len(order)])
@@ -80,7 +96,13 @@ def transform(layout: Layout, date: dt.date | str) -> dict:
     movies = read_parquet(layout.clean_movies(snapshot))
     genres = explode_genres(movies)
 
-    tables = {"ratings": ratings, "train": train, "test": test, "movies": movies, "movie_genres": genres}
+    tables = {
+        "ratings": ratings,
+        "train": train,
+        "test": test,
+        "movies": movies,
+        "movie_genres": genres,
+    }
     for name, table in tables.items():
         write_parquet(table, layout.curated(name, date))
     report = {

@@ -85,6 +85,40 @@ def _bad_id(values: np.ndarray) -> np.ndarray:
         return ~((values == np.floor(values)) & (values > 0) & (values <= MAX_ID))
 
 
+def _is_known(ids: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Membership by lookup table: ids are small positive integers (np.isin would sort)."""
+    known = np.asarray(known, dtype=np.int64)
+    table = np.zeros(int(known.max(initial=0)) + 2, dtype=bool)
+    table[known] = True
+    safe = np.where(np.isfinite(ids) & (ids >= 0) & (ids < len(table)), ids, len(table) - 1)
+    return table[safe.astype(np.int64)]
+
+
+def pair_key(users: np.ndarray, movies: np.ndarray) -> np.ndarray:
+    """(userId, movieId) packed into one int64, ordered as the pair is."""
+    return (np.asarray(users).astype(np.int64) << 32) | np.asarray(movies).astype(np.int64)
+
+
+def repeated_rows(key: np.ndarray, timestamp: np.ndarray) -> np.ndarray:
+    """Positions of rows whose (key, timestamp) occurred earlier in the array.
+
+    One stable sort on the key; only the rare keys that occur more than once get the
+    (slower) exact check with the timestamp.
+    """
+    order = np.argsort(key, kind="stable")
+    same_as_next = key[order][1:] == key[order][:-1]
+    in_group = np.zeros(len(key), dtype=bool)
+    in_group[1:] |= same_as_next
+    in_group[:-1] |= same_as_next
+    candidates = np.sort(order[in_group])
+    if len(candidates) == 0:
+        return candidates
+    repeat = (
+        pd.DataFrame({"k": key[candidates], "t": timestamp[candidates]}).duplicated().to_numpy()
+    )
+    return candidates[repeat]
+
+
 def _quarantine_frame(raw: pd.DataFrame, verdicts: _Verdicts) -> pd.DataFrame:
     rejected = raw.loc[~verdicts.kept].astype("string")
     rejected.insert(0, "row", np.flatnonzero(~verdicts.kept).astype(np.int64))
@@ -98,7 +132,9 @@ def validate_ratings(
     """Split raw ratings into (clean, quarantine). Clean rows get compact numeric types."""
     raw = raw.loc[:, list(RATINGS_COLUMNS)]
     verdicts = _Verdicts(len(raw), RATING_REASONS)
-    verdicts.flag(np.logical_or.reduce([_is_missing(raw[c]) for c in RATINGS_COLUMNS]), "missing_value")
+    verdicts.flag(
+        np.logical_or.reduce([_is_missing(raw[c]) for c in RATINGS_COLUMNS]), "missing_value"
+    )
     values = {c: _as_float(raw[c]) for c in RATINGS_COLUMNS}
     verdicts.flag(np.logical_or.reduce([np.isnan(v) for v in values.values()]), "non_numeric")
     verdicts.flag(_bad_id(values["userId"]) | _bad_id(values["movieId"]), "invalid_id")
@@ -114,13 +150,13 @@ def validate_ratings(
         bad_ts = ~((ts == np.floor(ts)) & (ts >= EARLIEST_TIMESTAMP) & (ts < latest_timestamp))
     verdicts.flag(bad_rating, "rating_out_of_range")
     verdicts.flag(bad_ts, "timestamp_out_of_range")
-    verdicts.flag(~np.isin(values["movieId"], known_movies), "unknown_movie")
+    verdicts.flag(~_is_known(values["movieId"], known_movies), "unknown_movie")
 
     # a duplicate is a kept row that repeats an earlier kept row (the first copy stays)
     kept_rows = np.flatnonzero(verdicts.kept)
-    keys = pd.DataFrame({c: values[c][kept_rows] for c in ("userId", "movieId", "timestamp")})
+    pair = pair_key(values["userId"][kept_rows], values["movieId"][kept_rows])
     repeats = np.zeros(len(raw), dtype=bool)
-    repeats[kept_rows[keys.duplicated().to_numpy()]] = True
+    repeats[kept_rows[repeated_rows(pair, values["timestamp"][kept_rows].astype(np.int64))]] = True
     verdicts.flag(repeats, "duplicate")
 
     kept = verdicts.kept
@@ -166,7 +202,11 @@ def _append_malformed(quarantine: pd.DataFrame, malformed: pd.DataFrame) -> pd.D
     if malformed.empty:
         return quarantine
     lines = pd.DataFrame(
-        {"row": malformed["line"].astype("Int64"), "text": malformed["text"], "reason": "malformed_line"}
+        {
+            "row": malformed["line"].astype("Int64"),
+            "text": malformed["text"],
+            "reason": "malformed_line",
+        }
     )
     return pd.concat([quarantine, lines], ignore_index=True).astype({"reason": "string"})
 
@@ -194,7 +234,9 @@ def validate(layout: Layout, date: dt.date | str) -> dict:
     if info["kind"] == "snapshot":
         raw_movies = read_parquet(layout.raw_movies(date))
         movies, rejected_movies = validate_movies(raw_movies)
-        rejected_movies = _append_malformed(rejected_movies, malformed[malformed["table"] == "movies"])
+        rejected_movies = _append_malformed(
+            rejected_movies, malformed[malformed["table"] == "movies"]
+        )
         write_parquet(movies, layout.clean_movies(date))
         write_parquet(rejected_movies, layout.quarantine("movies", date))
         report["movies"] = _counts(
@@ -215,6 +257,8 @@ def validate(layout: Layout, date: dt.date | str) -> dict:
     rejected = _append_malformed(rejected, ratings_malformed)
     write_parquet(ratings, layout.clean_ratings(date))
     write_parquet(rejected, layout.quarantine("ratings", date))
-    report["ratings"] = _counts(len(raw_ratings) + len(ratings_malformed), ratings, rejected, "ratings")
+    report["ratings"] = _counts(
+        len(raw_ratings) + len(ratings_malformed), ratings, rejected, "ratings"
+    )
     write_json(report, layout.validation_report(date))
     return report
