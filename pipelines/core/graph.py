@@ -4,9 +4,9 @@ Each step is a plain function `(layout, date) -> summary dict`. Implementations 
 and where steps run (Airflow tasks, Luigi tasks, a thread pool) but not what they do: the
 test suite checks that each implementation's graph has exactly these steps and edges.
 
-    wait_for_partition → ingest → validate → transform → features ─┬→ train_bias → evaluate_bias ─┬→ publish
-                                                                  └→ train_als  → evaluate_als  ─┘
-    publish → score → load
+    wait_for_partition → ingest → validate → transform → features
+      features ─┬→ train_bias → evaluate_bias ─┬→ publish → score → load
+                └→ train_als  → evaluate_als  ─┘
 """
 
 from __future__ import annotations

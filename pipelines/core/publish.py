@@ -67,9 +67,10 @@ def _model_card(card: dict) -> str:
 Published {card["published_at"]} by the run for {card["run_date"]}.
 
 - **Model**: `{card["model"]}` with parameters `{card["params"]}`
-- **Chosen by**: lowest {card["selection_metric"]} on the held-out split (each user's latest 20% of ratings)
-- **Training data**: {card["data"]["train_rows"]:,} ratings, partitions {", ".join(card["data"]["partitions"])};
-  curated ratings checksum `{card["data"]["ratings_checksum"][:16]}…`
+- **Chosen by**: lowest {card["selection_metric"]} on the held-out split
+  (each user's latest 20% of ratings)
+- **Training data**: {data["train_rows"]:,} ratings, partitions {", ".join(data["partitions"])};
+  curated ratings checksum `{data["ratings_checksum"][:16]}…`
 - **Code version**: `{card["code_version"]}`
 
 | model | RMSE | MAE | precision@10 | recall@10 |
