@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 import shutil
 import tempfile
@@ -20,15 +19,11 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from bench.home import bench_home
 from datasets import movielens, synthetic
 from pipelines.core.io import DataError, read_json, sha256_file, write_json
 
 SYNTHETIC_SEED = 0
-
-
-def bench_home() -> Path:
-    """Where caches live: $BENCH_HOME, else ~/.cache/orchestrator-bench (never in git)."""
-    return Path(os.environ.get("BENCH_HOME") or Path.home() / ".cache" / "orchestrator-bench")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,131 @@
+"""Airflow 3 adapter: scheduler + dag-processor + api-server, LocalExecutor, SQLite metadata.
+
+Facts this relies on (measured, see ENVIRONMENT.md): the three processes must agree on the
+JWT secret and on the execution API URL (which contains the api-server's port); the
+scheduler always opens a log server (8793 by default, so every stack gets a free port);
+LocalExecutor pre-forks `[core] parallelism` workers, so parallelism is set explicitly.
+The harness triggers each date itself through the REST API, so cron-driven scheduling is
+switched off (`use_job_schedule=False`) — otherwise unpausing the DAG would start a run for
+today, whose sensor would wait for a partition that never comes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+import subprocess
+import time
+from pathlib import Path
+
+from bench.adapters.base import Adapter
+from bench.errors import BenchError
+from bench.home import REPO
+from bench.http import request_json
+from bench.processes import free_port
+
+DAG_ID = "movie_pipeline"
+PARALLELISM = 4
+
+
+class AirflowAdapter(Adapter):
+    name = "airflow"
+
+    def __init__(self, workdir: Path, variant: str | None = None) -> None:
+        super().__init__(workdir, variant)
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.config = {
+            "AIRFLOW_HOME": str(self.state_dir),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "pipelines" / "airflow" / "dags"),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+            "AIRFLOW__CORE__PARALLELISM": str(PARALLELISM),
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{self.state_dir}/airflow.db",
+            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+            "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
+            "AIRFLOW__API__HOST": "127.0.0.1",
+            "AIRFLOW__API__PORT": str(self.port),
+            "AIRFLOW__API__WORKERS": "1",
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{self.base_url}/execution/",
+            "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(64),  # per run, never stored
+            # every request is admin: acceptable only because the api-server binds 127.0.0.1
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
+            "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
+            "MOVIE_PIPELINE_WORKDIR": str(self.workdir),
+        }
+        self.env = self.process_env(self.config)
+
+    # -- REST helpers
+    def _api(self, method: str, path: str, body=None, timeout: float = 10) -> tuple[int, object]:
+        return request_json(method, f"{self.base_url}/api/v2{path}", body, timeout=timeout)
+
+    def _healthy(self) -> bool:
+        status, body = self._api("GET", "/monitor/health", timeout=2)
+        if status != 200 or not isinstance(body, dict):
+            return False
+        parts = ("metadatabase", "scheduler", "dag_processor")
+        return all((body.get(p) or {}).get("status") == "healthy" for p in parts)
+
+    def _dag_parsed(self) -> bool:
+        return self._api("GET", f"/dags/{DAG_ID}", timeout=2)[0] == 200
+
+    # -- the contract
+    def start(self) -> None:
+        migrate = subprocess.run(
+            [self.bin("airflow"), "db", "migrate"], env=self.env, capture_output=True, text=True
+        )
+        if migrate.returncode != 0:
+            last = (migrate.stderr.strip().splitlines() or ["no output"])[-1]
+            raise BenchError(f"airflow db migrate failed: {last}")
+        for component in ("scheduler", "dag-processor", "api-server"):
+            self.services.start(component, [self.bin("airflow"), component], self.env, cwd=self.state_dir)
+        self.services.wait_until("the Airflow api-server, scheduler and dag-processor", self._healthy, 180)
+        self.services.wait_until(f"DAG {DAG_ID} to be parsed", self._dag_parsed, 120)
+        status, body = self._api("GET", f"/importErrors")
+        if status == 200 and body and body.get("total_entries"):
+            first = body["import_errors"][0]
+            raise BenchError(f"DAG import error in {first['filename']}: {first['stack_trace'].strip().splitlines()[-1]}")
+
+    def submit(self, date: dt.date) -> str:
+        logical = dt.datetime.combine(date, dt.time(), tzinfo=dt.UTC).isoformat()
+        body = {"logical_date": logical, "conf": {"workdir": str(self.workdir)}}
+        status, reply = self._api("POST", f"/dags/{DAG_ID}/dagRuns", body)
+        if status != 200:
+            raise BenchError(f"Airflow refused to trigger {DAG_ID} for {date} (HTTP {status}: {reply})")
+        return reply["dag_run_id"]
+
+    def wait(self, handle: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.services.check()
+            status, run = self._api("GET", f"/dags/{DAG_ID}/dagRuns/{handle}")
+            state = run.get("state") if status == 200 and isinstance(run, dict) else None
+            if state == "success":
+                return
+            if state == "failed":
+                raise BenchError(self._failure_reason(handle))
+            time.sleep(0.5)
+        raise BenchError(f"Airflow run {handle} not finished after {timeout:.0f} s (logs: {self.state_dir / 'logs'})")
+
+    # -- failure diagnosis
+    def _failure_reason(self, run_id: str) -> str:
+        status, body = self._api("GET", f"/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances")
+        failed = [t for t in (body or {}).get("task_instances", []) if t.get("state") == "failed"]
+        if not failed:
+            return f"Airflow run {run_id} failed (no failed task recorded; logs: {self.state_dir / 'logs'})"
+        task = failed[0]
+        return f"Airflow task {task['task_id']} failed: {self._task_error(run_id, task)}"
+
+    def _task_error(self, run_id: str, task: dict) -> str:
+        """The exception line from the task's own log (Airflow 3 writes JSON lines)."""
+        logs = sorted((self.state_dir / "logs").glob(f"dag_id={DAG_ID}/run_id={run_id}/task_id={task['task_id']}/*.log"))
+        for path in reversed(logs):
+            for line in reversed(path.read_text(errors="replace").splitlines()):
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                for detail in record.get("error_detail") or []:
+                    return f"{detail.get('exc_type')}: {detail.get('exc_value')}"
+        return f"see {logs[-1] if logs else self.state_dir / 'logs'}"

@@ -1,0 +1,117 @@
+"""The adapter contract: the only way the harness talks to an implementation.
+
+    with Adapter(workdir) as adapter:   # start services, wait until healthy
+        handle = adapter.submit(date)   # trigger one pipeline run for `date`
+        adapter.wait(handle, timeout)   # block until it succeeded, or raise with the reason
+                                        # leaving the block stops every process it started
+
+An adapter starts everything in its own process groups (bench.processes) and keeps the
+orchestrator's state and logs in `<workdir>/_<name>/`, beside the data it produced, so a
+run can be audited afterwards and nothing lives outside the run folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from abc import ABC, abstractmethod
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from bench.envs import ensure_env, process_env
+from bench.errors import BenchError
+from bench.manifest import load_manifest
+from bench.processes import Services
+
+
+@dataclass
+class RunResult:
+    """What one pipeline run through an adapter measured."""
+
+    impl: str
+    variant: str
+    date: str
+    workdir: str
+    ok: bool
+    reason: str  # empty on success; one line on failure
+    startup_seconds: float  # services started → healthy (0 for implementations without any)
+    run_seconds: float  # submitted → finished
+    stop_seconds: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Adapter(ABC):
+    name: ClassVar[str]
+
+    def __init__(self, workdir: Path, variant: str | None = None) -> None:
+        self.manifest = load_manifest(self.name)
+        variants = self.manifest["variants"]
+        self.variant = variant or variants[0]
+        if self.variant not in variants:
+            raise BenchError(f"{self.name} has no variant {self.variant!r}; choose from {', '.join(variants)}")
+        self.workdir = Path(workdir).resolve()
+        self.state_dir = self.workdir / f"_{self.name}"
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        self.env_dir = ensure_env(self.name)
+        self.services = Services(self.state_dir / "logs")
+        self.startup_seconds = 0.0
+
+    def bin(self, program: str) -> str:
+        return str(self.env_dir / "bin" / program)
+
+    def process_env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        return process_env(self.env_dir, extra)
+
+    # -- the contract
+    def start(self) -> None:
+        """Start the orchestrator's services and return once they accept work."""
+
+    @abstractmethod
+    def submit(self, date: dt.date) -> Any:
+        """Trigger the pipeline for `date`; return a handle for `wait`."""
+
+    @abstractmethod
+    def wait(self, handle: Any, timeout: float) -> None:
+        """Block until the run is done; raise BenchError with a one-line reason if it failed."""
+
+    def stop(self) -> None:
+        self.services.stop()
+
+    def __enter__(self) -> Adapter:
+        started = time.monotonic()
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        self.startup_seconds = time.monotonic() - started
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def run(self, date: dt.date, timeout: float = 1800) -> RunResult:
+        """Start, submit, wait, stop: one measured pipeline run. Never leaves a process."""
+        ok, reason, run_seconds = True, "", 0.0
+        with self:
+            started = time.monotonic()
+            try:
+                self.wait(self.submit(date), timeout)
+            except BenchError as exc:
+                ok, reason = False, str(exc)
+            run_seconds = time.monotonic() - started
+            stop_started = time.monotonic()
+        return RunResult(
+            impl=self.name,
+            variant=self.variant,
+            date=date.isoformat(),
+            workdir=str(self.workdir),
+            ok=ok,
+            reason=reason,
+            startup_seconds=round(self.startup_seconds, 3),
+            run_seconds=round(run_seconds, 3),
+            stop_seconds=round(time.monotonic() - stop_started, 3),
+        )

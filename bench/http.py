@@ -1,0 +1,30 @@
+"""A few lines of JSON over HTTP (stdlib only) for talking to orchestrator REST APIs."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from typing import Any
+
+
+def request_json(
+    method: str, url: str, body: Any = None, headers: dict[str, str] | None = None, timeout: float = 10
+) -> tuple[int, Any]:
+    """(status, parsed JSON or text). Connection errors come back as status 0."""
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method)
+    req.add_header("Content-Type", "application/json")
+    for key, value in (headers or {}).items():
+        req.add_header(key, value)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as response:
+            status, raw = response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        status, raw = exc.code, exc.read()
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return 0, None
+    try:
+        return status, json.loads(raw) if raw else None
+    except json.JSONDecodeError:
+        return status, raw.decode(errors="replace")

@@ -1,0 +1,155 @@
+"""Start orchestrator services as process groups and make sure none outlives the harness.
+
+Every service gets its own session (`start_new_session=True`), so it and every process it
+forks (Airflow's LocalExecutor workers, Luigi's task processes) share one process group
+that can be signalled as a whole. Stopping sends SIGTERM to the group, waits, then
+SIGKILLs the group: the Airflow scheduler sometimes ignores SIGTERM, and a surviving
+worker would skew the next measurement. `Services` is a context manager, and Ctrl-C or an
+exception inside it still stops everything.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.errors import BenchError
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def log_tail(path: Path, lines: int = 1) -> str:
+    """The last non-empty line(s) of a log, for one-line error messages."""
+    try:
+        text = path.read_text(errors="replace").strip().splitlines()
+    except OSError:
+        return ""
+    return " | ".join(line.strip() for line in text[-lines:])
+
+
+@dataclass
+class Service:
+    name: str
+    process: subprocess.Popen
+    log: Path
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+
+def stop_group(pid: int, grace: float = 10.0) -> None:
+    """SIGTERM a process group, wait up to `grace` s, then SIGKILL whatever is left."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pid, 0)  # anyone left in the group?
+        except (ProcessLookupError, PermissionError):
+            return
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+        time.sleep(0.1)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+@dataclass
+class Services:
+    """The processes of one orchestrator stack, stopped in reverse start order."""
+
+    log_dir: Path
+    services: list[Service] = field(default_factory=list)
+
+    def start(self, name: str, argv: list[str], env: dict[str, str], cwd: Path | None = None) -> Service:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = self.log_dir / f"{name}.log"
+        with open(log, "ab") as out:
+            process = subprocess.Popen(
+                argv,
+                env=env,
+                cwd=cwd,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        service = Service(name, process, log)
+        self.services.append(service)
+        return service
+
+    def check(self) -> None:
+        """Raise if a service died: its name, exit code and the last line of its log."""
+        for service in self.services:
+            if not service.alive:
+                raise BenchError(
+                    f"{service.name} exited with code {service.process.returncode}: "
+                    f"{log_tail(service.log) or 'no output'} (log: {service.log})"
+                )
+
+    def wait_until(self, what: str, ready: Callable[[], bool], timeout: float, every: float = 0.5) -> float:
+        """Poll `ready()` until true; fail early if a service dies. Returns seconds waited."""
+        start = time.monotonic()
+        while not ready():
+            self.check()
+            if time.monotonic() - start > timeout:
+                raise BenchError(f"timed out after {timeout:.0f} s waiting for {what} (logs: {self.log_dir})")
+            time.sleep(every)
+        return time.monotonic() - start
+
+    def stop(self) -> None:
+        for service in reversed(self.services):
+            stop_group(service.process.pid)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                service.process.wait(timeout=1)
+        self.services.clear()
+
+    def __enter__(self) -> Services:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+@contextlib.contextmanager
+def terminate_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into SystemExit, so `finally` blocks (and Services.stop) still run."""
+
+    def _raise(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, _raise)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run_group(argv: list[str], env: dict[str, str], log: Path, timeout: float) -> int:
+    """Run a command to completion in its own process group; kill the group on time-out,
+    Ctrl-C or any error. Output goes to `log`. Returns the exit code."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "ab") as out:
+        process = subprocess.Popen(
+            argv, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise BenchError(f"{Path(argv[0]).name} did not finish within {timeout:.0f} s (log: {log})") from None
+    finally:
+        stop_group(process.pid, grace=5)
