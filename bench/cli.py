@@ -1,2 +1,268 @@
+"""`bench`: run, verify and compare the movie pipeline on real orchestrators.
+
+Every command prints a one-line error and exits non-zero when something is wrong
+(bad flag, unknown dataset, a failed task); tracebacks are for bugs only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bench.errors import BenchError
+from bench.manifest import implementations
+from bench.processes import terminate_on_sigterm
+from pipelines.core.io import DataError
+
+app = typer.Typer(
+    help="Run the same movie ETL + ML pipeline on Airflow, Luigi and a plain-Python baseline; "
+    "check they agree; measure them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+datasets_app = typer.Typer(
+    help="List and prepare datasets (cached outside git).", no_args_is_help=True
+)
+stream_app = typer.Typer(help="Simulate new ratings arriving day by day.", no_args_is_help=True)
+envs_app = typer.Typer(help="The per-implementation virtual environments.", no_args_is_help=True)
+app.add_typer(datasets_app, name="datasets")
+app.add_typer(stream_app, name="stream")
+app.add_typer(envs_app, name="envs")
+
+console = Console()
+err = Console(stderr=True)
+
+
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2016-10-17"
+        ) from None
+
+
+def _impls(names: list[str] | None) -> list[str]:
+    known = implementations()
+    chosen = names or [n for n in known if n != "baseline"]
+    for name in chosen:
+        if name not in known:
+            raise BenchError(f"unknown implementation {name!r}; choose from: {', '.join(known)}")
+    return chosen
+
+
+DatasetOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="movielens-small, movielens-dir:PATH or synthetic:N (default: movielens-small)"
+    ),
+]
+DateOpt = Annotated[
+    str | None,
+    typer.Option(help="partition date YYYY-MM-DD (default: the day after the last rating)"),
+]
+
+
+@app.command()
+def run(
+    impl: Annotated[str, typer.Argument(help="airflow, luigi or baseline")],
+    dataset: DatasetOpt = None,
+    date: DateOpt = None,
+    workdir: Annotated[
+        Path | None, typer.Option(help="run folder (default: a new one under $BENCH_HOME/runs)")
+    ] = None,
+    variant: Annotated[
+        str | None, typer.Option(help="e.g. luigi: central (luigid) or local")
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="seconds before the run is abandoned")] = 1800,
+) -> None:
+    """Run the pipeline once, for real, on one implementation.
+
+    Without --workdir a new run folder is made and the dataset landed as a full load. With
+    --workdir and --date of a partition already landed (bench stream emit), that partition
+    is processed incrementally.
+    """
+    from bench.runs import new_run_dir, resolve_run, run_implementation
+    from bench.summary import print_run_summary
+
+    _impls([impl])
+    folder = workdir.resolve() if workdir else new_run_dir(impl)
+    folder.mkdir(parents=True, exist_ok=True)
+    with console.status(f"{impl}: landing data") as status:
+        day = resolve_run(folder, dataset, _date(date))
+        result = run_implementation(
+            impl, folder, day, variant, timeout, on_phase=lambda p: status.update(f"{impl}: {p}")
+        )
+    print_run_summary(console, result)
+    if not result.ok:
+        raise BenchError(result.reason)
+
+
+@app.command()
+def verify(
+    impls: Annotated[
+        list[str] | None, typer.Argument(help="implementations to check (default: all)")
+    ] = None,
+    dataset: DatasetOpt = None,
+    out: Annotated[
+        Path | None, typer.Option(help="folder for the run folders (default: $BENCH_HOME/runs)")
+    ] = None,
+) -> None:
+    """Run each implementation and the baseline on the same data; demand identical results.
+
+    Compares quarantine counts, curated-table checksums, features, model metrics, the
+    published model and the recommendations table. Exit code 1 on any difference.
+    """
+    from bench.verify_command import verify_implementations
+
+    ok = verify_implementations(console, _impls(impls), dataset, out)
+    if not ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def compare(
+    impl: Annotated[
+        str, typer.Option(help="comma-separated implementations")
+    ] = "airflow,luigi,baseline",
+    dataset: DatasetOpt = None,
+    repeat: Annotated[
+        int, typer.Option(min=1, help="measured runs per implementation (after 1 warm-up)")
+    ] = 3,
+    out: Annotated[
+        Path | None, typer.Option(help="report folder (default: reports/<UTC time>)")
+    ] = None,
+) -> None:
+    """Run every implementation end to end, check they agree, and write a report.
+
+    Measures per implementation: services start-up, pipeline wall time and stop time over
+    --repeat runs after a discarded warm-up. Writes results.json, report.md and figures.
+    """
+    from bench.compare import compare_implementations
+
+    names = _impls([n.strip() for n in impl.split(",") if n.strip()])
+    ok = compare_implementations(console, names, dataset, repeat, out)
+    if not ok:
+        raise typer.Exit(1)
+
+
+@datasets_app.command("list")
+def datasets_list() -> None:
+    """Show the dataset names you can use and what is already prepared."""
+    from datasets.registry import KNOWN, prepared
+
+    table = Table("dataset", "what it is")
+    for name, text in KNOWN.items():
+        table.add_row(name, text)
+    console.print(table)
+    ready = prepared()
+    table = Table("prepared", "ratings", "movies", "run date", title="In the cache")
+    for manifest in ready:
+        files = manifest["files"]
+        table.add_row(
+            manifest["name"],
+            f"{files['ratings']['rows']:,}",
+            f"{files['movies']['rows']:,}",
+            manifest["run_date"],
+        )
+    console.print(
+        table if ready else "Nothing prepared yet: `bench datasets prepare movielens-small`."
+    )
+
+
+@datasets_app.command("prepare")
+def datasets_prepare(
+    name: Annotated[str, typer.Argument(help="e.g. movielens-small or synthetic:1000000")],
+) -> None:
+    """Prepare a dataset into the cache (once; later calls reuse it)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from datasets.registry import load_manifest, prepare, resolve
+
+    spec = resolve(name)
+    with Progress(
+        *Progress.get_default_columns()[:-1],
+        MofNCompleteColumn(),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
+        task = bar.add_task(f"preparing {spec.name}", total=spec.rows)
+        folder = prepare(name, progress=lambda n: bar.advance(task, n))
+        bar.update(task, completed=spec.rows)
+    manifest = load_manifest(name)
+    files = manifest["files"]
+    console.print(
+        f"{manifest['name']}: {files['ratings']['rows']:,} ratings, {files['movies']['rows']:,} movies "
+        f"in {folder} (run date {manifest['run_date']})"
+    )
+
+
+@stream_app.command("emit")
+def stream_emit(
+    workdir: Annotated[Path, typer.Option(help="the run folder holding a snapshot")],
+    date: Annotated[str, typer.Option(help="the day the new ratings belong to, YYYY-MM-DD")],
+    rows: Annotated[int, typer.Option(min=1, help="how many new ratings")] = 1000,
+    bad_fraction: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="share of rows to spoil, 0..1")
+    ] = 0.0,
+    seed: Annotated[int, typer.Option(help="random seed")] = 0,
+) -> None:
+    """Land an increment of new ratings for one day (then `bench run IMPL --workdir ... --date ...`)."""
+    from datasets.stream import emit
+
+    info = emit(workdir, _date(date), rows, bad_fraction, seed)
+    console.print(
+        f"landed {info['rows']['ratings']:,} new ratings for {info['date']} in {workdir}/landing"
+    )
+
+
+@envs_app.command("build")
+def envs_build(
+    impls: Annotated[list[str] | None, typer.Argument(help="default: all")] = None,
+) -> None:
+    """Build (or find cached) the virtual environment of each implementation."""
+    from bench.envs import ensure_env
+
+    for name in impls or implementations():
+        _impls([name])
+        with console.status(f"building the {name} environment"):
+            path = ensure_env(name)
+        console.print(f"{name}: {path}")
+
+
 def main() -> None:
-    pass
+    """Entry point: run the app; turn expected errors into one line on stderr."""
+    try:
+        with terminate_on_sigterm():
+            app(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        err.print("bench: interrupted")
+        sys.exit(130)
+    except click.ClickException as exc:
+        command = (
+            " ".join(sys.argv[1:2]) if len(sys.argv) > 1 and not sys.argv[1].startswith("-") else ""
+        )
+        err.print(
+            f"bench: error: {exc.format_message()} (see `bench {command + ' ' if command else ''}--help`)",
+            soft_wrap=True,
+        )
+        sys.exit(exc.exit_code)
+    except (BenchError, DataError, ValueError) as exc:
+        err.print(f"bench: error: {exc}", soft_wrap=True, markup=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err.print("bench: interrupted; every process it started has been stopped")
+        sys.exit(130)

@@ -55,7 +55,15 @@ def ensure_env(impl: str) -> Path:
         python = getattr(sys, "_base_executable", sys.executable)
         for argv in (
             [_uv(), "venv", "-q", "--python", python, str(target)],
-            [_uv(), "pip", "sync", "-q", "--python", str(target / "bin" / "python"), str(lock_file(impl))],
+            [
+                _uv(),
+                "pip",
+                "sync",
+                "-q",
+                "--python",
+                str(target / "bin" / "python"),
+                str(lock_file(impl)),
+            ],
         ):
             done = subprocess.run(argv, capture_output=True, text=True)
             if done.returncode != 0:

@@ -9,7 +9,11 @@ from typing import Any
 
 
 def request_json(
-    method: str, url: str, body: Any = None, headers: dict[str, str] | None = None, timeout: float = 10
+    method: str,
+    url: str,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 10,
 ) -> tuple[int, Any]:
     """(status, parsed JSON or text). Connection errors come back as status 0."""
     data = json.dumps(body).encode() if body is not None else None

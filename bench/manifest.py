@@ -47,4 +47,6 @@ def adapter_class(name: str) -> type:
     try:
         return getattr(importlib.import_module(module_name), class_name)
     except (ImportError, AttributeError) as exc:
-        raise BenchError(f"{name}: adapter {load_manifest(name)['adapter']} not found ({exc})") from None
+        raise BenchError(
+            f"{name}: adapter {load_manifest(name)['adapter']} not found ({exc})"
+        ) from None

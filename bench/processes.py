@@ -74,7 +74,9 @@ class Services:
     log_dir: Path
     services: list[Service] = field(default_factory=list)
 
-    def start(self, name: str, argv: list[str], env: dict[str, str], cwd: Path | None = None) -> Service:
+    def start(
+        self, name: str, argv: list[str], env: dict[str, str], cwd: Path | None = None
+    ) -> Service:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = self.log_dir / f"{name}.log"
         with open(log, "ab") as out:
@@ -100,13 +102,17 @@ class Services:
                     f"{log_tail(service.log) or 'no output'} (log: {service.log})"
                 )
 
-    def wait_until(self, what: str, ready: Callable[[], bool], timeout: float, every: float = 0.5) -> float:
+    def wait_until(
+        self, what: str, ready: Callable[[], bool], timeout: float, every: float = 0.5
+    ) -> float:
         """Poll `ready()` until true; fail early if a service dies. Returns seconds waited."""
         start = time.monotonic()
         while not ready():
             self.check()
             if time.monotonic() - start > timeout:
-                raise BenchError(f"timed out after {timeout:.0f} s waiting for {what} (logs: {self.log_dir})")
+                raise BenchError(
+                    f"timed out after {timeout:.0f} s waiting for {what} (logs: {self.log_dir})"
+                )
             time.sleep(every)
         return time.monotonic() - start
 
@@ -144,12 +150,18 @@ def run_group(argv: list[str], env: dict[str, str], log: Path, timeout: float) -
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "ab") as out:
         process = subprocess.Popen(
-            argv, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+            argv,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     try:
         return process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
-        raise BenchError(f"{Path(argv[0]).name} did not finish within {timeout:.0f} s (log: {log})") from None
+        raise BenchError(
+            f"{Path(argv[0]).name} did not finish within {timeout:.0f} s (log: {log})"
+        ) from None
     finally:
         stop_group(process.pid, grace=5)

@@ -17,6 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from bench.home import bench_home
@@ -91,6 +94,30 @@ def manifest_path(spec: DatasetSpec, home: Path | None = None) -> Path:
     return dataset_dir(spec, home) / "manifest.json"
 
 
+def latest_timestamp(path: Path) -> int | None:
+    """The latest rating time in a ratings file (text that is not a number is ignored)."""
+    if path.suffix == ".parquet":
+        column = pq.read_table(path, columns=["timestamp"])["timestamp"]
+    else:
+        column = pacsv.read_csv(
+            path,
+            convert_options=pacsv.ConvertOptions(
+                include_columns=["timestamp"], column_types={"timestamp": pa.string()}
+            ),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=lambda row: "skip"),
+        )["timestamp"]
+    numbers = pd.to_numeric(column.to_pandas(), errors="coerce")
+    return None if numbers.isna().all() else int(numbers.max())
+
+
+def default_run_date(manifest: dict) -> dt.date:
+    """The day after the latest rating: the natural date of a full load of this dataset."""
+    latest = manifest["files"]["ratings"].get("latest_timestamp")
+    if latest is None:
+        return dt.date.today()
+    return dt.datetime.fromtimestamp(latest, dt.UTC).date() + dt.timedelta(days=1)
+
+
 def _describe(path: Path) -> dict:
     info = {"file": path.name, "bytes": path.stat().st_size, "sha256": sha256_file(path)}
     if path.suffix == ".parquet":
@@ -133,8 +160,11 @@ def prepare(
             "params": params,
             "prepared_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "files": {table: _describe(path) for table, path in files.items()},
+            "run_date": None,
             "citation": movielens.CITATION,
         }
+        manifest["files"]["ratings"]["latest_timestamp"] = latest_timestamp(files["ratings"])
+        manifest["run_date"] = default_run_date(manifest).isoformat()
         write_json(manifest, staging / "manifest.json")
         try:
             staging.rename(target)

@@ -79,20 +79,28 @@ class AirflowAdapter(Adapter):
             last = (migrate.stderr.strip().splitlines() or ["no output"])[-1]
             raise BenchError(f"airflow db migrate failed: {last}")
         for component in ("scheduler", "dag-processor", "api-server"):
-            self.services.start(component, [self.bin("airflow"), component], self.env, cwd=self.state_dir)
-        self.services.wait_until("the Airflow api-server, scheduler and dag-processor", self._healthy, 180)
+            self.services.start(
+                component, [self.bin("airflow"), component], self.env, cwd=self.state_dir
+            )
+        self.services.wait_until(
+            "the Airflow api-server, scheduler and dag-processor", self._healthy, 180
+        )
         self.services.wait_until(f"DAG {DAG_ID} to be parsed", self._dag_parsed, 120)
-        status, body = self._api("GET", f"/importErrors")
+        status, body = self._api("GET", "/importErrors")
         if status == 200 and body and body.get("total_entries"):
             first = body["import_errors"][0]
-            raise BenchError(f"DAG import error in {first['filename']}: {first['stack_trace'].strip().splitlines()[-1]}")
+            raise BenchError(
+                f"DAG import error in {first['filename']}: {first['stack_trace'].strip().splitlines()[-1]}"
+            )
 
     def submit(self, date: dt.date) -> str:
         logical = dt.datetime.combine(date, dt.time(), tzinfo=dt.UTC).isoformat()
         body = {"logical_date": logical, "conf": {"workdir": str(self.workdir)}}
         status, reply = self._api("POST", f"/dags/{DAG_ID}/dagRuns", body)
         if status != 200:
-            raise BenchError(f"Airflow refused to trigger {DAG_ID} for {date} (HTTP {status}: {reply})")
+            raise BenchError(
+                f"Airflow refused to trigger {DAG_ID} for {date} (HTTP {status}: {reply})"
+            )
         return reply["dag_run_id"]
 
     def wait(self, handle: str, timeout: float) -> None:
@@ -106,11 +114,13 @@ class AirflowAdapter(Adapter):
             if state == "failed":
                 raise BenchError(self._failure_reason(handle))
             time.sleep(0.5)
-        raise BenchError(f"Airflow run {handle} not finished after {timeout:.0f} s (logs: {self.state_dir / 'logs'})")
+        raise BenchError(
+            f"Airflow run {handle} not finished after {timeout:.0f} s (logs: {self.state_dir / 'logs'})"
+        )
 
     # -- failure diagnosis
     def _failure_reason(self, run_id: str) -> str:
-        status, body = self._api("GET", f"/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances")
+        _, body = self._api("GET", f"/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances")
         failed = [t for t in (body or {}).get("task_instances", []) if t.get("state") == "failed"]
         if not failed:
             return f"Airflow run {run_id} failed (no failed task recorded; logs: {self.state_dir / 'logs'})"
@@ -119,7 +129,11 @@ class AirflowAdapter(Adapter):
 
     def _task_error(self, run_id: str, task: dict) -> str:
         """The exception line from the task's own log (Airflow 3 writes JSON lines)."""
-        logs = sorted((self.state_dir / "logs").glob(f"dag_id={DAG_ID}/run_id={run_id}/task_id={task['task_id']}/*.log"))
+        logs = sorted(
+            (self.state_dir / "logs").glob(
+                f"dag_id={DAG_ID}/run_id={run_id}/task_id={task['task_id']}/*.log"
+            )
+        )
         for path in reversed(logs):
             for line in reversed(path.read_text(errors="replace").splitlines()):
                 try:

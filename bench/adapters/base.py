@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -51,7 +52,9 @@ class Adapter(ABC):
         variants = self.manifest["variants"]
         self.variant = variant or variants[0]
         if self.variant not in variants:
-            raise BenchError(f"{self.name} has no variant {self.variant!r}; choose from {', '.join(variants)}")
+            raise BenchError(
+                f"{self.name} has no variant {self.variant!r}; choose from {', '.join(variants)}"
+            )
         self.workdir = Path(workdir).resolve()
         self.state_dir = self.workdir / f"_{self.name}"
         self.state_dir.mkdir(parents=True, exist_ok=True)
@@ -66,7 +69,7 @@ class Adapter(ABC):
         return process_env(self.env_dir, extra)
 
     # -- the contract
-    def start(self) -> None:
+    def start(self) -> None:  # noqa: B027  (optional: the baseline has no services)
         """Start the orchestrator's services and return once they accept work."""
 
     @abstractmethod
@@ -93,16 +96,24 @@ class Adapter(ABC):
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    def run(self, date: dt.date, timeout: float = 1800) -> RunResult:
-        """Start, submit, wait, stop: one measured pipeline run. Never leaves a process."""
+    def run(
+        self, date: dt.date, timeout: float = 1800, on_phase: Callable[[str], None] = lambda _: None
+    ) -> RunResult:
+        """Start, submit, wait, stop: one measured pipeline run. Never leaves a process.
+
+        `on_phase` hears "starting", "running" and "stopping", for progress displays.
+        """
         ok, reason, run_seconds = True, "", 0.0
+        on_phase("starting")
         with self:
+            on_phase("running")
             started = time.monotonic()
             try:
                 self.wait(self.submit(date), timeout)
             except BenchError as exc:
                 ok, reason = False, str(exc)
             run_seconds = time.monotonic() - started
+            on_phase("stopping")
             stop_started = time.monotonic()
         return RunResult(
             impl=self.name,

@@ -28,7 +28,8 @@ from airflow.sdk import Param, PokeReturnValue, dag, task
 from pipelines.core import evaluate as core_evaluate
 from pipelines.core import features as core_features
 from pipelines.core import ingest as core_ingest
-from pipelines.core import landing, publish as core_publish
+from pipelines.core import landing
+from pipelines.core import publish as core_publish
 from pipelines.core import serve as core_serve
 from pipelines.core import train as core_train
 from pipelines.core import transform as core_transform

@@ -1,0 +1,48 @@
+"""Baseline adapter: `python -m pipelines.baseline` in its own environment, no services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+
+from bench.adapters.base import Adapter
+from bench.errors import BenchError
+from bench.processes import log_tail, stop_group
+
+
+class BaselineAdapter(Adapter):
+    name = "baseline"
+
+    def submit(self, date: dt.date) -> subprocess.Popen:
+        self.log = self.state_dir / "logs" / f"run-{date.isoformat()}.log"
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        argv = [
+            self.bin("python"),
+            "-m",
+            "pipelines.baseline",
+            "--workdir",
+            str(self.workdir),
+            "--date",
+            date.isoformat(),
+        ]
+        with open(self.log, "ab") as out:
+            return subprocess.Popen(
+                argv,
+                env=self.process_env(),
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def wait(self, handle: subprocess.Popen, timeout: float) -> None:
+        try:
+            handle.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise BenchError(
+                f"baseline run not finished after {timeout:.0f} s (log: {self.log})"
+            ) from None
+        finally:
+            stop_group(handle.pid, grace=5)
+        if handle.returncode != 0:
+            raise BenchError(log_tail(self.log) or f"baseline exited with code {handle.returncode}")

@@ -1,0 +1,127 @@
+"""Luigi adapter: a `luigid` central scheduler (with task history) and a `luigi` worker run.
+
+Luigi has no "trigger" API: a run *is* a worker process asking the scheduler for the
+pipeline's last task. `submit` starts that command in its own process group; `wait` waits
+for it and reads its exit code, which means something only because `luigi.cfg` sets a
+`[retcode]` section (otherwise Luigi exits 0 even when tasks fail).
+
+Variants: `central` (luigid, as in production) and `local` (`--local-scheduler`, no server).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import time
+from pathlib import Path
+
+from bench.adapters.base import Adapter
+from bench.errors import BenchError
+from bench.home import REPO
+from bench.http import request_json
+from bench.processes import free_port, log_tail, stop_group
+
+WORKERS = 2
+RETCODES = {
+    10: "already running",
+    20: "a dependency is missing (has the day's partition landed?)",
+    25: "tasks could not run",
+    30: "a task failed",
+    35: "scheduling error",
+    40: "unhandled exception",
+}
+
+
+class LuigiAdapter(Adapter):
+    name = "luigi"
+
+    def __init__(self, workdir: Path, variant: str | None = None) -> None:
+        super().__init__(workdir, variant)
+        self.port = free_port()
+        self.env = self.process_env(
+            {
+                "LUIGI_CONFIG_PATH": str(REPO / "pipelines" / "luigi" / "luigi.cfg"),
+                "LUIGI_RUN_DIR": str(self.state_dir),
+            }
+        )
+
+    def start(self) -> None:
+        if self.variant == "local":
+            return
+        (self.state_dir / "luigid").mkdir(exist_ok=True)  # luigid dies if --logdir is missing
+        self.services.start(
+            "luigid",
+            [
+                self.bin("luigid"),
+                "--address",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--state-path",
+                str(self.state_dir / "luigid" / "state.pickle"),
+                "--logdir",
+                str(self.state_dir / "luigid"),
+            ],
+            self.env,
+            cwd=self.state_dir,
+        )
+        url = f"http://127.0.0.1:{self.port}/api/task_list"
+        self.services.wait_until(
+            "luigid", lambda: request_json("GET", url, timeout=2)[0] == 200, 60, 0.2
+        )
+
+    def submit(self, date: dt.date) -> subprocess.Popen:
+        scheduler = (
+            ["--local-scheduler"]
+            if self.variant == "local"
+            else ["--scheduler-host", "127.0.0.1", "--scheduler-port", str(self.port)]
+        )
+        argv = [
+            self.bin("luigi"),
+            "--module",
+            "pipelines.luigi.movie_pipeline",
+            "MoviePipeline",
+            "--workdir",
+            str(self.workdir),
+            "--date",
+            date.isoformat(),
+            "--workers",
+            str(WORKERS),
+            *scheduler,
+        ]
+        self.worker_log = self.state_dir / "logs" / f"worker-{date.isoformat()}.log"
+        self.worker_log.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.worker_log, "ab") as out:
+            return subprocess.Popen(
+                argv,
+                env=self.env,
+                cwd=self.state_dir,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def wait(self, handle: subprocess.Popen, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        try:
+            while handle.poll() is None:
+                self.services.check()
+                if time.monotonic() > deadline:
+                    raise BenchError(
+                        f"luigi run not finished after {timeout:.0f} s (log: {self.worker_log})"
+                    )
+                time.sleep(0.1)
+        finally:
+            stop_group(handle.pid, grace=5)  # forked task processes go with the worker
+        if handle.returncode != 0:
+            meaning = RETCODES.get(handle.returncode, f"exit code {handle.returncode}")
+            raise BenchError(f"luigi: {meaning}: {self._task_error()} (log: {self.worker_log})")
+
+    def _task_error(self) -> str:
+        """The exception line Luigi logged for the failed task, if there is one."""
+        lines = self.worker_log.read_text(errors="replace").splitlines()
+        errors = [
+            ln for ln in lines if ln.startswith(("pipelines.core.io.DataError", "ValueError"))
+        ]
+        return errors[-1] if errors else log_tail(self.worker_log)
