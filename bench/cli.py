@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -94,8 +93,11 @@ def run(
     """
     from bench.runs import new_run_dir, resolve_run, run_implementation
     from bench.summary import print_run_summary
+    from datasets.registry import resolve
 
     _impls([impl])
+    if dataset:
+        resolve(dataset)  # a bad name fails here, before any folder is made
     folder = workdir.resolve() if workdir else new_run_dir(impl)
     folder.mkdir(parents=True, exist_ok=True)
     with console.status(f"{impl}: landing data") as status:
@@ -245,21 +247,17 @@ def main() -> None:
     """Entry point: run the app; turn expected errors into one line on stderr."""
     try:
         with terminate_on_sigterm():
-            app(standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+            outcome = app(standalone_mode=False)  # typer.Exit comes back as its exit code
+        sys.exit(outcome if isinstance(outcome, int) else 0)
+    except typer.Abort:
         err.print("bench: interrupted")
         sys.exit(130)
-    except click.ClickException as exc:
-        command = (
-            " ".join(sys.argv[1:2]) if len(sys.argv) > 1 and not sys.argv[1].startswith("-") else ""
-        )
-        err.print(
-            f"bench: error: {exc.format_message()} (see `bench {command + ' ' if command else ''}--help`)",
-            soft_wrap=True,
-        )
-        sys.exit(exc.exit_code)
+    except typer.TyperException as exc:  # bad flags and arguments (click's UsageError family)
+        words = [a for a in sys.argv[1:3] if not a.startswith("-")]
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        hint = " ".join(["bench", *words, "--help"])
+        err.print(f"bench: error: {message} (see `{hint}`)", soft_wrap=True, markup=False)
+        sys.exit(getattr(exc, "exit_code", 2))
     except (BenchError, DataError, ValueError) as exc:
         err.print(f"bench: error: {exc}", soft_wrap=True, markup=False)
         sys.exit(1)

@@ -23,7 +23,9 @@ def print_run_summary(console: Console, result: RunResult) -> None:
     if not result.ok:
         console.print(f"run folder: {result.workdir}")
         return
-    table = Table("what", "result", show_header=False)
+    table = Table(show_header=False)
+    table.add_column("what", no_wrap=True)
+    table.add_column("result", overflow="fold")
     validation = read_json(layout.validation_report(date))
     for name in ("ratings", "movies"):
         if name in validation:

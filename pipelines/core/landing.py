@@ -61,10 +61,10 @@ def partitions_for(layout: Layout, date: dt.date | str) -> list[dt.date]:
 def snapshot_for(layout: Layout, date: dt.date | str) -> dt.date:
     """The snapshot partition whose movie catalogue is in force on `date`."""
     first = partitions_for(layout, date)[0]
-    if partition_info(layout, first)["kind"] != "snapshot":
+    if not partition_ready(layout, first) or partition_info(layout, first)["kind"] != "snapshot":
         raise DataError(
-            f"{layout.landing(date)}: an increment with no snapshot before it; "
-            "land a full load for an earlier date first (bench run --dataset ...)"
+            f"{layout.root}: no full-load snapshot landed on or before {as_date(date)}; "
+            "run a full load first (bench run IMPL --workdir ...)"
         )
     return first
 
