@@ -6,7 +6,7 @@ and movies' average ratings, so retraining on them moves the model a little, as 
 data would. Increments arrive as CSV, like a nightly export from an operational database.
 
 `bad_fraction` spoils that share of rows in the ways real exports go wrong (a rating of 7,
-"n/a" as a rating, a missing user, an unknown movie, a duplicated line), so the quarantine
+"four" as a rating, a missing user, an unknown movie, a duplicated line), so the quarantine
 can be watched at work. Deterministic for (seed, date).
 """
 
@@ -72,7 +72,7 @@ def increment(
         if kind == "rating_out_of_range":
             table.loc[position, "rating"] = "7"
         elif kind == "non_numeric":
-            table.loc[position, "rating"] = "n/a"
+            table.loc[position, "rating"] = "four"
         elif kind == "missing_value":
             table.loc[position, "userId"] = ""
         elif kind == "unknown_movie":

@@ -16,6 +16,7 @@ import json
 import secrets
 import subprocess
 import time
+import urllib.parse
 from pathlib import Path
 
 from bench.adapters.base import Adapter
@@ -97,11 +98,32 @@ class AirflowAdapter(Adapter):
         logical = dt.datetime.combine(date, dt.time(), tzinfo=dt.UTC).isoformat()
         body = {"logical_date": logical, "conf": {"workdir": str(self.workdir)}}
         status, reply = self._api("POST", f"/dags/{DAG_ID}/dagRuns", body)
+        if status == 409:  # this date already has a run in this folder: clear it, Airflow's rerun
+            return self._clear_existing(logical)
         if status != 200:
             raise BenchError(
                 f"Airflow refused to trigger {DAG_ID} for {date} (HTTP {status}: {reply})"
             )
         return reply["dag_run_id"]
+
+    def _clear_existing(self, logical: str) -> str:
+        """Re-run the existing run for `logical`: only its failed tasks if it failed (resume),
+        every task otherwise. The scheduler picks the cleared tasks up again."""
+        query = urllib.parse.urlencode({"logical_date_gte": logical, "logical_date_lte": logical})
+        status, reply = self._api("GET", f"/dags/{DAG_ID}/dagRuns?{query}")
+        runs = (reply or {}).get("dag_runs", []) if status == 200 else []
+        if not runs:
+            raise BenchError(
+                f"Airflow has a run for {logical} but would not list it (HTTP {status})"
+            )
+        run = runs[0]
+        body = {"dry_run": False, "only_failed": run["state"] == "failed"}
+        status, reply = self._api("POST", f"/dags/{DAG_ID}/dagRuns/{run['dag_run_id']}/clear", body)
+        if status != 200:
+            raise BenchError(
+                f"Airflow would not clear run {run['dag_run_id']} (HTTP {status}: {reply})"
+            )
+        return run["dag_run_id"]
 
     def wait(self, handle: str, timeout: float) -> None:
         deadline = time.monotonic() + timeout

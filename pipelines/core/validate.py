@@ -67,9 +67,11 @@ class _Verdicts:
 
 
 def _is_missing(column: pd.Series) -> np.ndarray:
-    missing = column.isna().to_numpy()
+    missing = column.isna().to_numpy(dtype=bool)
     if not pd.api.types.is_numeric_dtype(column):
-        missing |= (column.astype("string").str.strip() == "").fillna(False).to_numpy(bool)
+        # Arrow-backed columns hand out read-only arrays: combine into a new one
+        blank = (column.astype("string").str.strip() == "").fillna(False).to_numpy(dtype=bool)
+        missing = missing | blank
     return missing
 
 
