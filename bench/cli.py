@@ -96,12 +96,13 @@ def run(
     from datasets.registry import resolve
 
     _impls([impl])
+    day = _date(date)  # every argument is checked before any folder is made
     if dataset:
-        resolve(dataset)  # a bad name fails here, before any folder is made
+        resolve(dataset)
     folder = workdir.resolve() if workdir else new_run_dir(impl)
     folder.mkdir(parents=True, exist_ok=True)
     with console.status(f"{impl}: landing data") as status:
-        day = resolve_run(folder, dataset, _date(date))
+        day = resolve_run(folder, dataset, day)
         result = run_implementation(
             impl, folder, day, variant, timeout, on_phase=lambda p: status.update(f"{impl}: {p}")
         )

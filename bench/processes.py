@@ -72,6 +72,7 @@ class Services:
     """The processes of one orchestrator stack, stopped in reverse start order."""
 
     log_dir: Path
+    grace: float = 10.0  # seconds between SIGTERM and SIGKILL
     services: list[Service] = field(default_factory=list)
 
     def start(
@@ -118,7 +119,7 @@ class Services:
 
     def stop(self) -> None:
         for service in reversed(self.services):
-            stop_group(service.process.pid)
+            stop_group(service.process.pid, self.grace)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 service.process.wait(timeout=1)
         self.services.clear()
@@ -142,26 +143,3 @@ def terminate_on_sigterm() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-def run_group(argv: list[str], env: dict[str, str], log: Path, timeout: float) -> int:
-    """Run a command to completion in its own process group; kill the group on time-out,
-    Ctrl-C or any error. Output goes to `log`. Returns the exit code."""
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "ab") as out:
-        process = subprocess.Popen(
-            argv,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        return process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise BenchError(
-            f"{Path(argv[0]).name} did not finish within {timeout:.0f} s (log: {log})"
-        ) from None
-    finally:
-        stop_group(process.pid, grace=5)

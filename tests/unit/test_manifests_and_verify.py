@@ -1,0 +1,45 @@
+"""The implementation contract: manifests validate; verify spots any difference."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import manifest
+from bench.errors import BenchError
+from bench.verify import compare
+
+
+def test_every_implementation_has_a_valid_manifest_and_adapter():
+    names = manifest.implementations()
+    assert names[-1] == "baseline" and {"airflow", "luigi"} <= set(names)
+    for name in names:
+        m = manifest.load_manifest(name)
+        assert m["name"] == name
+        assert manifest.adapter_class(name).name == name
+
+
+def test_a_broken_manifest_names_the_field(tmp_path, monkeypatch):
+    (tmp_path / "pipelines" / "broken").mkdir(parents=True)
+    (tmp_path / "pipelines" / "broken" / "pipeline.toml").write_text(
+        'name = "broken"\nvariants = []\n'
+    )
+    monkeypatch.setattr(manifest, "REPO", tmp_path)
+    manifest.load_manifest.cache_clear()
+    with pytest.raises(
+        BenchError, match=r"pipeline.toml: top level: 'title' is a required property"
+    ):
+        manifest.load_manifest("broken")
+    manifest.load_manifest.cache_clear()
+
+
+def test_unknown_implementation_lists_the_known_ones():
+    with pytest.raises(BenchError, match="choose from: airflow, luigi, baseline"):
+        manifest.load_manifest("prefect")
+
+
+def test_compare_reports_changed_missing_and_extra_checks():
+    reference = {"a": "1", "b": "2", "c": "3"}
+    found = {"a": "1", "b": "20", "d": "4"}
+    diffs = {d.check: (d.expected, d.found) for d in compare(reference, found)}
+    assert diffs == {"b": ("2", "20"), "c": ("3", "(missing)"), "d": ("(missing)", "4")}
+    assert compare(reference, dict(reference)) == []

@@ -1,0 +1,61 @@
+"""Everything the harness starts is stopped: whole process groups, also on errors."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import psutil
+import pytest
+
+from bench.errors import BenchError
+from bench.processes import Services, free_port
+
+# a service that forks a grandchild and ignores SIGTERM, like a stubborn scheduler
+STUBBORN = ["sh", "-c", "trap '' TERM; sleep 300 & sleep 300"]
+
+
+def group_members(pgid: int) -> list[psutil.Process]:
+    out = []
+    for p in psutil.process_iter(["pid"]):
+        try:
+            if os.getpgid(p.pid) == pgid and p.status() != psutil.STATUS_ZOMBIE:
+                out.append(p)
+        except (psutil.Error, ProcessLookupError):
+            pass
+    return out
+
+
+def test_stop_kills_the_whole_group_even_when_sigterm_is_ignored(tmp_path):
+    services = Services(tmp_path, grace=1.0)
+    service = services.start("stubborn", STUBBORN, dict(os.environ))
+    time.sleep(0.3)
+    assert len(group_members(service.process.pid)) >= 2
+    started = time.monotonic()
+    services.stop()
+    assert group_members(service.process.pid) == []
+    assert time.monotonic() - started < 5
+
+
+def test_an_exception_inside_the_block_still_stops_everything(tmp_path):
+    with pytest.raises(RuntimeError), Services(tmp_path, grace=1.0) as services:
+        pid = services.start("stubborn", STUBBORN, dict(os.environ)).process.pid
+        raise RuntimeError("the benchmark crashed")
+    assert group_members(pid) == []
+
+
+def test_a_dead_service_is_reported_with_its_last_log_line(tmp_path):
+    with Services(tmp_path) as services:
+        services.start(
+            "broken", ["sh", "-c", "echo 'port already in use'; exit 3"], dict(os.environ)
+        )
+        with pytest.raises(BenchError, match="broken exited with code 3: port already in use"):
+            services.wait_until("never", lambda: False, timeout=10)
+
+
+def test_free_port_is_bindable():
+    import socket
+
+    port = free_port()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", port))
