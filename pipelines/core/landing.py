@@ -58,6 +58,17 @@ def partitions_for(layout: Layout, date: dt.date | str) -> list[dt.date]:
     return [*covered, date]
 
 
+def previous_partition(layout: Layout, date: dt.date | str) -> dt.date | None:
+    """The partition this date builds on directly (None for a snapshot or the first date).
+
+    Publishing and loading must happen in date order — else a backfill could leave the
+    warehouse holding an older day's recommendations — so orchestrators make each date's
+    publish and load wait for this one's.
+    """
+    covered = partitions_for(layout, date)
+    return covered[-2] if len(covered) > 1 else None
+
+
 def snapshot_for(layout: Layout, date: dt.date | str) -> dt.date:
     """The snapshot partition whose movie catalogue is in force on `date`."""
     first = partitions_for(layout, date)[0]

@@ -27,7 +27,7 @@ from luigi.tools.range import RangeDaily  # noqa: F401  (exposed for `luigi --mo
 from pipelines.core.evaluate import evaluate
 from pipelines.core.features import build_features
 from pipelines.core.ingest import ingest
-from pipelines.core.landing import partitions_for
+from pipelines.core.landing import partitions_for, previous_partition
 from pipelines.core.layout import MODEL_NAMES, Layout
 from pipelines.core.publish import publish
 from pipelines.core.serve import load, score
@@ -39,8 +39,9 @@ from pipelines.core.validate import validate
 class MovieTask(luigi.Task):
     """Parameters shared by every step: where the run lives and which day it processes."""
 
-    workdir = luigi.Parameter(description="the run's working directory (landing zone, lake, ...)")
+    # date first: RangeDaily fills in the first positional parameter of the task it backfills
     date = luigi.DateParameter(description="the partition date, YYYY-MM-DD")
+    workdir = luigi.Parameter(description="the run's working directory (landing zone, lake, ...)")
 
     @property
     def layout(self) -> Layout:
@@ -54,8 +55,8 @@ class PartitionArrived(luigi.ExternalTask):
     later (e.g. from cron) and it picks up where the data allows.
     """
 
-    workdir = luigi.Parameter()
     date = luigi.DateParameter()
+    workdir = luigi.Parameter()
 
     def output(self) -> luigi.LocalTarget:
         return luigi.LocalTarget(Layout(self.workdir).landing_done(self.date))
@@ -148,10 +149,16 @@ class EvaluateModel(MovieTask):
 
 
 class Publish(MovieTask):
-    """Register the best model as a new version with a model card."""
+    """Register the best model as a new version with a model card.
+
+    Versions follow dates: a backfill may evaluate several days at once, but a day is
+    published only after the day it builds on (Luigi's way of saying `depends_on_past`).
+    """
 
     def requires(self):
-        return [self.clone(EvaluateModel, model=name) for name in MODEL_NAMES]
+        evaluations = [self.clone(EvaluateModel, model=name) for name in MODEL_NAMES]
+        previous = previous_partition(self.layout, self.date)
+        return evaluations + ([self.clone(Publish, date=previous)] if previous else [])
 
     def output(self):
         return luigi.LocalTarget(self.layout.published(self.date))
@@ -174,10 +181,12 @@ class Score(MovieTask):
 
 
 class Load(MovieTask):
-    """Replace the warehouse's recommendations table in one transaction."""
+    """Replace the warehouse's recommendations table in one transaction, in date order, so
+    the table always ends with the newest day's recommendations."""
 
     def requires(self):
-        return self.clone(Score)
+        previous = previous_partition(self.layout, self.date)
+        return [self.clone(Score)] + ([self.clone(Load, date=previous)] if previous else [])
 
     def output(self):
         return luigi.LocalTarget(self.layout.load_report(self.date))
@@ -189,8 +198,8 @@ class Load(MovieTask):
 class MoviePipeline(luigi.WrapperTask):
     """The whole pipeline for one date: ask for this, Luigi works out the rest."""
 
-    workdir = luigi.Parameter()
     date = luigi.DateParameter()
+    workdir = luigi.Parameter()
 
     def requires(self):
         return self.clone(Load)
