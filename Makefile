@@ -14,6 +14,8 @@ help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
 
 $(STAMP): requirements/bench.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
+	  { echo "make: Python 3.11 is needed ($(PYTHON) is $$($(PYTHON) -V 2>&1)); run with PYTHON=python3.11"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --disable-pip-version-check "uv==$$(sed -nE 's/^uv==(.*)/\1/p' requirements/bench.lock)"
 	@$(BIN)/uv pip sync -q --python $(BIN)/python requirements/bench.lock
