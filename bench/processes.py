@@ -50,21 +50,29 @@ class Service:
         return self.process.poll() is None
 
 
-def stop_group(pid: int, grace: float = 10.0) -> None:
-    """SIGTERM a process group, wait up to `grace` s, then SIGKILL whatever is left."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline:
+def _group_gone(pid: int, until: float) -> bool:
+    """Poll until no process is left in group `pid` (reaping our own child), or `until`."""
+    while time.monotonic() < until:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
         try:
             os.killpg(pid, 0)  # anyone left in the group?
         except (ProcessLookupError, PermissionError):
-            return
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)
-        time.sleep(0.1)
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def stop_group(pid: int, grace: float = 10.0) -> None:
+    """SIGTERM a process group, wait up to `grace` s, then SIGKILL whatever is left and wait
+    until it is gone: 'stopped' means no process of the group can still use a CPU."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGTERM)
+    if _group_gone(pid, time.monotonic() + grace):
+        return
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)
+    _group_gone(pid, time.monotonic() + 5)
 
 
 @dataclass

@@ -17,17 +17,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from pipelines.core.evaluate import evaluate
-from pipelines.core.features import build_features
-from pipelines.core.ingest import ingest
 from pipelines.core.io import DataError
-from pipelines.core.landing import partition_ready
 from pipelines.core.layout import MODEL_NAMES, Layout
-from pipelines.core.publish import publish
-from pipelines.core.serve import load, score
-from pipelines.core.train import train
-from pipelines.core.transform import transform
-from pipelines.core.validate import validate
+from pipelines.core.steps import (
+    build_features,
+    evaluate,
+    ingest,
+    load,
+    partition_ready,
+    publish,
+    score,
+    train,
+    transform,
+    validate,
+)
 
 StepFunction = Callable[[Layout, dt.date], dict]
 

@@ -24,16 +24,8 @@ from __future__ import annotations
 import luigi
 from luigi.tools.range import RangeDaily  # noqa: F401  (exposed for `luigi --module ... RangeDaily`)
 
-from pipelines.core.evaluate import evaluate
-from pipelines.core.features import build_features
-from pipelines.core.ingest import ingest
-from pipelines.core.landing import partitions_for, previous_partition
+from pipelines.core import steps
 from pipelines.core.layout import MODEL_NAMES, Layout
-from pipelines.core.publish import publish
-from pipelines.core.serve import load, score
-from pipelines.core.train import train
-from pipelines.core.transform import transform
-from pipelines.core.validate import validate
 
 
 class MovieTask(luigi.Task):
@@ -72,7 +64,7 @@ class Ingest(MovieTask):
         return luigi.LocalTarget(self.layout.raw_report(self.date))
 
     def run(self):
-        ingest(self.layout, self.date)
+        steps.ingest(self.layout, self.date)
 
 
 class Validate(MovieTask):
@@ -85,7 +77,7 @@ class Validate(MovieTask):
         return luigi.LocalTarget(self.layout.validation_report(self.date))
 
     def run(self):
-        validate(self.layout, self.date)
+        steps.validate(self.layout, self.date)
 
 
 class Transform(MovieTask):
@@ -93,13 +85,15 @@ class Transform(MovieTask):
 
     def requires(self):
         # every partition this date builds on: the latest snapshot and the increments after it
-        return [self.clone(Validate, date=day) for day in partitions_for(self.layout, self.date)]
+        return [
+            self.clone(Validate, date=day) for day in steps.partitions_for(self.layout, self.date)
+        ]
 
     def output(self):
         return luigi.LocalTarget(self.layout.transform_report(self.date))
 
     def run(self):
-        transform(self.layout, self.date)
+        steps.transform(self.layout, self.date)
 
 
 class Features(MovieTask):
@@ -115,7 +109,7 @@ class Features(MovieTask):
         }
 
     def run(self):
-        build_features(self.layout, self.date)
+        steps.build_features(self.layout, self.date)
 
 
 class TrainModel(MovieTask):
@@ -130,7 +124,7 @@ class TrainModel(MovieTask):
         return luigi.LocalTarget(self.layout.model(self.model, self.date))
 
     def run(self):
-        train(self.layout, self.date, self.model)
+        steps.train(self.layout, self.date, self.model)
 
 
 class EvaluateModel(MovieTask):
@@ -145,7 +139,7 @@ class EvaluateModel(MovieTask):
         return luigi.LocalTarget(self.layout.metrics(self.model, self.date))
 
     def run(self):
-        evaluate(self.layout, self.date, self.model)
+        steps.evaluate(self.layout, self.date, self.model)
 
 
 class Publish(MovieTask):
@@ -157,14 +151,14 @@ class Publish(MovieTask):
 
     def requires(self):
         evaluations = [self.clone(EvaluateModel, model=name) for name in MODEL_NAMES]
-        previous = previous_partition(self.layout, self.date)
+        previous = steps.previous_partition(self.layout, self.date)
         return evaluations + ([self.clone(Publish, date=previous)] if previous else [])
 
     def output(self):
         return luigi.LocalTarget(self.layout.published(self.date))
 
     def run(self):
-        publish(self.layout, self.date)
+        steps.publish(self.layout, self.date)
 
 
 class Score(MovieTask):
@@ -177,7 +171,7 @@ class Score(MovieTask):
         return luigi.LocalTarget(self.layout.recommendations(self.date))
 
     def run(self):
-        score(self.layout, self.date)
+        steps.score(self.layout, self.date)
 
 
 class Load(MovieTask):
@@ -185,14 +179,14 @@ class Load(MovieTask):
     the table always ends with the newest day's recommendations."""
 
     def requires(self):
-        previous = previous_partition(self.layout, self.date)
+        previous = steps.previous_partition(self.layout, self.date)
         return [self.clone(Score)] + ([self.clone(Load, date=previous)] if previous else [])
 
     def output(self):
         return luigi.LocalTarget(self.layout.load_report(self.date))
 
     def run(self):
-        load(self.layout, self.date)
+        steps.load(self.layout, self.date)
 
 
 class MoviePipeline(luigi.WrapperTask):

@@ -25,15 +25,7 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Param, PokeReturnValue, dag, task
 
-from pipelines.core import evaluate as core_evaluate
-from pipelines.core import features as core_features
-from pipelines.core import ingest as core_ingest
-from pipelines.core import landing
-from pipelines.core import publish as core_publish
-from pipelines.core import serve as core_serve
-from pipelines.core import train as core_train
-from pipelines.core import transform as core_transform
-from pipelines.core import validate as core_validate
+from pipelines.core import steps
 from pipelines.core.layout import MODEL_NAMES, Layout
 
 
@@ -62,52 +54,52 @@ def movie_pipeline():
         `mode="reschedule"` frees the worker slot between pokes: a sensor waiting all
         night does not block the tasks of other DAGs.
         """
-        return PokeReturnValue(is_done=landing.partition_ready(Layout(params["workdir"]), ds))
+        return PokeReturnValue(is_done=steps.partition_ready(Layout(params["workdir"]), ds))
 
     @task
     def ingest(params: dict | None = None, ds: str | None = None) -> dict:
         """Landing → raw zone (Parquet), malformed lines set aside."""
-        return core_ingest.ingest(Layout(params["workdir"]), ds)
+        return steps.ingest(Layout(params["workdir"]), ds)
 
     @task
     def validate(ingested: dict, params: dict | None = None, ds: str | None = None) -> dict:
         """Raw → clean + quarantine; returns the counts per quarantine reason."""
-        return core_validate.validate(Layout(params["workdir"]), ds)
+        return steps.validate(Layout(params["workdir"]), ds)
 
     @task
     def transform(validated: dict, params: dict | None = None, ds: str | None = None) -> dict:
         """Consolidate the snapshot and the increments since, split train/test."""
-        return core_transform.transform(Layout(params["workdir"]), ds)
+        return steps.transform(Layout(params["workdir"]), ds)
 
     @task
     def features(transformed: dict, params: dict | None = None, ds: str | None = None) -> dict:
         """Per-user and per-movie features from the training split."""
-        return core_features.build_features(Layout(params["workdir"]), ds)
+        return steps.build_features(Layout(params["workdir"]), ds)
 
     @task
     def train(model: str, params: dict | None = None, ds: str | None = None) -> dict:
         """Fit one model on the training split."""
-        return core_train.train(Layout(params["workdir"]), ds, model)
+        return steps.train(Layout(params["workdir"]), ds, model)
 
     @task
     def evaluate(trained: dict, params: dict | None = None, ds: str | None = None) -> dict:
         """RMSE, MAE, precision@10, recall@10 on the held-out split."""
-        return core_evaluate.evaluate(Layout(params["workdir"]), ds, trained["model"])
+        return steps.evaluate(Layout(params["workdir"]), ds, trained["model"])
 
     @task
     def publish(evaluations: list[dict], params: dict | None = None, ds: str | None = None) -> dict:
         """Register the best model as a new version with a model card."""
-        return core_publish.publish(Layout(params["workdir"]), ds)
+        return steps.publish(Layout(params["workdir"]), ds)
 
     @task
     def score(published: dict, params: dict | None = None, ds: str | None = None) -> dict:
         """Top-10 recommendations per user from the published model."""
-        return core_serve.score(Layout(params["workdir"]), ds)
+        return steps.score(Layout(params["workdir"]), ds)
 
     @task
     def load(scored: dict, params: dict | None = None, ds: str | None = None) -> dict:
         """Replace the warehouse's recommendations table in one transaction."""
-        return core_serve.load(Layout(params["workdir"]), ds)
+        return steps.load(Layout(params["workdir"]), ds)
 
     ingested = ingest()
     wait_for_partition() >> ingested
