@@ -17,7 +17,7 @@ import shutil
 from pathlib import Path
 from typing import Literal
 
-from pipelines.core.io import DataError, atomic_path, read_json, write_json
+from pipelines.core.io import DataError, atomic_path, read_json, sha256_file, write_json
 from pipelines.core.layout import Layout, as_date
 
 PartitionKind = Literal["snapshot", "increment"]
@@ -100,7 +100,7 @@ def land_partition(
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    names = {}
+    names, digests = {}, {}
     for table, src in files.items():
         src = Path(src)
         if src.is_dir():
@@ -109,10 +109,12 @@ def land_partition(
         with atomic_path(target / name) as tmp:
             shutil.copyfile(src, tmp)
         names[table] = name
+        digests[table] = sha256_file(target / name)
     info = {
         "date": as_date(date).isoformat(),
         "kind": kind,
         "files": names,
+        "sha256": digests,
         "source": source,
         "rows": rows or {},
     }

@@ -9,6 +9,7 @@ same run twice reuses the version it already made: reruns do not inflate the reg
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import shutil
 import subprocess
 import tempfile
@@ -25,24 +26,26 @@ SELECTION_METRIC = "rmse"
 def code_version() -> str:
     """The git commit of the pipeline code (with '-dirty' if modified), or 'unknown'."""
     repo = Path(__file__).resolve().parents[2]
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True, timeout=10
+        ).stdout.strip()
+
     try:
-        sha = subprocess.run(
-            ["git", "-C", str(repo), "rev-parse", "--short=12", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=10,
-        ).stdout.strip()
+        sha = git("rev-parse", "--short=12", "HEAD")
+        dirty = git("status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return f"{sha}-dirty" if dirty else sha
+
+
+def _landing_digest(layout: Layout, partitions: list[str]) -> str:
+    """One hash over the landing manifests (each lists its files' SHA-256) the model saw."""
+    digest = hashlib.sha256()
+    for day in partitions:
+        digest.update(layout.landing_manifest(day).read_bytes())
+    return digest.hexdigest()
 
 
 def select_best(metrics: dict[str, dict]) -> str:
@@ -70,6 +73,7 @@ Published {card["published_at"]} by the run for {card["run_date"]}.
 - **Chosen by**: lowest {card["selection_metric"]} on the held-out split
   (each user's latest 20% of ratings)
 - **Training data**: {data["train_rows"]:,} ratings, partitions {", ".join(data["partitions"])};
+  landed data (manifests with file SHA-256) `{data["landing_manifest_sha256"][:16]}…`,
   curated ratings checksum `{data["ratings_checksum"][:16]}…`
 - **Code version**: `{card["code_version"]}`
 
@@ -110,6 +114,7 @@ def publish(layout: Layout, date: dt.date | str) -> dict:
         "candidates": metrics,
         "data": {
             "partitions": transform["partitions"],
+            "landing_manifest_sha256": _landing_digest(layout, transform["partitions"]),
             "train_rows": transform["rows"]["train"],
             "ratings_checksum": transform["checksums"]["ratings"],
         },
