@@ -138,25 +138,45 @@ def compare(
     impl: Annotated[
         str, typer.Option(help="comma-separated implementations")
     ] = "airflow,luigi,baseline",
+    config: Annotated[str, typer.Option(help="comma-separated config variants")] = "default,tuned",
+    profile: Annotated[
+        str, typer.Option(help="quick (CI, minutes), standard, or full")
+    ] = "standard",
     dataset: DatasetOpt = None,
-    repeat: Annotated[
-        int, typer.Option(min=1, help="measured runs per implementation (after 1 warm-up)")
-    ] = 3,
     out: Annotated[
         Path | None, typer.Option(help="report folder (default: reports/<UTC time>)")
     ] = None,
 ) -> None:
-    """Run every implementation end to end, check they agree, and write a report.
+    """Measure every implementation × config and write the comparison report.
 
-    Measures per implementation: services start-up, pipeline wall time and stop time over
-    --repeat runs after a discarded warm-up. Writes results.json, report.md and figures.
+    The movie pipeline end to end (results checked identical to the baseline's), then the
+    scheduling scenarios: chain latency, fan-out parallelism, CPU-bound fan-out. Writes
+    results.json, report.md, report.html and figures/ under --out.
     """
     from bench.compare import compare_implementations
+    from bench.scenarios import PROFILES
 
+    if profile not in PROFILES:
+        raise typer.BadParameter(
+            f"{profile!r}; choose from {', '.join(PROFILES)}", param_hint="--profile"
+        )
     names = _impls([n.strip() for n in impl.split(",") if n.strip()])
-    ok = compare_implementations(console, names, dataset, repeat, out)
+    configs = [c.strip() for c in config.split(",") if c.strip()]
+    ok = compare_implementations(console, names, configs, profile, dataset, out)
     if not ok:
         raise typer.Exit(1)
+
+
+@app.command()
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="a folder with results.json from bench compare")],
+) -> None:
+    """Rebuild report.md, report.html and figures/ from a compare run's results.json."""
+    from bench.report_compare import write_report
+    from pipelines.core.io import read_json
+
+    results = read_json(run_dir / "results.json")
+    console.print(f"report: {write_report(run_dir, results)}")
 
 
 @datasets_app.command("list")

@@ -1,46 +1,94 @@
-"""`bench compare`: every implementation end to end on the same data, measured and checked.
+"""`bench compare`: every implementation × config, on the movie pipeline and on the
+scheduling scenarios, measured, checked, and written up.
 
-Method: one warm-up run per implementation (discarded: first runs pay for imports, DAG
-parsing and cold caches), then --repeat measured runs, each in a fresh run folder and each
-with its own freshly started services. Reported: median and interquartile range of services
-start-up, pipeline wall time (submit → done) and stop time. Every measured run's results
-must be identical to the baseline's (bench verify's fingerprint), or the report says so.
+* movies: the real pipeline end to end on the dataset, in a fresh stack per run (start-up,
+  pipeline wall time, stop), results checked identical to the baseline's.
+* scenarios (bench.scenarios): latency, parallelism and CPU-bound fan-outs from event logs.
+
+Warm-up runs are discarded; figures are medians with interquartile ranges over `repeat`
+measured runs. A case that fails is recorded with its reason and the rest carry on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from bench.errors import BenchError
 from bench.home import REPO
+from bench.manifest import load_manifest
 from bench.provenance import provenance
 from bench.report_compare import write_report
 from bench.runs import DEFAULT_DATASET, land_dataset, new_run_dir, run_implementation
+from bench.scenarios import PROFILES, measure_case
 from bench.stats import median_iqr
 from bench.verify import compare, fingerprint
-from datasets.registry import load_manifest
+from datasets.registry import load_manifest as dataset_manifest
 from pipelines.core.io import write_json
 from pipelines.core.layout import Layout
 
 PHASES = ("startup_seconds", "run_seconds", "stop_seconds")
 
 
+def configs_of(impl: str, wanted: list[str]) -> list[str]:
+    return [c for c in wanted if c in load_manifest(impl)["configs"]]
+
+
+def run_movies(
+    impl: str, config: str, dataset: str, repeat: int, base: Path, tick
+) -> tuple[list[dict], dict | None]:
+    """Warm-up + `repeat` end-to-end movie runs; returns the runs and the first fingerprint."""
+    records, first = [], None
+    for index in range(repeat + 1):
+        folder = base / f"movies-{impl}-{config}-{index}"
+        folder.mkdir(parents=True)
+        date = land_dataset(folder, dataset)
+        result = run_implementation(impl, folder, date, config=config, on_phase=tick)
+        record = {**result.as_dict(), "config": config, "warmup": index == 0}
+        if result.ok:
+            current = fingerprint(Layout(folder), date)
+            first = first or current
+            record["identical_to_first_run"] = not compare(first, current)
+        records.append(record)
+    return records, first
+
+
+def movies_summary(records: list[dict]) -> dict:
+    measured = [r for r in records if not r["warmup"] and r["ok"]]
+    return {
+        "runs_ok": len(measured),
+        "runs_failed": sum(1 for r in records if not r["ok"]),
+        **{phase: median_iqr([r[phase] for r in measured]) for phase in PHASES},
+    }
+
+
 def compare_implementations(
-    console: Console, impls: list[str], dataset: str | None, repeat: int, out: Path | None
+    console: Console,
+    impls: list[str],
+    configs: list[str],
+    profile_name: str,
+    dataset: str | None,
+    out: Path | None,
 ) -> bool:
     dataset = dataset or DEFAULT_DATASET
+    profile = PROFILES[profile_name]
     started = dt.datetime.now(dt.UTC)
-    report_dir = out or REPO / "reports" / started.strftime("%Y%m%d-%H%M%S")
+    report_dir = (out or REPO / "reports" / started.strftime("%Y%m%d-%H%M%S")).resolve()
     report_dir.mkdir(parents=True, exist_ok=True)
-    runs_dir = new_run_dir("compare")
-    meta = provenance(impls)
+    runs_dir = new_run_dir(f"compare-{profile_name}")
+    pairs = [(impl, config) for impl in impls for config in configs_of(impl, configs)]
+    if not pairs:
+        raise BenchError(f"none of {', '.join(impls)} has config(s) {', '.join(configs)}")
 
-    records: list[dict] = []
-    fingerprints: dict[str, dict[str, str]] = {}
+    movies: dict[str, dict] = {}
+    fingerprints: dict[str, dict] = {}
+    scenarios: list[dict] = []
+    steps = len(pairs) * (1 + len(profile.cases))
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -48,66 +96,137 @@ def compare_implementations(
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=console) as bar:
-        overall = bar.add_task("runs", total=len(impls) * (repeat + 1))
-        for impl in impls:
-            for index in range(repeat + 1):
-                warmup = index == 0
-                label = f"{impl} {'warm-up' if warmup else f'run {index}/{repeat}'}"
-                folder = runs_dir / f"{impl}-{index}"
-                folder.mkdir()
-                date = land_dataset(folder, dataset)
-                result = run_implementation(
-                    impl,
-                    folder,
-                    date,
-                    on_phase=lambda p, label=label: bar.update(
-                        overall, description=f"{label}: {p}"
-                    ),
-                )
-                record = {**result.as_dict(), "warmup": warmup, "repetition": index}
-                if result.ok:
-                    print_fp = fingerprint(Layout(folder), date)
-                    fingerprints.setdefault(impl, print_fp)
-                    record["identical_to_first_run"] = not compare(fingerprints[impl], print_fp)
-                records.append(record)
-                bar.advance(overall)
-                if not result.ok:
-                    console.print(f"[red]{label} failed[/]: {result.reason}")
+        task = bar.add_task("compare", total=steps)
+        for impl, config in pairs:
+            key = f"{impl}/{config}"
 
-    reference = fingerprints.get("baseline") or next(iter(fingerprints.values()), {})
-    agreement = {
-        impl: [d.check for d in compare(reference, fp)] for impl, fp in fingerprints.items()
-    }
-    summary = {}
-    for impl in impls:
-        measured = [r for r in records if r["impl"] == impl and not r["warmup"] and r["ok"]]
-        summary[impl] = {
-            "runs_ok": len(measured),
-            "runs_failed": sum(1 for r in records if r["impl"] == impl and not r["ok"]),
-            "identical_results": impl in agreement
-            and not agreement[impl]
-            and all(r.get("identical_to_first_run") for r in measured),
-            **{phase: median_iqr([r[phase] for r in measured]) for phase in PHASES},
-        }
+            def tick(phase: str, what: str = "", key: str = key) -> None:
+                bar.update(task, description=f"{key} {what}: {phase}")
+
+            records, first = run_movies(
+                impl, config, dataset, profile.repeat, runs_dir, lambda p: tick(p, "movies")
+            )
+            movies[key] = {
+                "impl": impl,
+                "config": config,
+                "runs": records,
+                **movies_summary(records),
+            }
+            if first:
+                fingerprints[key] = first
+            bar.advance(task)
+            for case in profile.cases:
+                folder = runs_dir / f"{case.scenario}-{impl}-{config}-w{case.slots}"
+                began = time.monotonic()
+                try:
+                    measured = measure_case(
+                        impl,
+                        config,
+                        case,
+                        profile.repeat,
+                        folder,
+                        on_phase=lambda p, c=case: tick(p, c.workload),
+                    )
+                except BenchError as exc:
+                    measured = {
+                        "impl": impl,
+                        "config": config,
+                        "scenario": case.scenario,
+                        "workload": case.workload,
+                        "slots": case.slots,
+                        "error": str(exc),
+                        "runs": [],
+                    }
+                    console.print(f"[red]{key} {case.workload} w={case.slots} failed[/]: {exc}")
+                measured["seconds"] = round(time.monotonic() - began, 1)
+                scenarios.append(measured)
+                bar.advance(task)
+
+    reference = next((fp for key, fp in fingerprints.items() if key.startswith("baseline/")), None)
+    reference = reference or next(iter(fingerprints.values()), {})
+    for key, entry in movies.items():
+        differences = (
+            [d.check for d in compare(reference, fingerprints[key])]
+            if key in fingerprints
+            else ["run failed"]
+        )
+        entry["differences_from_reference"] = differences
+        measured = [r for r in entry["runs"] if not r["warmup"] and r["ok"]]
+        entry["identical_results"] = not differences and all(
+            r.get("identical_to_first_run") for r in measured
+        )
+
     results = {
-        "schema": "orchestrator-bench/compare/v1",
+        "schema": "orchestrator-bench/compare/v2",
         "started_at": started.isoformat(timespec="seconds"),
         "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "dataset": load_manifest(dataset),
-        "repeat": repeat,
-        "provenance": meta,
-        "summary": summary,
-        "differences_from_reference": agreement,
-        "runs": records,
+        "profile": profile_name,
+        "repeat": profile.repeat,
+        "dataset": dataset_manifest(dataset),
+        "provenance": provenance(impls),
+        "configs": {impl: load_manifest(impl)["configs"] for impl in impls},
+        "movies": movies,
+        "scenarios": scenarios,
         "run_folders": str(runs_dir),
     }
     write_json(results, report_dir / "results.json")
     report = write_report(report_dir, results)
 
-    table = Table("implementation", "start-up (s)", "pipeline (s)", "stop (s)", "identical results")
-    for impl, s in summary.items():
-        cells = [f"{s[p][0]:.2f} [{s[p][1]:.2f}–{s[p][2]:.2f}]" for p in PHASES]
-        table.add_row(impl, *cells, "[green]yes[/]" if s["identical_results"] else "[red]NO[/]")
+    table = Table(
+        "implementation",
+        "config",
+        "movies pipeline (s)",
+        "trigger (s)",
+        "inter-task p50 (s)",
+        "identical",
+    )
+    headline = headline_numbers(results)
+    for key, entry in movies.items():
+        row = headline.get(key, {})
+        table.add_row(
+            entry["impl"],
+            entry["config"],
+            f"{entry['run_seconds'][0]:.2f}",
+            _fmt(row.get("trigger_latency_s")),
+            _fmt(row.get("inter_task_p50_s")),
+            "[green]yes[/]" if entry["identical_results"] else "[red]NO[/]",
+        )
     console.print(table)
     console.print(f"report: {report}")
-    return all(s["identical_results"] and not s["runs_failed"] for s in summary.values())
+    failed = [s for s in scenarios if s.get("error")]
+    return (
+        all(e["identical_results"] and not e["runs_failed"] for e in movies.values()) and not failed
+    )
+
+
+def _fmt(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+def headline_numbers(results: dict) -> dict[str, dict]:
+    """Per implementation/config: medians of the latency scenario's measured runs, and the
+    parallelism speedup at 4 slots. Used by the console table and the report."""
+    from bench.metrics import speedup
+
+    out: dict[str, dict] = {}
+    for case in results["scenarios"]:
+        key = f"{case['impl']}/{case['config']}"
+        measured = [r for r in case["runs"] if not r["warmup"] and r.get("complete")]
+        if not measured:
+            continue
+        row = out.setdefault(key, {"makespans": {}, "cpu_makespans": {}})
+        if case["scenario"] == "latency":
+            row["trigger_latency_s"] = median_iqr([r["trigger_latency_s"] for r in measured])[0]
+            row["inter_task_p50_s"] = median_iqr(
+                [r["inter_task_latency_s"]["p50"] for r in measured]
+            )[0]
+            row["inter_task_p95_s"] = median_iqr(
+                [r["inter_task_latency_s"]["p95"] for r in measured]
+            )[0]
+        elif case["scenario"] in ("parallelism", "cpu"):
+            target = row["makespans"] if case["scenario"] == "parallelism" else row["cpu_makespans"]
+            target[case["slots"]] = median_iqr([r["makespan_s"] for r in measured])[0]
+    for row in out.values():
+        row["speedup"] = speedup(row.pop("makespans"))
+        row["cpu_speedup"] = speedup(row.pop("cpu_makespans"))
+    return out

@@ -37,6 +37,12 @@ def load_manifest(name: str) -> dict:
     except jsonschema.ValidationError as exc:
         where = "/".join(str(p) for p in exc.absolute_path) or "top level"
         raise BenchError(f"{path}: {where}: {exc.message}") from None
+    for config, spec in manifest["configs"].items():
+        unexplained = set(spec["settings"]) - set(spec.get("reasons", {}))
+        if unexplained:
+            raise BenchError(
+                f"{path}: configs.{config}: give a reason for {', '.join(sorted(unexplained))}"
+            )
     if manifest["name"] != name:
         raise BenchError(f"{path}: name is {manifest['name']!r} but the folder is {name!r}")
     return manifest

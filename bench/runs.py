@@ -65,11 +65,12 @@ def run_implementation(
     variant: str | None = None,
     timeout: float = 1800,
     on_phase: Callable[[str], None] = lambda _: None,
+    config: str = "default",
 ) -> RunResult:
     """One pipeline run through the implementation's adapter; the result is saved beside it."""
     started = time.monotonic()
     on_phase("preparing environment")
-    adapter = adapter_class(impl)(workdir, variant)
+    adapter = adapter_class(impl)(workdir, variant, config=config)
     result = adapter.run(date, timeout=timeout, on_phase=on_phase)
     record = {**result.as_dict(), "total_seconds": round(time.monotonic() - started, 3)}
     history = Path(workdir) / "_runs.json"

@@ -26,14 +26,15 @@ from bench.http import request_json
 from bench.processes import free_port
 
 DAG_ID = "movie_pipeline"
-PARALLELISM = 4
+WORKLOAD_DAG_ID = "bench_workload"
 
 
 class AirflowAdapter(Adapter):
     name = "airflow"
 
-    def __init__(self, workdir: Path, variant: str | None = None) -> None:
-        super().__init__(workdir, variant)
+    def __init__(self, workdir: Path, variant: str | None = None, **options) -> None:
+        super().__init__(workdir, variant, **options)
+        self.dag_id = WORKLOAD_DAG_ID if self.workload else DAG_ID
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.config = {
@@ -41,7 +42,7 @@ class AirflowAdapter(Adapter):
             "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "pipelines" / "airflow" / "dags"),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
-            "AIRFLOW__CORE__PARALLELISM": str(PARALLELISM),
+            "AIRFLOW__CORE__PARALLELISM": str(self.slots),
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{self.state_dir}/airflow.db",
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
             "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
@@ -54,6 +55,11 @@ class AirflowAdapter(Adapter):
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
             "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
             "MOVIE_PIPELINE_WORKDIR": str(self.workdir),
+            # the config variant: "section.option" → AIRFLOW__SECTION__OPTION
+            **{
+                f"AIRFLOW__{k.split('.')[0].upper()}__{k.split('.')[1].upper()}": v
+                for k, v in self.settings.items()
+            },
         }
         self.env = self.process_env(self.config)
 
@@ -69,7 +75,7 @@ class AirflowAdapter(Adapter):
         return all((body.get(p) or {}).get("status") == "healthy" for p in parts)
 
     def _dag_parsed(self) -> bool:
-        return self._api("GET", f"/dags/{DAG_ID}", timeout=2)[0] == 200
+        return self._api("GET", f"/dags/{self.dag_id}", timeout=2)[0] == 200
 
     # -- the contract
     def start(self) -> None:
@@ -86,7 +92,7 @@ class AirflowAdapter(Adapter):
         self.services.wait_until(
             "the Airflow api-server, scheduler and dag-processor", self._healthy, 180
         )
-        self.services.wait_until(f"DAG {DAG_ID} to be parsed", self._dag_parsed, 120)
+        self.services.wait_until(f"DAG {self.dag_id} to be parsed", self._dag_parsed, 120)
         status, body = self._api("GET", "/importErrors")
         if status == 200 and body and body.get("total_entries"):
             first = body["import_errors"][0]
@@ -97,20 +103,27 @@ class AirflowAdapter(Adapter):
     def submit(self, date: dt.date) -> str:
         logical = dt.datetime.combine(date, dt.time(), tzinfo=dt.UTC).isoformat()
         body = {"logical_date": logical, "conf": {"workdir": str(self.workdir)}}
-        status, reply = self._api("POST", f"/dags/{DAG_ID}/dagRuns", body)
+        status, reply = self._api("POST", f"/dags/{self.dag_id}/dagRuns", body)
         if status == 409:  # this date already has a run in this folder: clear it, Airflow's rerun
             return self._clear_existing(logical)
         if status != 200:
             raise BenchError(
-                f"Airflow refused to trigger {DAG_ID} for {date} (HTTP {status}: {reply})"
+                f"Airflow refused to trigger {self.dag_id} for {date} (HTTP {status}: {reply})"
             )
+        return reply["dag_run_id"]
+
+    def submit_workload(self, label: str) -> str:
+        body = {"dag_run_id": label, "logical_date": None}
+        status, reply = self._api("POST", f"/dags/{self.dag_id}/dagRuns", body)
+        if status != 200:
+            raise BenchError(f"Airflow refused to trigger {self.dag_id} (HTTP {status}: {reply})")
         return reply["dag_run_id"]
 
     def _clear_existing(self, logical: str) -> str:
         """Re-run the existing run for `logical`: only its failed tasks if it failed (resume),
         every task otherwise. The scheduler picks the cleared tasks up again."""
         query = urllib.parse.urlencode({"logical_date_gte": logical, "logical_date_lte": logical})
-        status, reply = self._api("GET", f"/dags/{DAG_ID}/dagRuns?{query}")
+        status, reply = self._api("GET", f"/dags/{self.dag_id}/dagRuns?{query}")
         runs = (reply or {}).get("dag_runs", []) if status == 200 else []
         if not runs:
             raise BenchError(
@@ -118,7 +131,9 @@ class AirflowAdapter(Adapter):
             )
         run = runs[0]
         body = {"dry_run": False, "only_failed": run["state"] == "failed"}
-        status, reply = self._api("POST", f"/dags/{DAG_ID}/dagRuns/{run['dag_run_id']}/clear", body)
+        status, reply = self._api(
+            "POST", f"/dags/{self.dag_id}/dagRuns/{run['dag_run_id']}/clear", body
+        )
         if status != 200:
             raise BenchError(
                 f"Airflow would not clear run {run['dag_run_id']} (HTTP {status}: {reply})"
@@ -129,7 +144,7 @@ class AirflowAdapter(Adapter):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self.services.check()
-            status, run = self._api("GET", f"/dags/{DAG_ID}/dagRuns/{handle}")
+            status, run = self._api("GET", f"/dags/{self.dag_id}/dagRuns/{handle}")
             state = run.get("state") if status == 200 and isinstance(run, dict) else None
             if state == "success":
                 return
@@ -142,7 +157,7 @@ class AirflowAdapter(Adapter):
 
     # -- failure diagnosis
     def _failure_reason(self, run_id: str) -> str:
-        _, body = self._api("GET", f"/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances")
+        _, body = self._api("GET", f"/dags/{self.dag_id}/dagRuns/{run_id}/taskInstances")
         failed = [t for t in (body or {}).get("task_instances", []) if t.get("state") == "failed"]
         if not failed:
             return f"Airflow run {run_id} failed (no failed task recorded; logs: {self.state_dir / 'logs'})"
@@ -153,7 +168,7 @@ class AirflowAdapter(Adapter):
         """The exception line from the task's own log (Airflow 3 writes JSON lines)."""
         logs = sorted(
             (self.state_dir / "logs").glob(
-                f"dag_id={DAG_ID}/run_id={run_id}/task_id={task['task_id']}/*.log"
+                f"dag_id={self.dag_id}/run_id={run_id}/task_id={task['task_id']}/*.log"
             )
         )
         for path in reversed(logs):

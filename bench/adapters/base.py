@@ -24,6 +24,7 @@ from bench.envs import ensure_env, process_env
 from bench.errors import BenchError
 from bench.manifest import load_manifest
 from bench.processes import Services
+from pipelines.core.instrument import EVENT_LOG, IMPL
 
 
 @dataclass
@@ -47,17 +48,37 @@ class RunResult:
 class Adapter(ABC):
     name: ClassVar[str]
 
-    def __init__(self, workdir: Path, variant: str | None = None) -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        variant: str | None = None,
+        *,
+        config: str = "default",
+        slots: int = 2,
+        workload: Path | None = None,
+    ) -> None:
+        """`config` names a variant of the manifest's [configs]; `slots` is how many tasks
+        may run at once (Airflow's parallelism, Luigi's and the baseline's workers);
+        `workload` is a synthetic workload spec to serve instead of the movie pipeline."""
         self.manifest = load_manifest(self.name)
-        variants = self.manifest["variants"]
+        variants, configs = self.manifest["variants"], self.manifest["configs"]
         self.variant = variant or variants[0]
         if self.variant not in variants:
             raise BenchError(
                 f"{self.name} has no variant {self.variant!r}; choose from {', '.join(variants)}"
             )
+        if config not in configs:
+            raise BenchError(
+                f"{self.name} has no config {config!r}; choose from {', '.join(configs)}"
+            )
+        self.config = config
+        self.settings: dict[str, str] = configs[config]["settings"]
+        self.slots = slots
+        self.workload = Path(workload).resolve() if workload else None
         self.workdir = Path(workdir).resolve()
         self.state_dir = self.workdir / f"_{self.name}"
         self.state_dir.mkdir(parents=True, exist_ok=True)
+        self.event_log = self.state_dir / "events.jsonl"
         self.env_dir = ensure_env(self.name)
         self.services = Services(self.state_dir / "logs")
         self.startup_seconds = 0.0
@@ -66,7 +87,12 @@ class Adapter(ABC):
         return str(self.env_dir / "bin" / program)
 
     def process_env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
-        return process_env(self.env_dir, extra)
+        """Environment of every process this adapter starts: its venv, the repository, and
+        the instrumentation (every task appends its events to `self.event_log`)."""
+        instrumentation = {EVENT_LOG: str(self.event_log), IMPL: self.name}
+        if self.workload:
+            instrumentation["BENCH_WORKLOAD"] = str(self.workload)
+        return process_env(self.env_dir, {**instrumentation, **(extra or {})})
 
     # -- the contract
     def start(self) -> None:  # noqa: B027  (optional: the baseline has no services)
@@ -74,7 +100,11 @@ class Adapter(ABC):
 
     @abstractmethod
     def submit(self, date: dt.date) -> Any:
-        """Trigger the pipeline for `date`; return a handle for `wait`."""
+        """Trigger the movie pipeline for `date`; return a handle for `wait`."""
+
+    def submit_workload(self, label: str) -> Any:
+        """Trigger one run of the synthetic workload given at construction."""
+        raise BenchError(f"{self.name} does not run synthetic workloads")
 
     @abstractmethod
     def wait(self, handle: Any, timeout: float) -> None:

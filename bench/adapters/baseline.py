@@ -14,17 +14,17 @@ class BaselineAdapter(Adapter):
     name = "baseline"
 
     def submit(self, date: dt.date) -> subprocess.Popen:
-        self.log = self.state_dir / "logs" / f"run-{date.isoformat()}.log"
+        return self._launch(
+            ["--workdir", str(self.workdir), "--date", date.isoformat()], date.isoformat()
+        )
+
+    def submit_workload(self, label: str) -> subprocess.Popen:
+        return self._launch(["--workload", str(self.workload)], label)
+
+    def _launch(self, args: list[str], label: str) -> subprocess.Popen:
+        self.log = self.state_dir / "logs" / f"run-{label}.log"
         self.log.parent.mkdir(parents=True, exist_ok=True)
-        argv = [
-            self.bin("python"),
-            "-m",
-            "pipelines.baseline",
-            "--workdir",
-            str(self.workdir),
-            "--date",
-            date.isoformat(),
-        ]
+        argv = [self.bin("python"), "-m", "pipelines.baseline", *args, "--workers", str(self.slots)]
         with open(self.log, "ab") as out:
             return subprocess.Popen(
                 argv,

@@ -21,7 +21,6 @@ from bench.home import REPO
 from bench.http import request_json
 from bench.processes import free_port, log_tail, stop_group
 
-WORKERS = 2
 RETCODES = {
     10: "already running",
     20: "a dependency is missing (has the day's partition landed?)",
@@ -35,8 +34,8 @@ RETCODES = {
 class LuigiAdapter(Adapter):
     name = "luigi"
 
-    def __init__(self, workdir: Path, variant: str | None = None) -> None:
-        super().__init__(workdir, variant)
+    def __init__(self, workdir: Path, variant: str | None = None, **options) -> None:
+        super().__init__(workdir, variant, **options)
         self.port = free_port()
         self.env = self.process_env(
             {
@@ -71,25 +70,30 @@ class LuigiAdapter(Adapter):
         )
 
     def submit(self, date: dt.date) -> subprocess.Popen:
+        task = ["--module", "pipelines.luigi.movie_pipeline", "MoviePipeline"]
+        return self._worker(
+            [*task, "--workdir", str(self.workdir), "--date", date.isoformat()], date.isoformat()
+        )
+
+    def submit_workload(self, label: str) -> subprocess.Popen:
+        task = ["--module", "pipelines.luigi.workload", "WorkloadRun"]
+        return self._worker([*task, "--spec", str(self.workload), "--label", label], label)
+
+    def _worker(self, task_args: list[str], label: str) -> subprocess.Popen:
+        """Start `luigi <task> --workers N` in its own process group; it runs until done."""
         scheduler = (
             ["--local-scheduler"]
             if self.variant == "local"
             else ["--scheduler-host", "127.0.0.1", "--scheduler-port", str(self.port)]
         )
-        argv = [
-            self.bin("luigi"),
-            "--module",
-            "pipelines.luigi.movie_pipeline",
-            "MoviePipeline",
-            "--workdir",
-            str(self.workdir),
-            "--date",
-            date.isoformat(),
-            "--workers",
-            str(WORKERS),
-            *scheduler,
+        # the config variant: "section.option" → --section-option
+        tuning = [
+            a
+            for k, v in self.settings.items()
+            for a in (f"--{k.replace('.', '-').replace('_', '-')}", v)
         ]
-        self.worker_log = self.state_dir / "logs" / f"worker-{date.isoformat()}.log"
+        argv = [self.bin("luigi"), *task_args, "--workers", str(self.slots), *scheduler, *tuning]
+        self.worker_log = self.state_dir / "logs" / f"worker-{label}.log"
         self.worker_log.parent.mkdir(parents=True, exist_ok=True)
         with open(self.worker_log, "ab") as out:
             return subprocess.Popen(

@@ -1,22 +1,29 @@
-"""`python -m pipelines.baseline --workdir DIR --date YYYY-MM-DD [--workers N]`."""
+"""`python -m pipelines.baseline (--workdir DIR --date YYYY-MM-DD | --workload SPEC) [--workers N]`."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from pipelines.baseline.executor import StepFailed, run_pipeline
+from pipelines.baseline.executor import StepFailed, run_pipeline, run_workload
 from pipelines.core.io import DataError
+from pipelines.core.workloads import Workload
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines.baseline", description=__doc__)
-    parser.add_argument("--workdir", required=True, help="the run's working directory")
-    parser.add_argument("--date", required=True, help="the partition date, YYYY-MM-DD")
+    parser.add_argument("--workdir", help="the run's working directory (movie pipeline)")
+    parser.add_argument("--date", help="the partition date, YYYY-MM-DD (movie pipeline)")
+    parser.add_argument("--workload", help="a synthetic workload spec (JSON) instead")
     parser.add_argument("--workers", type=int, default=2, help="steps run at once (default 2)")
     args = parser.parse_args(argv)
+    if not args.workload and not (args.workdir and args.date):
+        parser.error("give --workdir and --date, or --workload")
     try:
-        run_pipeline(args.workdir, args.date, workers=args.workers)
+        if args.workload:
+            run_workload(Workload.load(args.workload), workers=args.workers)
+        else:
+            run_pipeline(args.workdir, args.date, workers=args.workers)
     except (StepFailed, DataError, ValueError) as exc:
         print(f"baseline: {exc}", file=sys.stderr)
         return 1

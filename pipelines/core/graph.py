@@ -32,7 +32,7 @@ from pipelines.core.steps import (
     validate,
 )
 
-StepFunction = Callable[[Layout, dt.date], dict]
+StepFunction = Callable[..., object]
 
 
 def wait_for_partition(
@@ -52,6 +52,8 @@ def wait_for_partition(
 
 @dataclass(frozen=True)
 class Step:
+    """A named unit of work and the steps it waits for. Pipeline steps take (layout, date)."""
+
     name: str
     run: StepFunction
     upstream: tuple[str, ...]

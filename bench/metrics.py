@@ -1,0 +1,150 @@
+"""Every metric of the report, computed from event logs alone. Definitions:
+
+* **trigger latency**: harness submit → first task start.
+* **inter-task latency**, per edge into a task: its start − the end of its *last* upstream
+  to finish (a join waits for all; only the last one to finish keeps it waiting).
+* **makespan**: last task end − first task start. **wall**: last task end − submit.
+* **speedup** S(w) = makespan(1) / makespan(w); **efficiency** S(w) / w.
+* **peak concurrency**: the most tasks running at one instant (interval overlap).
+* **critical path**: the longest chain of task durations through the graph;
+  **orchestration overhead** = wall − critical path, absolute and as a share of wall.
+
+Percentiles use linear interpolation between order statistics (numpy's default): with few
+samples p99 lies between the two largest values rather than being one of them.
+Timestamps are integer nanoseconds (`time.time_ns()`); results are in seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+NS = 1e9
+
+
+@dataclass(frozen=True)
+class Interval:
+    start_ns: int
+    end_ns: int
+
+    @property
+    def seconds(self) -> float:
+        return (self.end_ns - self.start_ns) / NS
+
+
+def task_intervals(events: Iterable[dict]) -> dict[str, Interval]:
+    """Each task's successful attempt: its last start before its first end.
+
+    A task that was retried (a fail, then a start again) is measured by the attempt that
+    succeeded; a task with no end has no interval.
+    """
+    last_start: dict[str, int] = {}
+    intervals: dict[str, Interval] = {}
+    for event in sorted(events, key=lambda e: e["t_ns"]):
+        task = event.get("task_id")
+        if event["event"] == "start":
+            last_start[task] = event["t_ns"]
+        elif event["event"] == "end" and task in last_start and task not in intervals:
+            intervals[task] = Interval(last_start[task], event["t_ns"])
+    return intervals
+
+
+def attempts(events: Iterable[dict]) -> dict[str, int]:
+    """How many times each task started (1 = no retry; more = retried or re-executed)."""
+    counts: dict[str, int] = {}
+    for event in events:
+        if event["event"] == "start":
+            counts[event["task_id"]] = counts.get(event["task_id"], 0) + 1
+    return counts
+
+
+def trigger_latency(submit_ns: int, intervals: Mapping[str, Interval]) -> float:
+    return (min(i.start_ns for i in intervals.values()) - submit_ns) / NS
+
+
+def edge_latencies(
+    intervals: Mapping[str, Interval], upstream: Mapping[str, tuple[str, ...]]
+) -> dict[str, float]:
+    """Per task with upstream tasks: seconds between the last upstream end and its start."""
+    return {
+        task: (intervals[task].start_ns - max(intervals[u].end_ns for u in ups)) / NS
+        for task, ups in upstream.items()
+        if ups and task in intervals and all(u in intervals for u in ups)
+    }
+
+
+def percentiles(values: Iterable[float], qs: tuple[int, ...] = (50, 95, 99)) -> dict[str, float]:
+    data = np.asarray(list(values), dtype=float)
+    if data.size == 0:
+        return {f"p{q}": float("nan") for q in qs} | {"max": float("nan"), "n": 0}
+    out = {f"p{q}": float(np.percentile(data, q)) for q in qs}
+    return out | {"max": float(data.max()), "n": int(data.size)}
+
+
+def makespan(intervals: Mapping[str, Interval]) -> float:
+    return (
+        max(i.end_ns for i in intervals.values()) - min(i.start_ns for i in intervals.values())
+    ) / NS
+
+
+def wall(submit_ns: int, intervals: Mapping[str, Interval]) -> float:
+    return (max(i.end_ns for i in intervals.values()) - submit_ns) / NS
+
+
+def peak_concurrency(intervals: Iterable[Interval]) -> int:
+    """The most intervals open at one instant. An end and a start at the same nanosecond do
+    not overlap (the end is counted first)."""
+    points = sorted([(i.start_ns, 1) for i in intervals] + [(i.end_ns, -1) for i in intervals])
+    running = peak = 0
+    for _, step in points:  # at equal times -1 sorts before +1
+        running += step
+        peak = max(peak, running)
+    return peak
+
+
+def critical_path(
+    intervals: Mapping[str, Interval], upstream: Mapping[str, tuple[str, ...]]
+) -> float:
+    """Seconds of task work on the longest dependency chain (the ideal makespan)."""
+    longest: dict[str, float] = {}
+    for task, ups in upstream.items():  # upstream is in execution order
+        own = intervals[task].seconds if task in intervals else 0.0
+        longest[task] = own + max((longest[u] for u in ups), default=0.0)
+    return max(longest.values(), default=0.0)
+
+
+def speedup(makespans: Mapping[int, float]) -> dict[int, dict[str, float]]:
+    """{workers: {speedup, efficiency}} relative to the run with 1 worker."""
+    if 1 not in makespans:
+        return {}
+    base = makespans[1]
+    return {
+        w: {"speedup": base / m, "efficiency": base / m / w} for w, m in sorted(makespans.items())
+    }
+
+
+def summarize(events: list[dict], submit_ns: int, upstream: Mapping[str, tuple[str, ...]]) -> dict:
+    """Every metric of one measured run of a workload."""
+    intervals = task_intervals(events)
+    missing = [t for t in upstream if t not in intervals]
+    if missing:
+        return {"complete": False, "missing_tasks": missing[:10], "tasks_done": len(intervals)}
+    edges = edge_latencies(intervals, upstream)
+    critical = critical_path(intervals, upstream)
+    total = wall(submit_ns, intervals)
+    return {
+        "complete": True,
+        "tasks": len(intervals),
+        "trigger_latency_s": trigger_latency(submit_ns, intervals),
+        "inter_task_latency_s": percentiles(edges.values()),
+        "inter_task_samples_s": sorted(edges.values()),
+        "makespan_s": makespan(intervals),
+        "wall_s": total,
+        "critical_path_s": critical,
+        "overhead_s": total - critical,
+        "overhead_share": (total - critical) / total if total > 0 else float("nan"),
+        "peak_concurrency": peak_concurrency(intervals.values()),
+        "reexecuted_tasks": sum(1 for n in attempts(events).values() if n > 1),
+    }

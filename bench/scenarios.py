@@ -1,0 +1,141 @@
+"""Scheduling scenarios: synthetic workloads run on real orchestrators, measured from events.
+
+* **latency**: a chain of no-op tasks → trigger latency and inter-task latency.
+* **parallelism**: a fan-out of sleeping tasks at 1, 2, 4 (8) slots → makespan, speedup,
+  efficiency, peak concurrency; and a CPU-bound fan-out that meets the machine's 2 cores.
+
+Method: one service stack per (implementation, config, slots); one warm-up run, discarded
+(the first run after a start pays for imports and parsing); then `repeat` measured runs.
+The harness writes its submit mark into the same event log as the tasks, on the same clock,
+so every figure can be recomputed from `events.jsonl` in the case's folder.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from bench.errors import BenchError
+from bench.manifest import adapter_class
+from bench.metrics import summarize
+from pipelines.core.instrument import append_event, read_events
+from pipelines.core.workloads import Workload
+
+
+@dataclass(frozen=True)
+class Case:
+    scenario: str
+    workload: str
+    slots: int
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    repeat: int
+    cases: tuple[Case, ...]
+
+
+def _profile(name: str, repeat: int, fanout: str, slots: tuple[int, ...], cpu: str) -> Profile:
+    cases = [Case("latency", "chain:20:noop", 2)]
+    cases += [Case("parallelism", fanout, w) for w in slots]
+    cases += [Case("cpu", cpu, w) for w in (1, 2, 4)]
+    return Profile(name, repeat, tuple(cases))
+
+
+PROFILES = {
+    # quick is CI's smoke test: every code path on every orchestrator, small shapes
+    "quick": Profile(
+        "quick",
+        1,
+        (
+            Case("latency", "chain:10:noop", 2),
+            Case("parallelism", "fanout:4:sleep:1", 1),
+            Case("parallelism", "fanout:4:sleep:1", 4),
+            Case("cpu", "fanout:2:cpu:500", 1),
+            Case("cpu", "fanout:2:cpu:500", 2),
+        ),
+    ),
+    "standard": _profile("standard", 3, "fanout:16:sleep:1", (1, 2, 4, 8), "fanout:4:cpu:1000"),
+    "full": _profile("full", 5, "fanout:16:sleep:1", (1, 2, 4, 8), "fanout:8:cpu:1000"),
+}
+
+
+def _new_events(path: Path, offset: int) -> tuple[list[dict], int]:
+    """Events appended to the log since byte `offset`, and the new offset."""
+    if not path.exists():
+        return [], offset
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        data = fh.read()
+    tmp = path.with_suffix(".slice")
+    tmp.write_bytes(data)
+    try:
+        return read_events(tmp), offset + len(data)
+    finally:
+        tmp.unlink()
+
+
+def measure_case(
+    impl: str,
+    config: str,
+    case: Case,
+    repeat: int,
+    folder: Path,
+    timeout: float = 600,
+    on_phase: Callable[[str], None] = lambda _: None,
+) -> dict:
+    """Warm-up + `repeat` measured runs of one case on a fresh stack; metrics per run."""
+    workload = Workload.parse(case.workload)
+    spec = workload.save(folder / "workload.json")
+    on_phase("starting services")
+    adapter = adapter_class(impl)(folder, config=config, slots=case.slots, workload=spec)
+    runs, offset = [], 0
+    with adapter:
+        for index in range(repeat + 1):
+            label = f"{'warmup' if index == 0 else 'run'}-{index}"
+            on_phase(label)
+            submit_ns = time.time_ns()
+            append_event(
+                adapter.event_log,
+                {
+                    "run_id": label,
+                    "impl": impl,
+                    "task_id": None,
+                    "event": "submit",
+                    "t_ns": submit_ns,
+                    "pid": 0,
+                    "host": socket.gethostname(),
+                },
+            )
+            try:
+                adapter.wait(adapter.submit_workload(label), timeout)
+                error = ""
+            except BenchError as exc:
+                error = str(exc)
+            events, offset = _new_events(adapter.event_log, offset)
+            tasks = [e for e in events if e["event"] != "submit"]
+            summary = (
+                summarize(tasks, submit_ns, workload.upstream) if not error else {"complete": False}
+            )
+            runs.append(
+                {
+                    "label": label,
+                    "warmup": index == 0,
+                    "submit_ns": submit_ns,
+                    "error": error,
+                    **summary,
+                }
+            )
+        on_phase("stopping")
+    return {
+        "impl": impl,
+        "config": config,
+        **asdict(case),
+        "startup_s": round(adapter.startup_seconds, 3),
+        "events": str(adapter.event_log),
+        "runs": runs,
+    }

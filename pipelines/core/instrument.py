@@ -1,0 +1,79 @@
+"""One clock for everyone: every task, in every implementation, logs its start and end here.
+
+When the harness sets `BENCH_EVENT_LOG`, each task appends one JSON line per event:
+
+    {"run_id", "impl", "task_id", "event": "start" | "end" | "fail", "t_ns", "pid", "host"}
+
+`t_ns` is `time.time_ns()` read in the task's own process, so Airflow workers, Luigi
+workers, the baseline's threads and (later) containers sharing the host kernel are all on the
+same clock. Each line is one `write()` to a file opened with O_APPEND, which the kernel
+appends whole even when several processes write at once. Without the variable nothing is
+written and the cost is one dictionary lookup.
+
+The wrapper lives in the core (see `pipelines.core.steps`), not in the orchestrator code, so
+no implementation can measure itself differently from another.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+EVENT_LOG = "BENCH_EVENT_LOG"
+RUN_ID = "BENCH_RUN_ID"
+IMPL = "BENCH_IMPL"
+
+
+def append_event(path: str | Path, record: dict) -> None:
+    """Append one event as a single write (atomic for lines this short)."""
+    line = (json.dumps(record, separators=(",", ":")) + "\n").encode()
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        os.write(fd, line)
+    finally:
+        os.close(fd)
+
+
+def _record(task_id: str, event: str) -> dict:
+    return {
+        "run_id": os.environ.get(RUN_ID, ""),
+        "impl": os.environ.get(IMPL, ""),
+        "task_id": task_id,
+        "event": event,
+        "t_ns": time.time_ns(),
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+    }
+
+
+@contextlib.contextmanager
+def task_events(task_id: str) -> Iterator[None]:
+    """Log start, then end (or fail) of the block, if the harness asked for an event log."""
+    path = os.environ.get(EVENT_LOG)
+    if not path:
+        yield
+        return
+    append_event(path, _record(task_id, "start"))
+    try:
+        yield
+    except BaseException:
+        append_event(path, _record(task_id, "fail"))
+        raise
+    append_event(path, _record(task_id, "end"))
+
+
+def read_events(path: str | Path) -> list[dict]:
+    """Every event of a log, in file order; a torn last line (a killed writer) is skipped."""
+    events = []
+    with open(path) as fh:
+        for line in fh:
+            try:
+                events.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue
+    return events

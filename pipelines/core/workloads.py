@@ -1,0 +1,112 @@
+"""Synthetic workloads: graphs of trivial tasks that isolate what the orchestrator costs.
+
+Named after the shapes of Airflow's own performance DAGs; written `SHAPE:N:WORK`:
+
+* `chain:N`  — N tasks in a line (t0000 → t0001 → ...): pure dispatch latency.
+* `fanout:N` — N independent tasks, then a `join` that waits for all: parallelism.
+* `tree:N`   — a binary tree of N tasks growing from one root: widening parallelism.
+* `grid:N`   — a √N × √N grid, each task after its left and upper neighbours.
+
+WORK is what each task does: `noop`, `sleep:S` (S seconds, e.g. sleep:1) or `cpu:MS` (MS
+milliseconds of this thread's CPU time, a busy loop — so CPU-bound runs show the core
+count honestly). The join of a fanout does `noop`.
+
+Every implementation runs a workload through `run_node`, inside the same instrumentation
+as the movie pipeline, so their event logs compare like for like.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import time
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from pipelines.core.instrument import task_events
+
+SHAPES = ("chain", "fanout", "tree", "grid")
+JOIN = "join"
+
+
+@dataclass(frozen=True)
+class Workload:
+    shape: str
+    n: int
+    work: str = "noop"
+
+    @classmethod
+    def parse(cls, text: str) -> Workload:
+        """`chain:20`, `fanout:16:sleep:1`, `grid:100:cpu:50` → Workload."""
+        match = re.fullmatch(
+            r"(chain|fanout|tree|grid):(\d+)(?::(noop|sleep:[\d.]+|cpu:\d+))?", text
+        )
+        if not match or int(match.group(2)) < 1:
+            raise ValueError(
+                f"not a workload: {text!r}; use SHAPE:N[:WORK] with SHAPE one of {', '.join(SHAPES)}, "
+                "N ≥ 1 and WORK noop, sleep:S or cpu:MS (e.g. fanout:16:sleep:1)"
+            )
+        return cls(match.group(1), int(match.group(2)), match.group(3) or "noop")
+
+    def __str__(self) -> str:
+        return f"{self.shape}:{self.n}:{self.work}"
+
+    @cached_property
+    def upstream(self) -> dict[str, tuple[str, ...]]:
+        """Every task with the tasks it waits for, in a valid execution order."""
+        name = [f"t{i:04d}" for i in range(self.n)]
+        if self.shape == "chain":
+            return {name[i]: (name[i - 1],) if i else () for i in range(self.n)}
+        if self.shape == "fanout":
+            return {**{t: () for t in name}, JOIN: tuple(name)}
+        if self.shape == "tree":
+            return {name[i]: (name[(i - 1) // 2],) if i else () for i in range(self.n)}
+        side = max(1, round(math.sqrt(self.n)))
+        cell = {(r, c): f"t{r * side + c:04d}" for r in range(side) for c in range(side)}
+        return {
+            cell[r, c]: tuple(cell[p] for p in ((r - 1, c), (r, c - 1)) if p in cell)
+            for r in range(side)
+            for c in range(side)
+        }
+
+    @property
+    def nodes(self) -> list[str]:
+        return list(self.upstream)
+
+    def work_of(self, node: str) -> str:
+        return "noop" if node == JOIN else self.work
+
+    # -- a workload travels between processes as a small JSON file
+    def save(self, path: Path) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"shape": self.shape, "n": self.n, "work": self.work}))
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> Workload:
+        return cls(**json.loads(Path(path).read_text()))
+
+
+def do_work(work: str) -> None:
+    if work == "noop":
+        return
+    kind, _, amount = work.partition(":")
+    if kind == "sleep":
+        time.sleep(float(amount))
+        return
+    deadline = time.thread_time() + int(amount) / 1000  # CPU time of this thread, not wall time
+    x = 0
+    while time.thread_time() < deadline:
+        for _ in range(1000):
+            x += 1
+
+
+def run_node(workload: Workload, node: str) -> None:
+    """Run one task of the workload, between a start and an end event."""
+    if node not in workload.upstream:
+        raise ValueError(f"{node!r} is not a task of {workload}")
+    with task_events(node):
+        do_work(workload.work_of(node))

@@ -1,0 +1,131 @@
+"""Metric functions against hand-made event logs with known answers, and a calibration run."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import metrics as m
+from pipelines.core.instrument import EVENT_LOG, read_events
+from pipelines.core.workloads import Workload
+
+S = 1_000_000_000  # one second in ns
+
+
+def ev(task, event, t_s):
+    return {"task_id": task, "event": event, "t_ns": int(t_s * S)}
+
+
+def log(*spans):
+    """(task, start s, end s) → events, deliberately out of order."""
+    out = []
+    for task, start, end in spans:
+        out += [ev(task, "end", end), ev(task, "start", start)]
+    return out[::-1]
+
+
+CHAIN = {"a": (), "b": ("a",), "c": ("b",)}
+DIAMOND = {"a": (), "b": ("a",), "c": ("a",), "d": ("b", "c")}
+
+
+def test_chain_latencies_makespan_and_trigger():
+    events = log(("a", 10.5, 11), ("b", 11.25, 12), ("c", 12.5, 13))
+    s = m.summarize(events, submit_ns=10 * S, upstream=CHAIN)
+    assert s["trigger_latency_s"] == pytest.approx(0.5)
+    assert s["inter_task_samples_s"] == pytest.approx([0.25, 0.5])
+    assert s["makespan_s"] == pytest.approx(2.5) and s["wall_s"] == pytest.approx(3.0)
+    assert s["critical_path_s"] == pytest.approx(0.5 + 0.75 + 0.5)
+    assert s["overhead_s"] == pytest.approx(3.0 - 1.75)
+    assert s["peak_concurrency"] == 1
+
+
+def test_a_join_waits_only_for_its_last_upstream():
+    events = log(("a", 0, 1), ("b", 1.1, 2), ("c", 1.2, 5), ("d", 5.3, 6))
+    edges = m.edge_latencies(m.task_intervals(events), DIAMOND)
+    assert edges == pytest.approx({"b": 0.1, "c": 0.2, "d": 0.3})
+    assert m.critical_path(m.task_intervals(events), DIAMOND) == pytest.approx(1 + 3.8 + 0.7)
+
+
+def test_peak_concurrency_counts_overlaps_not_touching_ends():
+    spans = [m.Interval(0, 10), m.Interval(5, 15), m.Interval(10, 20), m.Interval(12, 13)]
+    assert m.peak_concurrency(spans) == 3  # at t=12: (5,15), (10,20), (12,13); (0,10) ended at 10
+    assert m.peak_concurrency([m.Interval(0, 5), m.Interval(5, 9)]) == 1
+
+
+def test_percentiles_with_few_samples_interpolate():
+    p = m.percentiles([1.0, 2.0, 3.0, 4.0])
+    assert p["p50"] == pytest.approx(2.5)
+    assert p["p95"] == pytest.approx(3.85) and p["p99"] == pytest.approx(3.97)
+    assert p["max"] == 4.0 and p["n"] == 4
+    assert m.percentiles([7.0])["p99"] == 7.0
+    assert m.percentiles([])["n"] == 0
+
+
+def test_a_retried_task_is_measured_by_its_successful_attempt():
+    events = [ev("a", "start", 0), ev("a", "fail", 1), ev("a", "start", 3), ev("a", "end", 4)]
+    assert m.task_intervals(events)["a"] == m.Interval(3 * S, 4 * S)
+    assert m.attempts(events) == {"a": 2}
+    assert m.summarize(events, 0, {"a": ()})["reexecuted_tasks"] == 1
+
+
+def test_clock_offsets_cancel_out_of_latencies_but_not_out_of_trigger():
+    """Events are on one clock; a constant offset of the whole log moves only submit-relative
+    numbers, which is why the harness writes its submit mark with the same clock."""
+    base = log(("a", 0, 1), ("b", 1.2, 2))
+    shifted = [{**e, "t_ns": e["t_ns"] + 7 * S} for e in base]
+    up = {"a": (), "b": ("a",)}
+    assert m.summarize(shifted, 7 * S, up)["inter_task_samples_s"] == pytest.approx([0.2])
+    assert m.summarize(shifted, 7 * S, up)["trigger_latency_s"] == pytest.approx(0.0)
+    assert m.summarize(shifted, 0, up)["trigger_latency_s"] == pytest.approx(7.0)
+
+
+def test_incomplete_runs_are_reported_not_measured():
+    s = m.summarize(log(("a", 0, 1)), 0, CHAIN)
+    assert s == {"complete": False, "missing_tasks": ["b", "c"], "tasks_done": 1}
+
+
+def test_speedup_and_efficiency():
+    assert m.speedup({1: 16.0, 2: 8.0, 4: 5.0}) == {
+        1: {"speedup": 1.0, "efficiency": 1.0},
+        2: {"speedup": 2.0, "efficiency": 1.0},
+        4: {"speedup": 3.2, "efficiency": 0.8},
+    }
+
+
+def test_calibration_a_known_dispatch_delay_is_measured_within_2_ms(tmp_path, monkeypatch):
+    """A test 'orchestrator' (the baseline executor) waits exactly 50 ms before starting each
+    task; the event log and metrics must recover 50 ms (median) to within ±2 ms."""
+    from pipelines.baseline.executor import run_workload
+
+    path = tmp_path / "events.jsonl"
+    monkeypatch.setenv(EVENT_LOG, str(path))
+    workload = Workload.parse("chain:20:noop")
+    run_workload(workload, workers=1, dispatch_delay=0.050)
+    intervals = m.task_intervals(read_events(path))
+    latency = m.percentiles(m.edge_latencies(intervals, workload.upstream).values())
+    assert latency["n"] == 19
+    assert abs(latency["p50"] - 0.050) < 0.002, latency
+
+
+@pytest.mark.parametrize(
+    ("text", "nodes", "edges"),
+    [
+        ("chain:3", ["t0000", "t0001", "t0002"], 2),
+        ("fanout:4:sleep:0.1", ["t0000", "t0001", "t0002", "t0003", "join"], 4),
+        ("tree:7", [f"t{i:04d}" for i in range(7)], 6),
+        ("grid:9:cpu:5", [f"t{i:04d}" for i in range(9)], 12),
+    ],
+)
+def test_workload_shapes(text, nodes, edges):
+    w = Workload.parse(text)
+    assert w.nodes == nodes
+    assert sum(len(u) for u in w.upstream.values()) == edges
+    seen = set()
+    for node, ups in w.upstream.items():  # execution order: parents come first
+        assert set(ups) <= seen
+        seen.add(node)
+
+
+@pytest.mark.parametrize("text", ["chain", "star:4", "chain:0", "chain:3:sleep", "fanout:4:gpu:1"])
+def test_bad_workloads_say_the_valid_form(text):
+    with pytest.raises(ValueError, match="SHAPE:N"):
+        Workload.parse(text)

@@ -1,0 +1,130 @@
+"""The report is built from results.json and event logs alone; check it on hand-made ones."""
+
+from __future__ import annotations
+
+import json
+
+from bench.compare import headline_numbers
+from bench.manifest import load_manifest
+from bench.report_compare import write_report
+from pipelines.core.instrument import append_event
+from pipelines.core.workloads import Workload
+
+S = 1_000_000_000
+
+
+def fake_case(tmp_path, impl, config, scenario, workload, slots, task_seconds, gap):
+    """A measured case whose event log has each task take `task_seconds`, `gap` apart."""
+    w = Workload.parse(workload)
+    log = tmp_path / f"{impl}-{config}-{scenario}-{slots}.jsonl"
+    submit = 1000 * S
+    t, runs = submit + S // 10, []
+    ends = {}
+    for node, ups in w.upstream.items():
+        start = max([ends[u] for u in ups], default=t) + int(gap * S)
+        if scenario != "latency":  # run up to `slots` at once, crudely
+            start = (
+                submit + S // 10 + (list(w.upstream).index(node) // slots) * int(task_seconds * S)
+            )
+        end = start + int(task_seconds * S)
+        ends[node] = end
+        append_event(log, {"task_id": node, "event": "start", "t_ns": start})
+        append_event(log, {"task_id": node, "event": "end", "t_ns": end})
+    from bench.metrics import summarize
+    from pipelines.core.instrument import read_events
+
+    summary = summarize(read_events(log), submit, w.upstream)
+    runs = [
+        {"label": "warmup-0", "warmup": True, "submit_ns": submit, **summary},
+        {"label": "run-1", "warmup": False, "submit_ns": submit, **summary},
+    ]
+    return {
+        "impl": impl,
+        "config": config,
+        "scenario": scenario,
+        "workload": workload,
+        "slots": slots,
+        "startup_s": 1.0,
+        "events": str(log),
+        "runs": runs,
+    }
+
+
+def fake_results(tmp_path):
+    scenarios = []
+    for impl, config, gap in (
+        ("airflow", "default", 1.0),
+        ("airflow", "tuned", 0.1),
+        ("luigi", "default", 0.02),
+    ):
+        scenarios.append(fake_case(tmp_path, impl, config, "latency", "chain:5:noop", 2, 0.01, gap))
+        for slots in (1, 2, 4):
+            scenarios.append(
+                fake_case(tmp_path, impl, config, "parallelism", "fanout:4:sleep:1", slots, 1.0, 0)
+            )
+    movies = {
+        f"{i}/{c}": {
+            "impl": i,
+            "config": c,
+            "runs": [],
+            "runs_ok": 1,
+            "runs_failed": 0,
+            "identical_results": True,
+            "startup_seconds": (1.0, 1.0, 1.0),
+            "run_seconds": (5.0, 4.0, 6.0),
+            "stop_seconds": (0.5, 0.5, 0.5),
+        }
+        for i, c in (("airflow", "default"), ("airflow", "tuned"), ("luigi", "default"))
+    }
+    return {
+        "profile": "quick",
+        "repeat": 1,
+        "started_at": "t0",
+        "finished_at": "t1",
+        "dataset": {"name": "movielens-small", "citation": "Harper & Konstan 2015"},
+        "provenance": {
+            "python": "3.11",
+            "git_sha": "abc",
+            "git_dirty": False,
+            "orchestrators": {"airflow": {"package": "apache-airflow", "version": "3.3.2"}},
+            "machine": {
+                "cores": 2,
+                "cpu_model": "x",
+                "memory_gib": 24,
+                "load_average_at_start": [0, 0, 0],
+            },
+        },
+        "configs": {n: load_manifest(n)["configs"] for n in ("airflow", "luigi")},
+        "movies": movies,
+        "scenarios": scenarios,
+        "run_folders": str(tmp_path),
+    }
+
+
+def test_headline_numbers_come_from_the_scenarios(tmp_path):
+    h = headline_numbers(fake_results(tmp_path))
+    assert abs(h["airflow/default"]["inter_task_p50_s"] - 1.0) < 1e-6
+    assert abs(h["airflow/tuned"]["inter_task_p50_s"] - 0.1) < 1e-6
+    # 4 one-second tasks then a one-second join: 5 s at 1 slot, 2 s at 4 slots
+    assert h["luigi/default"]["speedup"][4]["speedup"] == 2.5
+
+
+def test_report_has_every_section_and_embeds_its_figures(tmp_path):
+    results = fake_results(tmp_path)
+    report = write_report(tmp_path / "report", results)
+    text = report.read_text()
+    for section in (
+        "## Summary",
+        "## Scenarios",
+        "## Configurations",
+        "## Method and metric definitions",
+        "## Environment",
+    ):
+        assert section in text
+    for figure in ("wall_time.png", "latency_ecdf.png", "speedup.png", "gantt.png"):
+        assert (tmp_path / "report" / "figures" / figure).stat().st_size > 5000
+        assert figure in text
+    assert "scheduler.scheduler_idle_sleep_time = 0.05" in text  # tuned settings with reasons
+    page = (tmp_path / "report" / "report.html").read_text()
+    assert page.count("data:image/png;base64,") == 4 and "<table>" in page
+    json.dumps(results)  # results stay serialisable
