@@ -179,6 +179,19 @@ def report(
     console.print(f"report: {write_report(run_dir, results)}")
 
 
+@app.command("validate-results")
+def validate_results_command(
+    run_dir: Annotated[Path, typer.Argument(help="a report folder or its results.json")],
+) -> None:
+    """Check a results.json against the schema, and that its event logs are there."""
+    from bench.results import validate_results
+
+    results = validate_results(run_dir)
+    console.print(
+        f"valid: {len(results['movies'])} movie series, {len(results['scenarios'])} scenario cases"
+    )
+
+
 @datasets_app.command("list")
 def datasets_list() -> None:
     """Show the dataset names you can use and what is already prepared."""

@@ -12,6 +12,7 @@ measured runs. A case that fails is recorded with its reason and the rest carry 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import time
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from bench.scenarios import PROFILES, measure_case
 from bench.stats import median_iqr
 from bench.verify import compare, fingerprint
 from datasets.registry import load_manifest as dataset_manifest
-from pipelines.core.io import write_json
+from pipelines.core.io import read_json, write_json
 from pipelines.core.layout import Layout
 
 PHASES = ("startup_seconds", "run_seconds", "stop_seconds")
@@ -46,6 +47,7 @@ def run_movies(
     records, first = [], None
     for index in range(repeat + 1):
         folder = base / f"movies-{impl}-{config}-{index}"
+        shutil.rmtree(folder, ignore_errors=True)  # left half-done by an interrupted compare
         folder.mkdir(parents=True)
         date = land_dataset(folder, dataset)
         result = run_implementation(impl, folder, date, config=config, on_phase=tick)
@@ -80,14 +82,33 @@ def compare_implementations(
     started = dt.datetime.now(dt.UTC)
     report_dir = (out or REPO / "reports" / started.strftime("%Y%m%d-%H%M%S")).resolve()
     report_dir.mkdir(parents=True, exist_ok=True)
-    runs_dir = new_run_dir(f"compare-{profile_name}")
     pairs = [(impl, config) for impl in impls for config in configs_of(impl, configs)]
     if not pairs:
         raise BenchError(f"none of {', '.join(impls)} has config(s) {', '.join(configs)}")
 
-    movies: dict[str, dict] = {}
-    fingerprints: dict[str, dict] = {}
-    scenarios: list[dict] = []
+    # an interrupted compare with the same --out resumes: finished pieces are not measured again
+    progress_file = report_dir / "progress.json"
+    plan = {"profile": profile_name, "dataset": dataset, "pairs": [list(p) for p in pairs]}
+    progress = read_json(progress_file) if progress_file.exists() else {}
+    if progress.get("plan") != plan:
+        progress = {
+            "plan": plan,
+            "runs_dir": str(new_run_dir(f"compare-{profile_name}")),
+            "movies": {},
+            "fingerprints": {},
+            "scenarios": [],
+        }
+    elif progress["movies"] or progress["scenarios"]:
+        console.print(
+            f"resuming from {progress_file}: {len(progress['movies']) + len(progress['scenarios'])} pieces already measured"
+        )
+    runs_dir = Path(progress["runs_dir"])
+    movies: dict[str, dict] = progress["movies"]
+    fingerprints: dict[str, dict] = progress["fingerprints"]
+    scenarios: list[dict] = progress["scenarios"]
+    done_cases = {
+        (c["impl"], c["config"], c["scenario"], c["workload"], c["slots"]) for c in scenarios
+    }
     steps = len(pairs) * (1 + len(profile.cases))
     columns = (
         TextColumn("{task.description}"),
@@ -96,27 +117,32 @@ def compare_implementations(
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=console) as bar:
-        task = bar.add_task("compare", total=steps)
+        task = bar.add_task("compare", total=steps, completed=len(movies) + len(scenarios))
         for impl, config in pairs:
             key = f"{impl}/{config}"
 
             def tick(phase: str, what: str = "", key: str = key) -> None:
                 bar.update(task, description=f"{key} {what}: {phase}")
 
-            records, first = run_movies(
-                impl, config, dataset, profile.repeat, runs_dir, lambda p: tick(p, "movies")
-            )
-            movies[key] = {
-                "impl": impl,
-                "config": config,
-                "runs": records,
-                **movies_summary(records),
-            }
-            if first:
-                fingerprints[key] = first
-            bar.advance(task)
+            if key not in movies:
+                records, first = run_movies(
+                    impl, config, dataset, profile.repeat, runs_dir, lambda p: tick(p, "movies")
+                )
+                movies[key] = {
+                    "impl": impl,
+                    "config": config,
+                    "runs": records,
+                    **movies_summary(records),
+                }
+                if first:
+                    fingerprints[key] = first
+                write_json(progress, progress_file)
+                bar.advance(task)
             for case in profile.cases:
+                if (impl, config, case.scenario, case.workload, case.slots) in done_cases:
+                    continue
                 folder = runs_dir / f"{case.scenario}-{impl}-{config}-w{case.slots}"
+                shutil.rmtree(folder, ignore_errors=True)  # a half-measured case starts over
                 began = time.monotonic()
                 try:
                     measured = measure_case(
@@ -140,6 +166,7 @@ def compare_implementations(
                     console.print(f"[red]{key} {case.workload} w={case.slots} failed[/]: {exc}")
                 measured["seconds"] = round(time.monotonic() - began, 1)
                 scenarios.append(measured)
+                write_json(progress, progress_file)
                 bar.advance(task)
 
     reference = next((fp for key, fp in fingerprints.items() if key.startswith("baseline/")), None)
@@ -169,7 +196,9 @@ def compare_implementations(
         "scenarios": scenarios,
         "run_folders": str(runs_dir),
     }
+    keep_events_beside(results, report_dir)
     write_json(results, report_dir / "results.json")
+    progress_file.unlink()
     report = write_report(report_dir, results)
 
     table = Table(
@@ -197,6 +226,23 @@ def compare_implementations(
     return (
         all(e["identical_results"] and not e["runs_failed"] for e in movies.values()) and not failed
     )
+
+
+def keep_events_beside(results: dict, report_dir: Path) -> None:
+    """Copy every case's event log next to results.json and point to it relatively, so a
+    report folder carries its raw data with it (run folders may be cleaned away)."""
+    events_dir = report_dir / "events"
+    events_dir.mkdir(exist_ok=True)
+    for case in results["scenarios"]:
+        source = Path(case.get("events", ""))
+        if not source.is_absolute() or not source.exists():
+            continue
+        target = (
+            events_dir
+            / f"{case['scenario']}-{case['impl']}-{case['config']}-w{case['slots']}.jsonl"
+        )
+        shutil.copyfile(source, target)
+        case["events"] = str(target.relative_to(report_dir))
 
 
 def _fmt(value: float | None) -> str:

@@ -148,3 +148,23 @@ def summarize(events: list[dict], submit_ns: int, upstream: Mapping[str, tuple[s
         "peak_concurrency": peak_concurrency(intervals.values()),
         "reexecuted_tasks": sum(1 for n in attempts(events).values() if n > 1),
     }
+
+
+def clock_agreement(
+    intervals: Mapping[str, Interval], native: Mapping[str, tuple[int, int]]
+) -> dict:
+    """How the orchestrator's own record differs from the event log, per task: median of
+    (native − event) for starts and for ends, and the largest difference, in seconds.
+    Positive: the orchestrator records a start later (or an end later) than the task's own
+    first (last) line of work."""
+    common = [t for t in intervals if t in native]
+    if not common:
+        return {"n": 0}
+    starts = [(native[t][0] - intervals[t].start_ns) / NS for t in common]
+    ends = [(native[t][1] - intervals[t].end_ns) / NS for t in common]
+    return {
+        "n": len(common),
+        "start_p50": float(np.median(starts)),
+        "end_p50": float(np.median(ends)),
+        "max_abs": float(max(abs(x) for x in starts + ends)),
+    }

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bench.errors import BenchError
 from bench.manifest import adapter_class
-from bench.metrics import summarize
+from bench.metrics import clock_agreement, summarize, task_intervals
 from pipelines.core.instrument import append_event, read_events
 from pipelines.core.workloads import Workload
 
@@ -111,8 +111,11 @@ def measure_case(
                     "host": socket.gethostname(),
                 },
             )
+            native: dict[str, tuple[int, int]] = {}
             try:
-                adapter.wait(adapter.submit_workload(label), timeout)
+                handle = adapter.submit_workload(label)
+                adapter.wait(handle, timeout)
+                native = adapter.native_timings(handle)
                 error = ""
             except BenchError as exc:
                 error = str(exc)
@@ -121,6 +124,8 @@ def measure_case(
             summary = (
                 summarize(tasks, submit_ns, workload.upstream) if not error else {"complete": False}
             )
+            if native and summary.get("complete"):
+                summary["native_offset_s"] = clock_agreement(task_intervals(tasks), native)
             runs.append(
                 {
                     "label": label,

@@ -119,6 +119,17 @@ class AirflowAdapter(Adapter):
             raise BenchError(f"Airflow refused to trigger {self.dag_id} (HTTP {status}: {reply})")
         return reply["dag_run_id"]
 
+    def native_timings(self, handle: str) -> dict[str, tuple[int, int]]:
+        """start_date / end_date of each task instance, from the metadata DB via REST."""
+        status, body = self._api(
+            "GET", f"/dags/{self.dag_id}/dagRuns/{handle}/taskInstances?limit=1000"
+        )
+        out = {}
+        for ti in (body or {}).get("task_instances", []) if status == 200 else []:
+            if ti.get("start_date") and ti.get("end_date"):
+                out[ti["task_id"]] = (_iso_ns(ti["start_date"]), _iso_ns(ti["end_date"]))
+        return out
+
     def _clear_existing(self, logical: str) -> str:
         """Re-run the existing run for `logical`: only its failed tasks if it failed (resume),
         every task otherwise. The scheduler picks the cleared tasks up again."""
@@ -180,3 +191,9 @@ class AirflowAdapter(Adapter):
                 for detail in record.get("error_detail") or []:
                     return f"{detail.get('exc_type')}: {detail.get('exc_value')}"
         return f"see {logs[-1] if logs else self.state_dir / 'logs'}"
+
+
+def _iso_ns(text: str) -> int:
+    """Airflow's ISO-8601 timestamps (UTC, microseconds) → integer ns since the epoch."""
+    moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return int(moment.timestamp()) * 1_000_000_000 + moment.microsecond * 1000

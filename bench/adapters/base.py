@@ -110,6 +110,11 @@ class Adapter(ABC):
     def wait(self, handle: Any, timeout: float) -> None:
         """Block until the run is done; raise BenchError with a one-line reason if it failed."""
 
+    def native_timings(self, handle: Any) -> dict[str, tuple[int, int]]:
+        """The orchestrator's own record of each task's start and end (ns since the epoch),
+        to cross-check the event log. Empty where the orchestrator keeps none."""
+        return {}
+
     def stop(self) -> None:
         self.services.stop()
 

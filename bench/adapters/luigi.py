@@ -10,7 +10,9 @@ Variants: `central` (luigid, as in production) and `local` (`--local-scheduler`,
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import sqlite3
 import subprocess
 import time
 from pathlib import Path
@@ -77,7 +79,36 @@ class LuigiAdapter(Adapter):
 
     def submit_workload(self, label: str) -> subprocess.Popen:
         task = ["--module", "pipelines.luigi.workload", "WorkloadRun"]
-        return self._worker([*task, "--spec", str(self.workload), "--label", label], label)
+        worker = self._worker([*task, "--spec", str(self.workload), "--label", label], label)
+        worker.label = label  # for native_timings
+        return worker
+
+    def native_timings(self, handle: subprocess.Popen) -> dict[str, tuple[int, int]]:
+        """RUNNING and DONE times of each workload node from luigid's task history.
+
+        luigid stores naive local time (ENVIRONMENT.md): read as local, as it was written.
+        """
+        history = self.state_dir / "history.db"
+        label = getattr(handle, "label", None)
+        if self.variant == "local" or label is None or not history.exists():
+            return {}
+        query = """
+            SELECT node.value, e.event_name, e.ts FROM task_events e
+            JOIN tasks t ON e.task_id = t.id
+            JOIN task_parameters lbl ON lbl.task_id = t.id AND lbl.name = 'label' AND lbl.value = ?
+            JOIN task_parameters node ON node.task_id = t.id AND node.name = 'node'
+            WHERE t.name = 'WorkloadNode' AND e.event_name IN ('RUNNING', 'DONE')"""
+        with contextlib.closing(sqlite3.connect(history)) as db:
+            rows = db.execute(query, (label,)).fetchall()
+        seen: dict[str, dict[str, int]] = {}
+        for node, event, ts in rows:
+            moment = dt.datetime.fromisoformat(ts)  # naive: local time
+            seen.setdefault(node, {})[event] = (
+                int(moment.timestamp()) * 1_000_000_000 + moment.microsecond * 1000
+            )
+        return {
+            n: (e["RUNNING"], e["DONE"]) for n, e in seen.items() if {"RUNNING", "DONE"} <= e.keys()
+        }
 
     def _worker(self, task_args: list[str], label: str) -> subprocess.Popen:
         """Start `luigi <task> --workers N` in its own process group; it runs until done."""

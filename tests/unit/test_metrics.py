@@ -129,3 +129,15 @@ def test_workload_shapes(text, nodes, edges):
 def test_bad_workloads_say_the_valid_form(text):
     with pytest.raises(ValueError, match="SHAPE:N"):
         Workload.parse(text)
+
+
+def test_clock_agreement_reports_the_offset_between_two_records():
+    events = log(("a", 1.0, 2.0), ("b", 3.0, 4.0))
+    native = {"a": (int(1.2 * S), int(2.1 * S)), "b": (int(3.2 * S), int(4.3 * S)), "c": (0, 1)}
+    agreement = m.clock_agreement(m.task_intervals(events), native)
+    assert agreement["n"] == 2
+    assert agreement["start_p50"] == pytest.approx(0.2) and agreement["end_p50"] == pytest.approx(
+        0.2
+    )
+    assert agreement["max_abs"] == pytest.approx(0.3)
+    assert m.clock_agreement(m.task_intervals(events), {}) == {"n": 0}

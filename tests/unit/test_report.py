@@ -128,3 +128,28 @@ def test_report_has_every_section_and_embeds_its_figures(tmp_path):
     page = (tmp_path / "report" / "report.html").read_text()
     assert page.count("data:image/png;base64,") == 4 and "<table>" in page
     json.dumps(results)  # results stay serialisable
+
+
+def test_results_schema_accepts_a_written_report_and_names_a_broken_field(tmp_path):
+    import pytest
+
+    from bench.compare import keep_events_beside
+    from bench.errors import BenchError
+    from bench.results import validate_results
+
+    results = fake_results(tmp_path)
+    results |= {"schema": "orchestrator-bench/compare/v2", "run_folders": "x"}
+    results["dataset"]["files"] = {}
+    results["provenance"]["orchestrators"] = {}
+    for entry in results["movies"].values():
+        entry["runs"] = [{"ok": True, "reason": "", "warmup": False, "run_seconds": 5.0}]
+    out = tmp_path / "out"
+    out.mkdir()
+    keep_events_beside(results, out)
+    assert all(not c["events"].startswith("/") for c in results["scenarios"])
+    (out / "results.json").write_text(json.dumps(results))
+    assert validate_results(out)["profile"] == "quick"
+    results["scenarios"][0]["runs"][1].pop("makespan_s")
+    (out / "results.json").write_text(json.dumps(results))
+    with pytest.raises(BenchError, match="scenarios/0/runs/1: 'makespan_s' is a required property"):
+        validate_results(out)
