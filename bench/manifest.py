@@ -8,9 +8,7 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
-import jsonschema
-
-from bench.errors import BenchError
+from bench.errors import BenchError, check_schema
 from bench.home import REPO
 
 SCHEMA = Path(__file__).with_name("manifest.schema.json")
@@ -32,11 +30,7 @@ def load_manifest(name: str) -> dict:
         manifest = tomllib.loads(path.read_text())
     except tomllib.TOMLDecodeError as exc:
         raise BenchError(f"{path}: not valid TOML ({exc})") from None
-    try:
-        jsonschema.validate(manifest, json.loads(SCHEMA.read_text()))
-    except jsonschema.ValidationError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path) or "top level"
-        raise BenchError(f"{path}: {where}: {exc.message}") from None
+    check_schema(manifest, json.loads(SCHEMA.read_text()), path)
     for config, spec in manifest["configs"].items():
         unexplained = set(spec["settings"]) - set(spec.get("reasons", {}))
         if unexplained:

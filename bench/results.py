@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import jsonschema
-
-from bench.errors import BenchError
+from bench.errors import BenchError, check_schema
 
 SCHEMA = Path(__file__).with_name("results.schema.json")
 
@@ -22,11 +20,7 @@ def validate_results(path: Path) -> dict:
         results = json.loads(path.read_text())
     except json.JSONDecodeError as exc:
         raise BenchError(f"{path}: not JSON ({exc})") from None
-    try:
-        jsonschema.validate(results, json.loads(SCHEMA.read_text()))
-    except jsonschema.ValidationError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path) or "top level"
-        raise BenchError(f"{path}: {where}: {exc.message}") from None
+    check_schema(results, json.loads(SCHEMA.read_text()), path)
     for case in results["scenarios"]:
         log = path.parent / case["events"] if case.get("events") else None
         if log is not None and not log.exists():
