@@ -335,6 +335,51 @@ def write_report(report_dir: Path, results: dict) -> Path:
         if clock_rows
         else "No orchestrator records were collected in this run."
     )
+    resource_rows = []
+    for case in results["scenarios"]:
+        idle = case.get("idle_resources")
+        if not idle:
+            continue
+        busy = {
+            c["workload"] + f" w={c['slots']}": [
+                r["resources"] for r in _measured(c) if r.get("resources")
+            ]
+            for c in results["scenarios"]
+            if (c["impl"], c["config"]) == (case["impl"], case["config"])
+            and c["scenario"] in ("latency", "parallelism")
+        }
+        busy = {k: v for k, v in busy.items() if v}
+        widest = list(busy)[-1] if busy else None
+        latency = busy.get(f"{case['workload']} w={case['slots']}", [])
+        resource_rows.append(
+            [
+                case["impl"],
+                case["config"],
+                f"{idle['cpu_seconds'] / idle['seconds']:.2f}",
+                _f(idle["peak_rss_mib"], 0),
+                _f(np.median([r["cpu_seconds"] for r in latency]), 2) if latency else "–",
+                f"{_f(np.median([r['cpu_seconds'] for r in busy[widest]]), 2)} ({widest})"
+                if widest
+                else "–",
+                _f(max(r["peak_rss_mib"] for v in busy.values() for r in v), 0) if busy else "–",
+            ]
+        )
+    resources = (
+        _md_table(
+            [
+                "impl",
+                "config",
+                "idle CPU (cores busy)",
+                "idle RSS MiB",
+                "CPU-s per latency run",
+                "CPU-s per fan-out run",
+                "peak RSS MiB busy",
+            ],
+            resource_rows,
+        )
+        if resource_rows
+        else "Not measured in this run."
+    )
     tuned = []
     for impl, configs in results["configs"].items():
         for name, spec in configs.items():
@@ -385,6 +430,15 @@ a task started and ended (Airflow: task instances in its metadata DB; Luigi: lui
 history, in naive local time). Their differences, per task, for the latency chain:
 
 {clocks}
+
+## Resources
+
+What the orchestrator's own processes (every service and every worker or task process they
+start) cost: CPU-seconds and the peak of their summed resident memory, sampled every 0.2 s.
+Idle: the services started, nothing submitted, for 5 s. RSS counts pages that forked
+workers share once per process, so it overstates memory held; a lower bound for CPU.
+
+{resources}
 
 ## Configurations
 

@@ -13,6 +13,7 @@ so every figure can be recomputed from `events.jsonl` in the case's folder.
 from __future__ import annotations
 
 import socket
+import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -21,8 +22,11 @@ from pathlib import Path
 from bench.errors import BenchError
 from bench.manifest import adapter_class
 from bench.metrics import clock_agreement, summarize, task_intervals
+from bench.resources import ResourceSampler, measure_idle
 from pipelines.core.instrument import append_event, read_events
 from pipelines.core.workloads import Workload
+
+IDLE_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -93,8 +97,16 @@ def measure_case(
     spec = workload.save(folder / "workload.json")
     on_phase("starting services")
     adapter = adapter_class(impl)(folder, config=config, slots=case.slots, workload=spec)
-    runs, offset = [], 0
+    runs, offset, idle = [], 0, None
+    worker: list[int] = []  # the process group of the run in flight (Luigi, baseline)
+
+    def groups() -> list[int]:
+        return [s.process.pid for s in adapter.services.services] + worker
+
     with adapter:
+        if case.scenario == "latency":  # once per implementation × config
+            on_phase("idle resources")
+            idle = measure_idle(groups, IDLE_SECONDS)
         for index in range(repeat + 1):
             label = f"{'warmup' if index == 0 else 'run'}-{index}"
             on_phase(label)
@@ -113,17 +125,21 @@ def measure_case(
             )
             native: dict[str, tuple[int, int]] = {}
             try:
-                handle = adapter.submit_workload(label)
-                adapter.wait(handle, timeout)
+                with ResourceSampler(groups) as busy:
+                    handle = adapter.submit_workload(label)
+                    worker[:] = [handle.pid] if isinstance(handle, subprocess.Popen) else []
+                    adapter.wait(handle, timeout)
                 native = adapter.native_timings(handle)
                 error = ""
             except BenchError as exc:
                 error = str(exc)
+            worker.clear()
             events, offset = _new_events(adapter.event_log, offset)
             tasks = [e for e in events if e["event"] != "submit"]
             summary = (
                 summarize(tasks, submit_ns, workload.upstream) if not error else {"complete": False}
             )
+            summary["resources"] = busy.result()
             if native and summary.get("complete"):
                 summary["native_offset_s"] = clock_agreement(task_intervals(tasks), native)
             runs.append(
@@ -141,6 +157,7 @@ def measure_case(
         "config": config,
         **asdict(case),
         "startup_s": round(adapter.startup_seconds, 3),
+        "idle_resources": idle,
         "events": str(adapter.event_log),
         "runs": runs,
     }

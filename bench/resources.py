@@ -1,0 +1,83 @@
+"""What an orchestrator's processes cost: CPU-seconds and peak resident memory.
+
+A sampler thread looks every `interval` seconds at every process in the watched process
+groups (each service the adapter started, and each worker it launched, is its own group),
+and records the summed RSS — the peak is the largest sum seen — and each process's
+latest CPU time. CPU-seconds are the sum over every process seen, so short-lived task
+processes count too (up to one interval of their life may be missed: a lower bound).
+RSS counts shared pages once per process, so the peak overstates memory that forked
+workers share; the report says so.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+
+import psutil
+
+
+class ResourceSampler:
+    def __init__(self, groups: Callable[[], Iterable[int]], interval: float = 0.2) -> None:
+        self._groups = groups
+        self._interval = interval
+        self._cpu: dict[int, float] = {}
+        self._cpu_at_start: dict[int, float] = {}
+        self.peak_rss = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="resource-sampler", daemon=True)
+
+    def _members(self) -> list[psutil.Process]:
+        wanted = set(self._groups())
+        members = []
+        for process in psutil.process_iter():
+            try:
+                if os.getpgid(process.pid) in wanted:
+                    members.append(process)
+            except (ProcessLookupError, psutil.Error):
+                continue
+        return members
+
+    def sample(self) -> None:
+        rss = 0
+        for process in self._members():
+            try:
+                with process.oneshot():
+                    times = process.cpu_times()
+                    rss += process.memory_info().rss
+            except psutil.Error:
+                continue
+            total = times.user + times.system
+            self._cpu_at_start.setdefault(process.pid, total)
+            self._cpu[process.pid] = total
+        self.peak_rss = max(self.peak_rss, rss)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(self._interval)
+
+    def __enter__(self) -> ResourceSampler:
+        self.sample()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sample()
+
+    def result(self) -> dict[str, float]:
+        """CPU-seconds used while sampling (processes already running count from the first
+        sample) and the peak summed RSS in MiB."""
+        cpu = sum(self._cpu[pid] - self._cpu_at_start.get(pid, 0.0) for pid in self._cpu)
+        return {"cpu_seconds": round(cpu, 3), "peak_rss_mib": round(self.peak_rss / 2**20, 1)}
+
+
+def measure_idle(groups: Callable[[], Iterable[int]], seconds: float) -> dict[str, float]:
+    """What the started services cost while nothing is submitted."""
+    with ResourceSampler(groups) as sampler:
+        time.sleep(seconds)
+    return sampler.result() | {"seconds": seconds}

@@ -1,0 +1,32 @@
+"""The resource sampler sees a busy process group's CPU time and memory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from bench.processes import stop_group
+from bench.resources import ResourceSampler
+
+BUSY = "import time\nx = bytearray(200 * 2**20)\nend = time.process_time() + 0.6\nwhile time.process_time() < end: pass\n"
+
+
+def test_sampler_counts_cpu_seconds_and_peak_rss_of_a_group():
+    process = subprocess.Popen([sys.executable, "-c", BUSY], start_new_session=True)
+    try:
+        with ResourceSampler(lambda: [process.pid], interval=0.05) as sampler:
+            process.wait(timeout=30)
+    finally:
+        stop_group(process.pid, grace=1)
+    result = sampler.result()
+    assert 0.3 <= result["cpu_seconds"] <= 1.5, (
+        result
+    )  # ~0.6 s, minus what the last interval missed
+    assert result["peak_rss_mib"] >= 200, result
+
+
+def test_an_empty_group_costs_nothing():
+    with ResourceSampler(lambda: [os.getpid() + 10_000_000], interval=0.05) as sampler:
+        pass
+    assert sampler.result() == {"cpu_seconds": 0.0, "peak_rss_mib": 0.0}
