@@ -34,6 +34,7 @@ def fake_case(tmp_path, impl, config, scenario, workload, slots, task_seconds, g
     from pipelines.core.instrument import read_events
 
     summary = summarize(read_events(log), submit, w.upstream)
+    summary["resources"] = {"cpu_seconds": 2.5, "peak_rss_mib": 300.0}
     runs = [
         {"label": "warmup-0", "warmup": True, "submit_ns": submit, **summary},
         {"label": "run-1", "warmup": False, "submit_ns": submit, **summary},
@@ -45,6 +46,9 @@ def fake_case(tmp_path, impl, config, scenario, workload, slots, task_seconds, g
         "workload": workload,
         "slots": slots,
         "startup_s": 1.0,
+        "idle_resources": {"cpu_seconds": 1.0, "peak_rss_mib": 250.0, "seconds": 5.0}
+        if scenario == "latency"
+        else None,
         "events": str(log),
         "runs": runs,
     }
@@ -116,6 +120,8 @@ def test_report_has_every_section_and_embeds_its_figures(tmp_path):
     for section in (
         "## Summary",
         "## Scenarios",
+        "## Two sources of timing",
+        "## Resources",
         "## Configurations",
         "## Method and metric definitions",
         "## Environment",
@@ -125,6 +131,7 @@ def test_report_has_every_section_and_embeds_its_figures(tmp_path):
         assert (tmp_path / "report" / "figures" / figure).stat().st_size > 5000
         assert figure in text
     assert "scheduler.scheduler_idle_sleep_time = 0.05" in text  # tuned settings with reasons
+    assert "| airflow | default | 0.20 | 250 | 2.50 | 2.50 (fanout:4:sleep:1 w=4) | 300 |" in text
     page = (tmp_path / "report" / "report.html").read_text()
     assert page.count("data:image/png;base64,") == 4 and "<table>" in page
     json.dumps(results)  # results stay serialisable
