@@ -159,6 +159,38 @@ def run_events(events: list[dict], submit_ns: int) -> list[dict]:
     return [e for e in events if e["event"] != "submit" and submit_ns <= e["t_ns"] < until]
 
 
+def scale_figure(results: dict, path: Path) -> Path | None:
+    """Overhead per task against graph size, log-log: flat means it scales linearly."""
+    series: dict[tuple[str, str], dict[int, float]] = {}
+    for case in results["scenarios"]:
+        if case["scenario"] == "scale" and _measured(case):
+            w = Workload.parse(case["workload"])
+            key = (f"{case['impl']}/{case['config']}", w.shape)
+            per_task = [r["overhead_s"] / r["tasks"] for r in _measured(case)]
+            series.setdefault(key, {})[w.n] = float(np.median(per_task))
+    if not series:
+        return None
+    fig, ax = plt.subplots(figsize=(8.5, 4.2))
+    for (key, shape), points in series.items():
+        xs = sorted(points)
+        ax.plot(
+            xs,
+            [max(points[x], 1e-5) for x in xs],
+            marker="o" if shape == "chain" else "s",
+            label=f"{key} {shape}",
+            color=_color(key),
+            linestyle=_style(key),
+        )
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("tasks in the graph (N)")
+    ax.set_ylabel("orchestration overhead per task (s)")
+    ax.set_title("Scale: (wall − critical path) / N")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    return _save(fig, path)
+
+
 def gantt_figure(results: dict, path: Path, report_dir: Path) -> Path | None:
     """One measured fan-out run per implementation/config at its widest slot count."""
     picks: dict[str, dict] = {}
@@ -219,6 +251,7 @@ def write_report(report_dir: Path, results: dict) -> Path:
         "Inter-task latency (ECDF)": ecdf_figure(results, figures_dir / "latency_ecdf.png"),
         "Speedup": speedup_figure(results, figures_dir / "speedup.png"),
         "Timeline": gantt_figure(results, figures_dir / "gantt.png", report_dir),
+        "Scale": scale_figure(results, figures_dir / "scale.png"),
     }
     figures = {k: v for k, v in figures.items() if v}
     headline = headline_numbers(results)

@@ -3,6 +3,8 @@
 * **latency**: a chain of no-op tasks → trigger latency and inter-task latency.
 * **parallelism**: a fan-out of sleeping tasks at 1, 2, 4 (8) slots → makespan, speedup,
   efficiency, peak concurrency; and a CPU-bound fan-out that meets the machine's 2 cores.
+* **scale** (full profile): chains and fan-outs of 10, 100, 1000 no-op tasks → orchestration
+  overhead per task as the graph grows.
 
 Method: one service stack per (implementation, config, slots); one warm-up run, discarded
 (the first run after a start pays for imports and parsing); then `repeat` measured runs.
@@ -64,7 +66,17 @@ PROFILES = {
         ),
     ),
     "standard": _profile("standard", 3, "fanout:16:sleep:1", (1, 2, 4, 8), "fanout:4:cpu:1000"),
-    "full": _profile("full", 5, "fanout:16:sleep:1", (1, 2, 4, 8), "fanout:8:cpu:1000"),
+    # full adds scale: overhead per task as the graph grows (hours on Airflow at N=1000)
+    "full": Profile(
+        "full",
+        5,
+        _profile("full", 5, "fanout:16:sleep:1", (1, 2, 4, 8), "fanout:8:cpu:1000").cases
+        + tuple(
+            Case("scale", f"{shape}:{n}:noop", 4)
+            for shape in ("chain", "fanout")
+            for n in (10, 100, 1000)
+        ),
+    ),
 }
 
 

@@ -160,3 +160,18 @@ def test_results_schema_accepts_a_written_report_and_names_a_broken_field(tmp_pa
     (out / "results.json").write_text(json.dumps(results))
     with pytest.raises(BenchError, match="scenarios/0/runs/1: 'makespan_s' is a required property"):
         validate_results(out)
+
+
+def test_scale_figure_plots_overhead_per_task(tmp_path):
+    from bench.report_compare import scale_figure
+
+    results = fake_results(tmp_path)
+    for n in (3, 9):
+        results["scenarios"].append(
+            fake_case(tmp_path, "luigi", "default", "scale", f"chain:{n}:noop", 4, 0.01, 0.02)
+        )
+    path = scale_figure(results, tmp_path / "scale.png")
+    assert path is not None and path.stat().st_size > 5000
+    assert (
+        scale_figure(fake_results(tmp_path), tmp_path / "none.png") is None
+    )  # no scale cases, no figure
