@@ -37,7 +37,7 @@ class AirflowAdapter(Adapter):
         self.dag_id = WORKLOAD_DAG_ID if self.workload else DAG_ID
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        self.config = {
+        airflow_settings = {
             "AIRFLOW_HOME": str(self.state_dir),
             "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "pipelines" / "airflow" / "dags"),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
@@ -61,7 +61,7 @@ class AirflowAdapter(Adapter):
                 for k, v in self.settings.items()
             },
         }
-        self.env = self.process_env(self.config)
+        self.env = self.process_env(airflow_settings)
 
     # -- REST helpers
     def _api(self, method: str, path: str, body=None, timeout: float = 10) -> tuple[int, object]:
