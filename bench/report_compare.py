@@ -206,9 +206,8 @@ def gantt_figure(results: dict, path: Path, report_dir: Path) -> Path | None:
     )
     for ax, (key, case) in zip(axes[:, 0], picks.items(), strict=True):
         run = _measured(case)[0]
-        intervals = metrics.task_intervals(
-            run_events(read_events(case["events"]), run["submit_ns"])
-        )
+        log = report_dir / case["events"]  # relative to the report folder (or absolute)
+        intervals = metrics.task_intervals(run_events(read_events(log), run["submit_ns"]))
         nodes = Workload.parse(case["workload"]).nodes
         for y, node in enumerate(nodes):
             span = intervals.get(node)

@@ -114,7 +114,11 @@ def test_headline_numbers_come_from_the_scenarios(tmp_path):
 
 
 def test_report_has_every_section_and_embeds_its_figures(tmp_path):
+    from bench.compare import keep_events_beside
+
     results = fake_results(tmp_path)
+    (tmp_path / "report").mkdir()
+    keep_events_beside(results, tmp_path / "report")  # relative paths, as in a real report
     report = write_report(tmp_path / "report", results)
     text = report.read_text()
     for section in (
