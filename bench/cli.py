@@ -173,9 +173,9 @@ def report(
 ) -> None:
     """Rebuild report.md, report.html and figures/ from a compare run's results.json."""
     from bench.report_compare import write_report
-    from pipelines.core.io import read_json
+    from bench.results import validate_results
 
-    results = read_json(run_dir / "results.json")
+    results = validate_results(run_dir)
     console.print(f"report: {write_report(run_dir, results)}")
 
 
@@ -294,6 +294,9 @@ def main() -> None:
         sys.exit(getattr(exc, "exit_code", 2))
     except (BenchError, DataError, ValueError) as exc:
         err.print(f"bench: error: {exc}", soft_wrap=True, markup=False)
+        sys.exit(1)
+    except FileNotFoundError as exc:
+        err.print(f"bench: error: {exc.filename}: not found", soft_wrap=True, markup=False)
         sys.exit(1)
     except KeyboardInterrupt:
         err.print("bench: interrupted; every process it started has been stopped")

@@ -38,6 +38,12 @@ def bench(*args: str, home: Path) -> subprocess.CompletedProcess:
             "--bad-fraction",
         ),
         (["verify", "nosuch"], "unknown implementation 'nosuch'"),
+        (
+            ["report", "nowhere"],
+            "nowhere: not found; give a folder written by bench compare",
+        ),
+        (["validate-results", "nowhere"], "not found; give a folder written by bench compare"),
+        (["compare", "--profile", "huge"], "choose from quick, standard, full"),
     ],
 )
 def test_bad_input_is_one_clear_line(tmp_path, args, expected):
