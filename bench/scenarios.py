@@ -25,7 +25,7 @@ from bench.errors import BenchError
 from bench.manifest import adapter_class
 from bench.metrics import clock_agreement, summarize, task_intervals
 from bench.resources import ResourceSampler, measure_idle
-from pipelines.core.instrument import append_event, read_events
+from pipelines.core.instrument import append_event, parse_events
 from pipelines.core.workloads import Workload
 
 IDLE_SECONDS = 5.0
@@ -86,12 +86,7 @@ def _new_events(path: Path, offset: int) -> tuple[list[dict], int]:
     with open(path, "rb") as fh:
         fh.seek(offset)
         data = fh.read()
-    tmp = path.with_suffix(".slice")
-    tmp.write_bytes(data)
-    try:
-        return read_events(tmp), offset + len(data)
-    finally:
-        tmp.unlink()
+    return parse_events(data.decode().splitlines()), offset + len(data)
 
 
 def measure_case(

@@ -21,7 +21,7 @@ import json
 import os
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 EVENT_LOG = "BENCH_EVENT_LOG"
@@ -67,13 +67,18 @@ def task_events(task_id: str) -> Iterator[None]:
     append_event(path, _record(task_id, "end"))
 
 
-def read_events(path: str | Path) -> list[dict]:
-    """Every event of a log, in file order; a torn last line (a killed writer) is skipped."""
+def parse_events(lines: Iterable[str]) -> list[dict]:
+    """Events from log lines, in order; a torn line (a writer killed mid-write) is skipped."""
     events = []
-    with open(path) as fh:
-        for line in fh:
-            try:
-                events.append(json.loads(line))
-            except json.JSONDecodeError:
-                continue
+    for line in lines:
+        try:
+            events.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
     return events
+
+
+def read_events(path: str | Path) -> list[dict]:
+    """Every event of a log file."""
+    with open(path) as fh:
+        return parse_events(fh)
