@@ -39,6 +39,27 @@ def log_tail(path: Path, lines: int = 1) -> str:
     return " | ".join(line.strip() for line in text[-lines:])
 
 
+def spawn(
+    argv: list[str], env: dict[str, str], log: Path, cwd: Path | None = None
+) -> subprocess.Popen:
+    """Start `argv` as the leader of a new process group (its own session), output to `log`.
+
+    Everything the harness launches goes through here, so `stop_group(process.pid)` always
+    reaches the process and everything it forks.
+    """
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "ab") as out:
+        return subprocess.Popen(
+            argv,
+            env=env,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
 @dataclass
 class Service:
     name: str
@@ -86,19 +107,8 @@ class Services:
     def start(
         self, name: str, argv: list[str], env: dict[str, str], cwd: Path | None = None
     ) -> Service:
-        self.log_dir.mkdir(parents=True, exist_ok=True)
         log = self.log_dir / f"{name}.log"
-        with open(log, "ab") as out:
-            process = subprocess.Popen(
-                argv,
-                env=env,
-                cwd=cwd,
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        service = Service(name, process, log)
+        service = Service(name, spawn(argv, env, log, cwd), log)
         self.services.append(service)
         return service
 

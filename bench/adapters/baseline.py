@@ -7,7 +7,7 @@ import subprocess
 
 from bench.adapters.base import Adapter
 from bench.errors import BenchError
-from bench.processes import log_tail, stop_group
+from bench.processes import log_tail, spawn, stop_group
 
 
 class BaselineAdapter(Adapter):
@@ -23,17 +23,8 @@ class BaselineAdapter(Adapter):
 
     def _launch(self, args: list[str], label: str) -> subprocess.Popen:
         self.log = self.state_dir / "logs" / f"run-{label}.log"
-        self.log.parent.mkdir(parents=True, exist_ok=True)
         argv = [self.bin("python"), "-m", "pipelines.baseline", *args, "--workers", str(self.slots)]
-        with open(self.log, "ab") as out:
-            return subprocess.Popen(
-                argv,
-                env=self.process_env(),
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        return spawn(argv, self.process_env(), self.log)
 
     def wait(self, handle: subprocess.Popen, timeout: float) -> None:
         try:

@@ -21,7 +21,7 @@ from bench.adapters.base import Adapter
 from bench.errors import BenchError
 from bench.home import REPO
 from bench.http import request_json
-from bench.processes import free_port, log_tail, stop_group
+from bench.processes import free_port, log_tail, spawn, stop_group
 
 RETCODES = {
     10: "already running",
@@ -125,17 +125,7 @@ class LuigiAdapter(Adapter):
         ]
         argv = [self.bin("luigi"), *task_args, "--workers", str(self.slots), *scheduler, *tuning]
         self.worker_log = self.state_dir / "logs" / f"worker-{label}.log"
-        self.worker_log.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.worker_log, "ab") as out:
-            return subprocess.Popen(
-                argv,
-                env=self.env,
-                cwd=self.state_dir,
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        return spawn(argv, self.env, self.worker_log, cwd=self.state_dir)
 
     def wait(self, handle: subprocess.Popen, timeout: float) -> None:
         deadline = time.monotonic() + timeout
