@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 from rich.console import Console
@@ -24,9 +25,10 @@ from bench.errors import BenchError
 from bench.home import REPO
 from bench.manifest import load_manifest
 from bench.provenance import provenance
+from bench.recovery import measure_recovery, supports
 from bench.report_compare import write_report
 from bench.runs import DEFAULT_DATASET, land_dataset, new_run_dir, run_implementation
-from bench.scenarios import PROFILES, measure_case
+from bench.scenarios import PROFILES, Case, Profile, measure_case
 from bench.stats import median_iqr
 from bench.verify import compare, fingerprint
 from datasets.registry import load_manifest as dataset_manifest
@@ -106,10 +108,8 @@ def compare_implementations(
     movies: dict[str, dict] = progress["movies"]
     fingerprints: dict[str, dict] = progress["fingerprints"]
     scenarios: list[dict] = progress["scenarios"]
-    done_cases = {
-        (c["impl"], c["config"], c["scenario"], c["workload"], c["slots"]) for c in scenarios
-    }
-    steps = len(pairs) * (1 + len(profile.cases))
+    done_cases = {case_slug(c) for c in scenarios}
+    steps = sum(1 + len(cases_for(impl, config, profile)) for impl, config in pairs)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -138,32 +138,36 @@ def compare_implementations(
                     fingerprints[key] = first
                 write_json(progress, progress_file)
                 bar.advance(task)
-            for case in profile.cases:
-                if (impl, config, case.scenario, case.workload, case.slots) in done_cases:
+            for case in cases_for(impl, config, profile):
+                identity = {"impl": impl, "config": config, **asdict(case)}
+                if case_slug(identity) in done_cases:
                     continue
-                folder = runs_dir / f"{case.scenario}-{impl}-{config}-w{case.slots}"
+                folder = runs_dir / case_slug(identity)
                 shutil.rmtree(folder, ignore_errors=True)  # a half-measured case starts over
+                folder.mkdir(parents=True)
                 began = time.monotonic()
+
+                def on_phase(phase: str, c: Case = case) -> None:
+                    tick(phase, f"{c.workload} {c.fault}".strip())
+
                 try:
-                    measured = measure_case(
-                        impl,
-                        config,
-                        case,
-                        profile.repeat,
-                        folder,
-                        on_phase=lambda p, c=case: tick(p, c.workload),
-                    )
+                    if case.scenario == "recovery":
+                        measured = measure_recovery(
+                            impl,
+                            config,
+                            case,
+                            folder,
+                            dataset,
+                            fingerprints.get(key),
+                            on_phase=on_phase,
+                        )
+                    else:
+                        measured = measure_case(
+                            impl, config, case, profile.repeat, folder, on_phase=on_phase
+                        )
                 except BenchError as exc:
-                    measured = {
-                        "impl": impl,
-                        "config": config,
-                        "scenario": case.scenario,
-                        "workload": case.workload,
-                        "slots": case.slots,
-                        "error": str(exc),
-                        "runs": [],
-                    }
-                    console.print(f"[red]{key} {case.workload} w={case.slots} failed[/]: {exc}")
+                    measured = {**identity, "error": str(exc), "runs": []}
+                    console.print(f"[red]{case_slug(identity)} failed[/]: {exc}")
                 measured["seconds"] = round(time.monotonic() - began, 1)
                 scenarios.append(measured)
                 write_json(progress, progress_file)
@@ -228,6 +232,26 @@ def compare_implementations(
     )
 
 
+def cases_for(impl: str, config: str, profile: Profile) -> list[Case]:
+    """The profile's cases that apply: recovery runs on the default config only (the tuned
+    settings change dispatch latency, not failure handling) and only for the faults the
+    implementation lists."""
+    return [
+        c
+        for c in profile.cases
+        if c.scenario != "recovery" or (config == "default" and supports(impl, c.fault))
+    ]
+
+
+def case_slug(case: dict) -> str:
+    """Folder and event-log name of a case, unique within a profile:
+    `parallelism-airflow-tuned-w4`, `recovery-worker-luigi-default-w2-movies`."""
+    parts = [case["scenario"], case.get("fault"), case["impl"], case["config"], f"w{case['slots']}"]
+    if case["scenario"] in ("scale", "recovery"):  # these vary the workload, not the slots
+        parts.append(case["workload"].replace(":", "-"))
+    return "-".join(p for p in parts if p)
+
+
 def keep_events_beside(results: dict, report_dir: Path) -> None:
     """Copy every case's event log next to results.json and point to it relatively, so a
     report folder carries its raw data with it (run folders may be cleaned away)."""
@@ -237,10 +261,7 @@ def keep_events_beside(results: dict, report_dir: Path) -> None:
         source = Path(case.get("events", ""))
         if not source.is_absolute() or not source.exists():
             continue
-        target = (
-            events_dir
-            / f"{case['scenario']}-{case['impl']}-{case['config']}-w{case['slots']}.jsonl"
-        )
+        target = events_dir / f"{case_slug(case)}.jsonl"
         shutil.copyfile(source, target)
         case["events"] = str(target.relative_to(report_dir))
 

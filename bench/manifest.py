@@ -31,12 +31,13 @@ def load_manifest(name: str) -> dict:
     except tomllib.TOMLDecodeError as exc:
         raise BenchError(f"{path}: not valid TOML ({exc})") from None
     check_schema(manifest, json.loads(SCHEMA.read_text()), path)
-    for config, spec in manifest["configs"].items():
+    sections = {f"configs.{c}": spec for c, spec in manifest["configs"].items()}
+    if "recovery" in manifest:
+        sections["recovery"] = manifest["recovery"]
+    for where, spec in sections.items():
         unexplained = set(spec["settings"]) - set(spec.get("reasons", {}))
         if unexplained:
-            raise BenchError(
-                f"{path}: configs.{config}: give a reason for {', '.join(sorted(unexplained))}"
-            )
+            raise BenchError(f"{path}: {where}: give a reason for {', '.join(sorted(unexplained))}")
     if manifest["name"] != name:
         raise BenchError(f"{path}: name is {manifest['name']!r} but the folder is {name!r}")
     return manifest

@@ -168,3 +168,58 @@ def clock_agreement(
         "end_p50": float(np.median(ends)),
         "max_abs": float(max(abs(x) for x in starts + ends)),
     }
+
+
+def attempt_spans(events: Iterable[dict]) -> dict[str, list[list]]:
+    """Every attempt of every task: {task: [[start_ns, end_ns or None], ...]} in start
+    order. A start is closed by the next end of the same task from the same process; an
+    attempt whose process was killed has no end."""
+    runs: dict[str, list[list]] = {}
+    open_: dict[tuple[str, int], list] = {}
+    for event in sorted(events, key=lambda e: e["t_ns"]):
+        key = (event["task_id"], event["pid"])
+        if event["event"] == "start":
+            attempt = [event["t_ns"], None]
+            runs.setdefault(event["task_id"], []).append(attempt)
+            open_[key] = attempt
+        elif event["event"] == "end" and key in open_:
+            open_.pop(key)[1] = event["t_ns"]
+    return runs
+
+
+def recovery(events: list[dict], submit_ns: int, fault_ns: int) -> dict:
+    """What a fault at `fault_ns` cost a run, from its events (task attempts paired by pid).
+
+    * **in flight**: attempts started before the fault that never ended: their work is lost.
+    * **re-executed tasks**: tasks started more than once. **completed twice**: tasks that
+      finished more than once (duplicate side effects, unless outputs are idempotent).
+    * **wasted task-seconds**: time spent in every attempt but each task's last finished
+      one — an interrupted attempt counts up to the fault, a finished one that was redone
+      counts whole.
+    * **time to completion**: submit → the last task's end; **recovery**: fault → that end;
+      **resumed after**: fault → the first task start after it.
+    """
+    runs = attempt_spans(events)
+    in_flight = wasted_ns = 0
+    for attempts_ in runs.values():
+        kept = max((i for i, a in enumerate(attempts_) if a[1] is not None), default=None)
+        for i, (start, end) in enumerate(attempts_):
+            if i == kept:
+                continue
+            if end is None:
+                in_flight += start < fault_ns
+                wasted_ns += max(0, fault_ns - start)
+            else:
+                wasted_ns += end - start
+    ends = [a[1] for v in runs.values() for a in v if a[1] is not None]
+    after = [a[0] for v in runs.values() for a in v if a[0] > fault_ns]
+    last_end = max(ends, default=None)
+    return {
+        "in_flight_at_fault": in_flight,
+        "reexecuted_tasks": sum(1 for v in runs.values() if len(v) > 1),
+        "completed_twice": sum(1 for v in runs.values() if sum(a[1] is not None for a in v) > 1),
+        "wasted_task_s": wasted_ns / NS,
+        "time_to_completion_s": (last_end - submit_ns) / NS if last_end else None,
+        "recovery_s": (last_end - fault_ns) / NS if last_end and last_end > fault_ns else None,
+        "resumed_after_s": (min(after) - fault_ns) / NS if after else None,
+    }

@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psutil
+
 from bench.errors import BenchError
 
 
@@ -65,6 +67,9 @@ class Service:
     name: str
     process: subprocess.Popen
     log: Path
+    argv: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+    cwd: Path | None = None
 
     @property
     def alive(self) -> bool:
@@ -84,16 +89,36 @@ def _group_gone(pid: int, until: float) -> bool:
     return False
 
 
+def descendants(pid: int) -> list[psutil.Process]:
+    """Every process below `pid`, read now: once a parent dies its children are re-parented
+    to init and can no longer be found this way."""
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+
+
+def kill_strays(processes: list[psutil.Process]) -> None:
+    """SIGKILL whichever of `processes` still runs. Airflow's task processes start their own
+    session, so signalling the scheduler's group does not reach them."""
+    for process in processes:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            process.kill()
+    psutil.wait_procs(processes, timeout=5)
+
+
 def stop_group(pid: int, grace: float = 10.0) -> None:
-    """SIGTERM a process group, wait up to `grace` s, then SIGKILL whatever is left and wait
-    until it is gone: 'stopped' means no process of the group can still use a CPU."""
+    """SIGTERM a process group, wait up to `grace` s, then SIGKILL whatever is left of it and
+    of the processes it started in sessions of their own, and wait until all are gone:
+    'stopped' means no process it started can still use a CPU."""
+    below = descendants(pid)
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGTERM)
-    if _group_gone(pid, time.monotonic() + grace):
-        return
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)
-    _group_gone(pid, time.monotonic() + 5)
+    if not _group_gone(pid, time.monotonic() + grace):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+        _group_gone(pid, time.monotonic() + 5)
+    kill_strays(below)
 
 
 @dataclass
@@ -103,14 +128,40 @@ class Services:
     log_dir: Path
     grace: float = 10.0  # seconds between SIGTERM and SIGKILL
     services: list[Service] = field(default_factory=list)
+    strays: list[psutil.Process] = field(default_factory=list)
 
     def start(
         self, name: str, argv: list[str], env: dict[str, str], cwd: Path | None = None
     ) -> Service:
         log = self.log_dir / f"{name}.log"
-        service = Service(name, spawn(argv, env, log, cwd), log)
+        service = Service(name, spawn(argv, env, log, cwd), log, argv, env, cwd)
         self.services.append(service)
         return service
+
+    def get(self, name: str) -> Service:
+        return next(s for s in self.services if s.name == name)
+
+    def signal(self, name: str, sig: signal.Signals, grace: float = 60.0) -> None:
+        """Deliver `sig` to a service's whole process group and wait until the group is gone
+        (SIGKILL after `grace` s): a crash (SIGKILL) or a clean shutdown (SIGTERM).
+
+        Processes it started in sessions of their own live on, as they would on a real
+        machine; they are remembered and killed at `stop()` if still running then.
+        """
+        pid = self.get(name).process.pid
+        self.strays += descendants(pid)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, sig)
+        if not _group_gone(pid, time.monotonic() + grace):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, signal.SIGKILL)
+            _group_gone(pid, time.monotonic() + 5)
+
+    def restart(self, name: str) -> Service:
+        """Start a stopped service again with the same command, as a supervisor would."""
+        old = self.get(name)
+        self.services.remove(old)
+        return self.start(name, old.argv, old.env, old.cwd)
 
     def check(self) -> None:
         """Raise if a service died: its name, exit code and the last line of its log."""
@@ -141,6 +192,8 @@ class Services:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 service.process.wait(timeout=1)
         self.services.clear()
+        kill_strays(self.strays)
+        self.strays.clear()
 
     def __enter__(self) -> Services:
         return self

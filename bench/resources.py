@@ -1,7 +1,8 @@
 """What an orchestrator's processes cost: CPU-seconds and peak resident memory.
 
-A sampler thread looks every `interval` seconds at every process in the watched process
-groups (each service the adapter started, and each worker it launched, is its own group),
+A sampler thread looks every `interval` seconds at every process in the watched sessions
+(each service the adapter started, and each worker it launched, leads its own session;
+sessions rather than process groups, because Airflow's task processes set their own group),
 and records the summed RSS — the peak is the largest sum seen — and each process's
 latest CPU time. CPU-seconds are the sum over every process seen, so short-lived task
 processes count too (up to one interval of their life may be missed: a lower bound).
@@ -34,7 +35,7 @@ class ResourceSampler:
         members = []
         for process in psutil.process_iter():
             try:
-                if os.getpgid(process.pid) in wanted:
+                if os.getsid(process.pid) in wanted:
                     members.append(process)
             except (ProcessLookupError, psutil.Error):
                 continue

@@ -36,6 +36,7 @@ class Case:
     scenario: str
     workload: str
     slots: int
+    fault: str = ""  # recovery cases: worker | scheduler | restart (bench.recovery)
 
 
 @dataclass(frozen=True)
@@ -45,11 +46,20 @@ class Profile:
     cases: tuple[Case, ...]
 
 
+RECOVERY = (  # bench.recovery: each fault mid-fan-out, and the movie pipeline's worker killed
+    *(
+        Case("recovery", "fanout:8:sleep:2", 4, fault)
+        for fault in ("worker", "scheduler", "restart")
+    ),
+    Case("recovery", "movies", 2, "worker"),
+)
+
+
 def _profile(name: str, repeat: int, fanout: str, slots: tuple[int, ...], cpu: str) -> Profile:
     cases = [Case("latency", "chain:20:noop", 2)]
     cases += [Case("parallelism", fanout, w) for w in slots]
     cases += [Case("cpu", cpu, w) for w in (1, 2, 4)]
-    return Profile(name, repeat, tuple(cases))
+    return Profile(name, repeat, (*cases, *RECOVERY))
 
 
 PROFILES = {
@@ -62,6 +72,7 @@ PROFILES = {
             Case("latency", "chain:10:noop", 2),
             Case("parallelism", "fanout:4:sleep:1", 1),
             Case("parallelism", "fanout:4:sleep:1", 4),
+            Case("recovery", "fanout:4:sleep:2", 2, "worker"),
         ),
     ),
     "standard": _profile("standard", 3, "fanout:16:sleep:1", (1, 2, 4, 8), "fanout:4:cpu:1000"),
@@ -79,7 +90,7 @@ PROFILES = {
 }
 
 
-def _new_events(path: Path, offset: int) -> tuple[list[dict], int]:
+def new_events(path: Path, offset: int) -> tuple[list[dict], int]:
     """Events appended to the log since byte `offset`, and the new offset."""
     if not path.exists():
         return [], offset
@@ -140,7 +151,7 @@ def measure_case(
             except BenchError as exc:
                 error = str(exc)
             worker.clear()
-            events, offset = _new_events(adapter.event_log, offset)
+            events, offset = new_events(adapter.event_log, offset)
             tasks = [e for e in events if e["event"] != "submit"]
             summary = (
                 summarize(tasks, submit_ns, workload.upstream) if not error else {"complete": False}

@@ -11,13 +11,17 @@ today, whose sensor would wait for a partition that never comes.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import secrets
+import signal
 import subprocess
 import time
 import urllib.parse
 from pathlib import Path
+
+import psutil
 
 from bench.adapters.base import Adapter
 from bench.errors import BenchError
@@ -141,15 +145,7 @@ class AirflowAdapter(Adapter):
                 f"Airflow has a run for {logical} but would not list it (HTTP {status})"
             )
         run = runs[0]
-        body = {"dry_run": False, "only_failed": run["state"] == "failed"}
-        status, reply = self._api(
-            "POST", f"/dags/{self.dag_id}/dagRuns/{run['dag_run_id']}/clear", body
-        )
-        if status != 200:
-            raise BenchError(
-                f"Airflow would not clear run {run['dag_run_id']} (HTTP {status}: {reply})"
-            )
-        return run["dag_run_id"]
+        return self._clear(run["dag_run_id"], only_failed=run["state"] == "failed")
 
     def wait(self, handle: str, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -165,6 +161,45 @@ class AirflowAdapter(Adapter):
         raise BenchError(
             f"Airflow run {handle} not finished after {timeout:.0f} s (logs: {self.state_dir / 'logs'})"
         )
+
+    # -- faults
+    def kill(self, handle: str, component: str, sig: signal.Signals) -> None:
+        if component == "worker":
+            for process in self._busy_workers():
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    process.send_signal(sig)
+        else:
+            self.services.signal("scheduler", sig)
+
+    def _busy_workers(self) -> list[psutil.Process]:
+        """The LocalExecutor workers that are running a task, with their task processes.
+
+        The scheduler pre-forks `parallelism` workers; each supervises one task at a time
+        in a child process. Idle workers have no child; the log server is not a worker.
+        """
+        scheduler = psutil.Process(self.services.get("scheduler").process.pid)
+        busy = []
+        for worker in scheduler.children():
+            with contextlib.suppress(psutil.NoSuchProcess):
+                tasks = worker.children(recursive=True)
+                if tasks and "LocalExecutor" in " ".join(worker.cmdline()):
+                    busy += [worker, *tasks]
+        return busy
+
+    def recover(self, handle: str, component: str, timeout: float) -> int:
+        """A supervisor restarts a stopped scheduler; then Airflow finds the lost tasks by
+        itself (heartbeat timeout, orphan check) and, where retries are left, runs them
+        again. A task that failed for good is cleared, as an operator would in the UI."""
+        if component != "worker":
+            self.services.restart("scheduler")
+        return self.rerun_until_done(handle, lambda: self._clear(handle), timeout)
+
+    def _clear(self, run_id: str, only_failed: bool = True) -> str:
+        body = {"dry_run": False, "only_failed": only_failed}
+        status, reply = self._api("POST", f"/dags/{self.dag_id}/dagRuns/{run_id}/clear", body)
+        if status != 200:
+            raise BenchError(f"Airflow would not clear run {run_id} (HTTP {status}: {reply})")
+        return run_id
 
     # -- failure diagnosis
     def _failure_reason(self, run_id: str) -> str:

@@ -13,6 +13,7 @@ run can be audited afterwards and nothing lives outside the run folder.
 from __future__ import annotations
 
 import datetime as dt
+import signal
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -56,10 +57,12 @@ class Adapter(ABC):
         config: str = "default",
         slots: int = 2,
         workload: Path | None = None,
+        recovery: bool = False,
     ) -> None:
         """`config` names a variant of the manifest's [configs]; `slots` is how many tasks
         may run at once (Airflow's parallelism, Luigi's and the baseline's workers);
-        `workload` is a synthetic workload spec to serve instead of the movie pipeline."""
+        `workload` is a synthetic workload spec to serve instead of the movie pipeline;
+        `recovery` adds the manifest's [recovery] failure-detection settings."""
         self.manifest = load_manifest(self.name)
         variants, configs = self.manifest["variants"], self.manifest["configs"]
         self.variant = variant or variants[0]
@@ -72,7 +75,9 @@ class Adapter(ABC):
                 f"{self.name} has no config {config!r}; choose from {', '.join(configs)}"
             )
         self.config = config
-        self.settings: dict[str, str] = configs[config]["settings"]
+        self.settings: dict[str, str] = dict(configs[config]["settings"])
+        if recovery:
+            self.settings |= self.manifest.get("recovery", {}).get("settings", {})
         self.slots = slots
         self.workload = Path(workload).resolve() if workload else None
         self.workdir = Path(workdir).resolve()
@@ -109,6 +114,34 @@ class Adapter(ABC):
     @abstractmethod
     def wait(self, handle: Any, timeout: float) -> None:
         """Block until the run is done; raise BenchError with a one-line reason if it failed."""
+
+    # -- faults (the recovery scenario); `faults` in the manifest says which are supported
+    def kill(self, handle: Any, component: str, sig: signal.Signals) -> None:
+        """Hit one component in the middle of a run: "worker" (the processes running tasks)
+        or "scheduler", with SIGKILL (a crash) or SIGTERM (a clean stop)."""
+        raise BenchError(f"{self.name} cannot kill its {component}")
+
+    def recover(self, handle: Any, component: str, timeout: float) -> int:
+        """Do what a supervisor or an operator does after that fault — restart what was
+        stopped, rerun or clear what failed — and block until the run has finished."""
+        raise BenchError(f"{self.name} cannot recover from a {component} fault")
+
+    def rerun_until_done(
+        self, handle: Any, resubmit: Callable[[], Any], timeout: float, pause: float = 1.0
+    ) -> int:
+        """Wait for `handle`; while the run fails, submit it again (what cron does with a
+        command that exits non-zero). Returns how many times it was submitted again."""
+        deadline = time.monotonic() + timeout
+        reruns = 0
+        while True:
+            try:
+                self.wait(handle, max(1.0, deadline - time.monotonic()))
+                return reruns
+            except BenchError:
+                if time.monotonic() + pause >= deadline:
+                    raise
+            time.sleep(pause)
+            handle, reruns = resubmit(), reruns + 1
 
     def native_timings(self, handle: Any) -> dict[str, tuple[int, int]]:
         """The orchestrator's own record of each task's start and end (ns since the epoch),

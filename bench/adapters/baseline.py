@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+import signal
 import subprocess
 
 from bench.adapters.base import Adapter
@@ -24,7 +27,19 @@ class BaselineAdapter(Adapter):
     def _launch(self, args: list[str], label: str) -> subprocess.Popen:
         self.log = self.state_dir / "logs" / f"run-{label}.log"
         argv = [self.bin("python"), "-m", "pipelines.baseline", *args, "--workers", str(self.slots)]
+        self.resubmit = lambda: self._launch(args, label)
         return spawn(argv, self.process_env(), self.log)
+
+    def kill(self, handle: subprocess.Popen, component: str, sig: signal.Signals) -> None:
+        """The baseline is one process: its "worker" is all there is."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(handle.pid, sig)
+        handle.wait()
+
+    def recover(self, handle: subprocess.Popen, component: str, timeout: float) -> int:
+        """Run the command again. It keeps no state, so it starts from the first task
+        (the movie pipeline's steps overwrite their outputs atomically)."""
+        return self.rerun_until_done(handle, self.resubmit, timeout)
 
     def wait(self, handle: subprocess.Popen, timeout: float) -> None:
         try:

@@ -10,8 +10,11 @@ Variants: `central` (luigid, as in production) and `local` (`--local-scheduler`,
 
 from __future__ import annotations
 
+import configparser
 import contextlib
 import datetime as dt
+import os
+import signal
 import sqlite3
 import subprocess
 import time
@@ -40,11 +43,24 @@ class LuigiAdapter(Adapter):
         super().__init__(workdir, variant, **options)
         self.port = free_port()
         self.env = self.process_env(
-            {
-                "LUIGI_CONFIG_PATH": str(REPO / "pipelines" / "luigi" / "luigi.cfg"),
-                "LUIGI_RUN_DIR": str(self.state_dir),
-            }
+            {"LUIGI_CONFIG_PATH": str(self._write_config()), "LUIGI_RUN_DIR": str(self.state_dir)}
         )
+
+    def _write_config(self) -> Path:
+        """The run's luigi.cfg: pipelines/luigi/luigi.cfg plus this config's settings
+        ("section.option"), read by luigid and by every worker alike."""
+        config = configparser.ConfigParser(interpolation=None)  # keep ${LUIGI_RUN_DIR} as is
+        config.read(REPO / "pipelines" / "luigi" / "luigi.cfg")
+        for key, value in self.settings.items():
+            section, option = key.split(".", 1)
+            if not config.has_section(section):
+                config.add_section(section)
+            config.set(section, option, value)
+        path = self.state_dir / "luigi.cfg"
+        with open(path, "w") as out:
+            out.write(f"# written by the harness: config {self.config!r}\n")
+            config.write(out)
+        return path
 
     def start(self) -> None:
         if self.variant == "local":
@@ -66,6 +82,9 @@ class LuigiAdapter(Adapter):
             self.env,
             cwd=self.state_dir,
         )
+        self._wait_healthy()
+
+    def _wait_healthy(self) -> None:
         url = f"http://127.0.0.1:{self.port}/api/task_list"
         self.services.wait_until(
             "luigid", lambda: request_json("GET", url, timeout=2)[0] == 200, 60, 0.2
@@ -117,15 +136,29 @@ class LuigiAdapter(Adapter):
             if self.variant == "local"
             else ["--scheduler-host", "127.0.0.1", "--scheduler-port", str(self.port)]
         )
-        # the config variant: "section.option" → --section-option
-        tuning = [
-            a
-            for k, v in self.settings.items()
-            for a in (f"--{k.replace('.', '-').replace('_', '-')}", v)
-        ]
-        argv = [self.bin("luigi"), *task_args, "--workers", str(self.slots), *scheduler, *tuning]
+        argv = [self.bin("luigi"), *task_args, "--workers", str(self.slots), *scheduler]
         self.worker_log = self.state_dir / "logs" / f"worker-{label}.log"
+        self.resubmit = lambda: self._worker(task_args, label)
         return spawn(argv, self.env, self.worker_log, cwd=self.state_dir)
+
+    # -- faults
+    def kill(self, handle: subprocess.Popen, component: str, sig: signal.Signals) -> None:
+        if component == "worker":  # the worker and the task processes it forked: one group
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(handle.pid, sig)
+            handle.wait()
+        elif self.variant == "local":
+            raise BenchError("luigi --variant local has no scheduler to kill")
+        else:
+            self.services.signal("luigid", sig)
+
+    def recover(self, handle: subprocess.Popen, component: str, timeout: float) -> int:
+        """luigid is restarted (systemd would); the worker command is rerun until it exits 0
+        (cron would) — each rerun skips every task whose output exists."""
+        if component != "worker":
+            self.services.restart("luigid")
+            self._wait_healthy()
+        return self.rerun_until_done(handle, self.resubmit, timeout)
 
     def wait(self, handle: subprocess.Popen, timeout: float) -> None:
         deadline = time.monotonic() + timeout

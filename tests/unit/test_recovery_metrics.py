@@ -1,0 +1,73 @@
+"""Recovery metrics against hand-made event logs: a fault at t=10 s kills some attempts."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import metrics as m
+from bench.compare import case_slug, cases_for
+from bench.scenarios import PROFILES, Case
+
+S = 1_000_000_000
+
+
+def ev(task, event, t_s, pid):
+    return {"task_id": task, "event": event, "t_ns": int(t_s * S), "pid": pid}
+
+
+def test_killed_attempts_are_wasted_up_to_the_fault_and_rerun_once():
+    events = [
+        ev("a", "start", 2, 1), ev("a", "end", 5, 1),  # done before the fault: kept
+        ev("b", "start", 7, 2),  # killed at 10: 3 s lost
+        ev("c", "start", 8, 3),  # killed at 10: 2 s lost
+        ev("b", "start", 40, 4), ev("b", "end", 43, 4),
+        ev("c", "start", 41, 5), ev("c", "end", 44, 5),
+    ]  # fmt: skip
+    r = m.recovery(events, submit_ns=1 * S, fault_ns=10 * S)
+    assert r["in_flight_at_fault"] == 2
+    assert r["reexecuted_tasks"] == 2 and r["completed_twice"] == 0
+    assert r["wasted_task_s"] == pytest.approx(5.0)
+    assert r["time_to_completion_s"] == pytest.approx(43.0)
+    assert r["recovery_s"] == pytest.approx(34.0)
+    assert r["resumed_after_s"] == pytest.approx(30.0)
+
+
+def test_work_that_finished_but_was_redone_counts_whole_and_as_a_duplicate():
+    # Airflow after a scheduler crash: the task finished, nobody recorded it, it ran again
+    events = [
+        ev("a", "start", 8, 1),
+        ev("a", "end", 12, 1),
+        ev("a", "start", 50, 2),
+        ev("a", "end", 54, 2),
+    ]
+    r = m.recovery(events, submit_ns=0, fault_ns=10 * S)
+    assert r["in_flight_at_fault"] == 0
+    assert r["completed_twice"] == 1 and r["reexecuted_tasks"] == 1
+    assert r["wasted_task_s"] == pytest.approx(4.0)
+
+
+def test_attempts_pair_by_process_even_when_interleaved():
+    events = [ev("a", "start", 1, 1), ev("a", "start", 2, 2), ev("a", "end", 3, 2)]
+    assert m.attempt_spans(events) == {"a": [[1 * S, None], [2 * S, 3 * S]]}
+
+
+def test_a_run_that_never_finished_has_no_completion_time():
+    r = m.recovery([ev("a", "start", 8, 1)], submit_ns=0, fault_ns=10 * S)
+    assert r["time_to_completion_s"] is None and r["recovery_s"] is None
+    assert r["wasted_task_s"] == pytest.approx(2.0)
+
+
+def test_recovery_runs_on_default_configs_and_only_for_listed_faults():
+    standard = PROFILES["standard"]
+    faults = lambda impl, config: {c.fault for c in cases_for(impl, config, standard) if c.fault}  # noqa: E731
+    assert faults("airflow", "default") == {"worker", "scheduler", "restart"}
+    assert faults("baseline", "default") == {"worker"}  # no scheduler to kill
+    assert faults("airflow", "tuned") == set()
+
+
+def test_case_names_are_unique_within_every_profile():
+    for profile in PROFILES.values():
+        slugs = [case_slug({"impl": "x", "config": "y", **vars(c)}) for c in profile.cases]
+        assert len(slugs) == len(set(slugs)), profile.name
+    case = {"impl": "luigi", "config": "default", **vars(Case("recovery", "movies", 2, "worker"))}
+    assert case_slug(case) == "recovery-worker-luigi-default-w2-movies"
