@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.request
 from typing import Any
@@ -32,3 +33,24 @@ def request_json(
         return status, json.loads(raw) if raw else None
     except json.JSONDecodeError:
         return status, raw.decode(errors="replace")
+
+
+def probe_page(url: str, timeout: float = 10) -> dict[str, Any]:
+    """Fetch a web page as a browser would: status, size, content type and time taken."""
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            status, body = response.status, response.read()
+            kind = response.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as exc:
+        status, body, kind = exc.code, b"", ""
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as exc:
+        return {"url": url, "status": 0, "error": str(exc)}
+    seconds = time.monotonic() - started
+    return {
+        "url": url,
+        "status": status,
+        "bytes": len(body),
+        "content_type": kind,
+        "seconds": seconds,
+    }

@@ -17,11 +17,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from bench import metrics
+from bench.feature_table import feature_table
 from bench.report_recovery import (
-    detection_settings,
     recovery_cases,
     recovery_figure,
-    recovery_table,
+    recovery_section,
 )
 from pipelines.core.instrument import read_events
 from pipelines.core.workloads import Workload
@@ -482,9 +482,14 @@ thrown away. *Resubmitted*: reruns or clears the operator needed. Runs on the `d
 config with failure detection set to 30 s everywhere (defaults: Airflow 300 s, luigid 60 s
 plus its 60 s prune cycle):
 
-{chr(10).join(detection_settings(results)) or "- (no recovery case in this profile)"}
+{recovery_section(results)}
 
-{recovery_table(results) if recovery_cases(results) else "No recovery case in this profile."}
+## Feature table, checked
+
+The claims of the classic Airflow-vs-Luigi comparisons, each with the probe that checks
+it and, per implementation, the verdict with what this run measured (default config).
+
+{feature_table(results)}
 
 ## Two sources of timing
 

@@ -134,3 +134,9 @@ def recovery_figure(results: dict, path: Path, report_dir: Path) -> Path | None:
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def recovery_section(results: dict) -> str:
+    if not recovery_cases(results):
+        return "No recovery case in this profile."
+    return "\n".join(detection_settings(results)) + "\n\n" + recovery_table(results)

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from bench.errors import BenchError
+from bench.http import probe_page
 from bench.manifest import adapter_class
 from bench.metrics import clock_agreement, summarize, task_intervals
 from bench.resources import ResourceSampler, measure_idle
@@ -114,7 +115,7 @@ def measure_case(
     spec = workload.save(folder / "workload.json")
     on_phase("starting services")
     adapter = adapter_class(impl)(folder, config=config, slots=case.slots, workload=spec)
-    runs, offset, idle = [], 0, None
+    runs, offset, idle, dashboard = [], 0, None, None
     worker: list[int] = []  # the process group of the run in flight (Luigi, baseline)
 
     def groups() -> list[int]:
@@ -124,6 +125,7 @@ def measure_case(
         if case.scenario == "latency":  # once per implementation × config
             on_phase("idle resources")
             idle = measure_idle(groups, IDLE_SECONDS)
+            dashboard = probe_page(adapter.dashboard_url) if adapter.dashboard_url else None
         for index in range(repeat + 1):
             label = f"{'warmup' if index == 0 else 'run'}-{index}"
             on_phase(label)
@@ -175,6 +177,7 @@ def measure_case(
         **asdict(case),
         "startup_s": round(adapter.startup_seconds, 3),
         "idle_resources": idle,
+        "dashboard": dashboard,
         "events": str(adapter.event_log),
         "runs": runs,
     }

@@ -67,6 +67,10 @@ class AirflowAdapter(Adapter):
         }
         self.env = self.process_env(airflow_settings)
 
+    @property
+    def dashboard_url(self) -> str:
+        return f"{self.base_url}/"  # the React UI, served by the api-server
+
     # -- REST helpers
     def _api(self, method: str, path: str, body=None, timeout: float = 10) -> tuple[int, object]:
         return request_json(method, f"{self.base_url}/api/v2{path}", body, timeout=timeout)

@@ -88,6 +88,11 @@ class Adapter(ABC):
         self.services = Services(self.state_dir / "logs")
         self.startup_seconds = 0.0
 
+    @property
+    def dashboard_url(self) -> str | None:
+        """The page a person opens to watch runs, while the services are up (None: none)."""
+        return None
+
     def bin(self, program: str) -> str:
         return str(self.env_dir / "bin" / program)
 

@@ -46,6 +46,12 @@ class LuigiAdapter(Adapter):
             {"LUIGI_CONFIG_PATH": str(self._write_config()), "LUIGI_RUN_DIR": str(self.state_dir)}
         )
 
+    @property
+    def dashboard_url(self) -> str | None:
+        if self.variant == "local":
+            return None
+        return f"http://127.0.0.1:{self.port}/static/visualiser/index.html"
+
     def _write_config(self) -> Path:
         """The run's luigi.cfg: pipelines/luigi/luigi.cfg plus this config's settings
         ("section.option"), read by luigid and by every worker alike."""
