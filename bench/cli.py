@@ -170,13 +170,21 @@ def compare(
 @app.command()
 def report(
     run_dir: Annotated[Path, typer.Argument(help="a folder with results.json from bench compare")],
+    since: Annotated[
+        Path | None,
+        typer.Argument(help="an earlier run's folder: adds what changed since (deltas)"),
+    ] = None,
 ) -> None:
-    """Rebuild report.md, report.html and figures/ from a compare run's results.json."""
+    """Rebuild report.md, report.html and figures/ from a compare run's results.json.
+
+    Given a second folder, the report gains a "Changes since" table: old → new, per figure.
+    """
     from bench.report_compare import write_report
     from bench.results import validate_results
 
     results = validate_results(run_dir)
-    console.print(f"report: {write_report(run_dir, results)}")
+    previous = (str(since), validate_results(since)) if since else None
+    console.print(f"report: {write_report(run_dir, results, previous)}")
 
 
 @app.command("validate-results")

@@ -22,6 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from bench.errors import BenchError
+from bench.headline import headline_numbers
 from bench.home import REPO
 from bench.manifest import load_manifest
 from bench.provenance import provenance
@@ -268,32 +269,3 @@ def keep_events_beside(results: dict, report_dir: Path) -> None:
 
 def _fmt(value: float | None) -> str:
     return "–" if value is None else f"{value:.3f}"
-
-
-def headline_numbers(results: dict) -> dict[str, dict]:
-    """Per implementation/config: medians of the latency scenario's measured runs, and the
-    parallelism speedup at 4 slots. Used by the console table and the report."""
-    from bench.metrics import speedup
-
-    out: dict[str, dict] = {}
-    for case in results["scenarios"]:
-        key = f"{case['impl']}/{case['config']}"
-        measured = [r for r in case["runs"] if not r["warmup"] and r.get("complete")]
-        if not measured:
-            continue
-        row = out.setdefault(key, {"makespans": {}, "cpu_makespans": {}})
-        if case["scenario"] == "latency":
-            row["trigger_latency_s"] = median_iqr([r["trigger_latency_s"] for r in measured])[0]
-            row["inter_task_p50_s"] = median_iqr(
-                [r["inter_task_latency_s"]["p50"] for r in measured]
-            )[0]
-            row["inter_task_p95_s"] = median_iqr(
-                [r["inter_task_latency_s"]["p95"] for r in measured]
-            )[0]
-        elif case["scenario"] in ("parallelism", "cpu"):
-            target = row["makespans"] if case["scenario"] == "parallelism" else row["cpu_makespans"]
-            target[case["slots"]] = median_iqr([r["makespan_s"] for r in measured])[0]
-    for row in out.values():
-        row["speedup"] = speedup(row.pop("makespans"))
-        row["cpu_speedup"] = speedup(row.pop("cpu_makespans"))
-    return out

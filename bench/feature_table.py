@@ -63,7 +63,7 @@ def persists_state(results: dict, impl: str) -> str:
     return (
         f"{'yes' if not run['completed_twice'] else 'partly'}: after a scheduler SIGKILL the run "
         f"finished, {redone} task(s) re-executed, {run['completed_twice']} finished twice, "
-        f"{run['recovery_s']:.0f} s to completion"
+        f"{run['recovery_s']:.0f} s from the crash to completion"
     )
 
 

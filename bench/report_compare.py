@@ -18,6 +18,8 @@ import numpy as np
 
 from bench import metrics
 from bench.feature_table import feature_table
+from bench.headline import headline_numbers
+from bench.report_delta import delta_section
 from bench.report_recovery import (
     recovery_cases,
     recovery_figure,
@@ -247,9 +249,9 @@ def _f(value, digits: int = 3) -> str:
     )
 
 
-def write_report(report_dir: Path, results: dict) -> Path:
-    from bench.compare import headline_numbers
-
+def write_report(report_dir: Path, results: dict, previous: tuple[str, dict] | None = None) -> Path:
+    """report.md, report.html and figures/ in `report_dir`; with `previous` (a name and
+    that run's results), a section of what changed since."""
     figures_dir = report_dir / "figures"
     figures = {
         "Movie pipeline wall time": wall_time_figure(results, figures_dir / "wall_time.png"),
@@ -472,6 +474,7 @@ baseline runs tasks as threads of one Python process, so its CPU-bound curve sta
 
 {scenarios_table}
 
+{delta_section(results, previous[1], previous[0]) if previous else ""}
 ## Recovery
 
 A component is hit in the middle of a run; recovery is what the orchestrator does by itself

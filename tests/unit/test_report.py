@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bench.compare import headline_numbers
+from bench.headline import headline_numbers
 from bench.manifest import load_manifest
 from bench.report_compare import write_report
 from pipelines.core.instrument import append_event
@@ -179,3 +179,70 @@ def test_scale_figure_plots_overhead_per_task(tmp_path):
     assert (
         scale_figure(fake_results(tmp_path), tmp_path / "none.png") is None
     )  # no scale cases, no figure
+
+
+def fake_recovery(tmp_path, impl, fault):
+    """A fan-out of 4 two-second tasks, 2 slots; the fault at 1.5 s kills the first two."""
+    log = tmp_path / f"{impl}-recovery-{fault}.jsonl"
+    submit, fault_ns = 1000 * S, 1000 * S + 3 * S // 2
+    spans = [("t0000", 0.5, None, 1), ("t0001", 0.5, None, 2), ("t0002", 2.0, 4.0, 3)]
+    spans += [("t0003", 2.0, 4.0, 4), ("t0000", 31, 33, 5), ("t0001", 31, 33, 6)]
+    spans += [("join", 33.1, 33.2, 7)]
+    events = []
+    for task, start, end, pid in spans:
+        events.append(
+            {"task_id": task, "event": "start", "t_ns": submit + int(start * S), "pid": pid}
+        )
+        if end is not None:
+            events.append(
+                {"task_id": task, "event": "end", "t_ns": submit + int(end * S), "pid": pid}
+            )
+    for event in events:
+        append_event(log, event)
+    from bench.metrics import recovery
+
+    run = {"label": "run-1", "warmup": False, "complete": True, "error": "", "resubmitted": 3}
+    run |= {"submit_ns": submit, "fault_ns": fault_ns, **recovery(events, submit, fault_ns)}
+    return {
+        "impl": impl,
+        "config": "default",
+        "scenario": "recovery",
+        "workload": "fanout:4:sleep:2",
+        "slots": 2,
+        "fault": fault,
+        "settings": {"scheduler.worker_disconnect_delay": "30"},
+        "events": str(log),
+        "runs": [run],
+    }
+
+
+def test_recovery_section_feature_table_and_timeline(tmp_path):
+    from bench.compare import keep_events_beside
+
+    results = fake_results(tmp_path)
+    results["scenarios"] += [fake_recovery(tmp_path, "luigi", f) for f in ("worker", "scheduler")]
+    (tmp_path / "report").mkdir()
+    keep_events_beside(results, tmp_path / "report")
+    text = write_report(tmp_path / "report", results).read_text()
+    assert "`scheduler.worker_disconnect_delay = 30`" in text
+    # 2 attempts killed 1 s into their run: 2 task-s wasted, done 31.7 s after the fault
+    assert (
+        "| luigi | worker SIGKILL | fanout:4:sleep:2 | 2 | 2 | 2.00 | 0.50 | 31.70 | 33.20 | 3 | – |"
+        in text
+    )
+    assert (
+        "partly" not in text
+        and "yes: after a scheduler SIGKILL the run finished, 2 task(s)" in text
+    )
+    assert (tmp_path / "report" / "figures" / "recovery.png").stat().st_size > 5000
+
+
+def test_two_runs_give_deltas(tmp_path):
+    from bench.report_delta import delta_table
+
+    before = fake_results(tmp_path)
+    after = fake_results(tmp_path)
+    after["movies"]["luigi/default"]["run_seconds"] = (4.0, 3.0, 5.0)
+    table = delta_table(after, before)
+    assert "| luigi/default | movies pipeline s | 5.000 | 4.000 | -1.000 | -20% |" in table
+    assert "| airflow/default | movies pipeline s | 5.000 | 5.000 | +0.000 | +0% |" in table
