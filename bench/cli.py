@@ -146,12 +146,18 @@ def compare(
     out: Annotated[
         Path | None, typer.Option(help="report folder (default: reports/<UTC time>)")
     ] = None,
+    airflow_db: Annotated[
+        str, typer.Option(help="Airflow's metadata DB: sqlite (embedded) or postgres")
+    ] = "sqlite",
+    runtime: Annotated[str, typer.Option(help="where the stacks run: local")] = "local",
 ) -> None:
     """Measure every implementation × config and write the comparison report.
 
     The movie pipeline end to end (results checked identical to the baseline's), then the
-    scheduling scenarios: chain latency, fan-out parallelism, CPU-bound fan-out. Writes
-    results.json, report.md, report.html and figures/ under --out.
+    scheduling scenarios: chain latency, fan-out parallelism, CPU-bound fan-out, recovery
+    from a killed worker or scheduler. Writes results.json (with the raw event logs beside
+    it), report.md, report.html and figures/ under --out. Rerun with the same --out to
+    resume an interrupted compare.
     """
     from bench.compare import compare_implementations
     from bench.scenarios import PROFILES
@@ -160,9 +166,18 @@ def compare(
         raise typer.BadParameter(
             f"{profile!r}; choose from {', '.join(PROFILES)}", param_hint="--profile"
         )
+    if airflow_db not in ("sqlite", "postgres"):
+        raise typer.BadParameter(
+            f"{airflow_db!r}; choose sqlite or postgres", param_hint="--airflow-db"
+        )
+    if runtime != "local":
+        raise typer.BadParameter(
+            f"{runtime!r}; only the local runtime exists so far", param_hint="--runtime"
+        )
     names = _impls([n.strip() for n in impl.split(",") if n.strip()])
     configs = [c.strip() for c in config.split(",") if c.strip()]
-    ok = compare_implementations(console, names, configs, profile, dataset, out)
+    variants = {"airflow": airflow_db}
+    ok = compare_implementations(console, names, configs, profile, dataset, out, variants)
     if not ok:
         raise typer.Exit(1)
 

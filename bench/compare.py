@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from bench.calendar_probe import measure_calendar
 from bench.errors import BenchError
 from bench.headline import headline_numbers
 from bench.home import REPO
@@ -44,7 +45,7 @@ def configs_of(impl: str, wanted: list[str]) -> list[str]:
 
 
 def run_movies(
-    impl: str, config: str, dataset: str, repeat: int, base: Path, tick
+    impl: str, config: str, dataset: str, repeat: int, base: Path, tick, variant: str | None
 ) -> tuple[list[dict], dict | None]:
     """Warm-up + `repeat` end-to-end movie runs; returns the runs and the first fingerprint."""
     records, first = [], None
@@ -53,7 +54,7 @@ def run_movies(
         shutil.rmtree(folder, ignore_errors=True)  # left half-done by an interrupted compare
         folder.mkdir(parents=True)
         date = land_dataset(folder, dataset)
-        result = run_implementation(impl, folder, date, config=config, on_phase=tick)
+        result = run_implementation(impl, folder, date, variant, config=config, on_phase=tick)
         record = {**result.as_dict(), "config": config, "warmup": index == 0}
         if result.ok:
             current = fingerprint(Layout(folder), date)
@@ -79,7 +80,10 @@ def compare_implementations(
     profile_name: str,
     dataset: str | None,
     out: Path | None,
+    variants: dict[str, str] | None = None,
 ) -> bool:
+    """`variants` picks an implementation's variant (e.g. {"airflow": "postgres"})."""
+    variants = variants or {}
     dataset = dataset or DEFAULT_DATASET
     profile = PROFILES[profile_name]
     started = dt.datetime.now(dt.UTC)
@@ -91,7 +95,12 @@ def compare_implementations(
 
     # an interrupted compare with the same --out resumes: finished pieces are not measured again
     progress_file = report_dir / "progress.json"
-    plan = {"profile": profile_name, "dataset": dataset, "pairs": [list(p) for p in pairs]}
+    plan = {
+        "profile": profile_name,
+        "dataset": dataset,
+        "pairs": [list(p) for p in pairs],
+        "variants": variants,
+    }
     progress = read_json(progress_file) if progress_file.exists() else {}
     if progress.get("plan") != plan:
         progress = {
@@ -127,7 +136,13 @@ def compare_implementations(
 
             if key not in movies:
                 records, first = run_movies(
-                    impl, config, dataset, profile.repeat, runs_dir, lambda p: tick(p, "movies")
+                    impl,
+                    config,
+                    dataset,
+                    profile.repeat,
+                    runs_dir,
+                    lambda p: tick(p, "movies"),
+                    variants.get(impl),
                 )
                 movies[key] = {
                     "impl": impl,
@@ -152,7 +167,11 @@ def compare_implementations(
                     tick(phase, f"{c.workload} {c.fault}".strip())
 
                 try:
-                    if case.scenario == "recovery":
+                    if case.scenario == "calendar":
+                        measured = measure_calendar(
+                            impl, config, folder, dataset, variants.get(impl), on_phase=on_phase
+                        )
+                    elif case.scenario == "recovery":
                         measured = measure_recovery(
                             impl,
                             config,
@@ -160,11 +179,18 @@ def compare_implementations(
                             folder,
                             dataset,
                             fingerprints.get(key),
+                            variant=variants.get(impl),
                             on_phase=on_phase,
                         )
                     else:
                         measured = measure_case(
-                            impl, config, case, profile.repeat, folder, on_phase=on_phase
+                            impl,
+                            config,
+                            case,
+                            case.repeat or profile.repeat,
+                            folder,
+                            variant=variants.get(impl),
+                            on_phase=on_phase,
                         )
                 except BenchError as exc:
                     measured = {**identity, "error": str(exc), "runs": []}
@@ -200,6 +226,7 @@ def compare_implementations(
         "movies": movies,
         "scenarios": scenarios,
         "run_folders": str(runs_dir),
+        "variants": variants,
     }
     keep_events_beside(results, report_dir)
     write_json(results, report_dir / "results.json")
@@ -234,14 +261,20 @@ def compare_implementations(
 
 
 def cases_for(impl: str, config: str, profile: Profile) -> list[Case]:
-    """The profile's cases that apply: recovery runs on the default config only (the tuned
-    settings change dispatch latency, not failure handling) and only for the faults the
-    implementation lists."""
-    return [
-        c
-        for c in profile.cases
-        if c.scenario != "recovery" or (config == "default" and supports(impl, c.fault))
-    ]
+    """The profile's cases that apply: recovery and the calendar probe run on the default
+    config only (the tuned settings change dispatch latency, not failure handling or
+    calendars), recovery only for the faults the implementation lists, the calendar probe
+    only where the manifest claims a backfill."""
+    manifest = load_manifest(impl)
+
+    def applies(case: Case) -> bool:
+        if case.scenario == "recovery":
+            return config == "default" and supports(impl, case.fault)
+        if case.scenario == "calendar":
+            return config == "default" and "backfill" in manifest["capabilities"]
+        return True
+
+    return [c for c in profile.cases if applies(c)]
 
 
 def case_slug(case: dict) -> str:

@@ -97,6 +97,7 @@ def measure_recovery(
     dataset: str,
     reference: dict[str, str] | None,
     timeout: float = 600,
+    variant: str | None = None,
     on_phase: Callable[[str], None] = lambda _: None,
 ) -> dict:
     """A clean warm-up run, then one run with the fault; its cost from the event log."""
@@ -108,7 +109,9 @@ def measure_recovery(
     else:
         options = {"workload": Workload.parse(case.workload).save(folder / "workload.json")}
     on_phase("starting services")
-    adapter = adapter_class(impl)(folder, config=config, slots=case.slots, recovery=True, **options)
+    adapter = adapter_class(impl)(
+        folder, variant, config=config, slots=case.slots, recovery=True, **options
+    )
     result: dict = {"error": ""}
     with adapter:
         if not movies:  # the first run after a start is slow: warm up first
@@ -142,6 +145,7 @@ def measure_recovery(
         "impl": impl,
         "config": config,
         **asdict(case),
+        "variant": adapter.variant,
         "startup_s": round(adapter.startup_seconds, 3),
         "settings": load_manifest(impl).get("recovery", {}).get("settings", {}),
         "events": str(adapter.event_log),

@@ -524,6 +524,7 @@ workers share once per process, so it overstates memory held; a lower bound for 
 ## Environment
 - {machine["cores"]} cores ({machine["cpu_model"]}), {machine["memory_gib"]} GiB, load at start {machine["load_average_at_start"]}
 - Python {prov["python"]}; {versions}; code {prov["git_sha"][:12]}{" (uncommitted changes)" if prov["git_dirty"] else ""}
+- Variants: {", ".join(f"{k}: {v}" for k, v in (results.get("variants") or {}).items()) or "each implementation's first"} (Airflow's variant is its metadata DB)
 - Run folders: `{results["run_folders"]}`
 - Data: {results["dataset"]["name"]}; {results["dataset"]["citation"]}
 """

@@ -99,6 +99,7 @@ def recovery_figure(results: dict, path: Path, report_dir: Path) -> Path | None:
     fig, axes = plt.subplots(
         len(cases), 1, figsize=(8.5, 1.0 + 1.1 * len(cases)), sharex=True, squeeze=False
     )
+    latest = 0.0
     for ax, case in zip(axes[:, 0], cases, strict=True):
         run = case["runs"][0]
         origin = run["submit_ns"]
@@ -112,6 +113,7 @@ def recovery_figure(results: dict, path: Path, report_dir: Path) -> Path | None:
             for start, end in spans[task]:
                 killed = end is None
                 stop = run["fault_ns"] if killed else end
+                latest = max(latest, (stop - origin) / 1e9)
                 ax.barh(
                     y,
                     (stop - start) / 1e9,
@@ -127,7 +129,7 @@ def recovery_figure(results: dict, path: Path, report_dir: Path) -> Path | None:
         ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
         ax.invert_yaxis()
     axes[-1, 0].set_xlabel("seconds since submit (one row per task; hatched: killed attempt)")
-    axes[-1, 0].set_xlim(left=0)
+    axes[-1, 0].set_xlim(0, latest * 1.03)
     axes[0, 0].set_title(f"Recovery: {cases[0]['workload']}, fault at the red line")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)

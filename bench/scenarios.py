@@ -3,8 +3,9 @@
 * **latency**: a chain of no-op tasks → trigger latency and inter-task latency.
 * **parallelism**: a fan-out of sleeping tasks at 1, 2, 4 (8) slots → makespan, speedup,
   efficiency, peak concurrency; and a CPU-bound fan-out that meets the machine's 2 cores.
-* **scale** (full profile): chains and fan-outs of 10, 100, 1000 no-op tasks → orchestration
-  overhead per task as the graph grows.
+* **scale**: chains and fan-outs of 10 and 100 no-op tasks (and 1000 in the full profile) →
+  orchestration overhead per task as the graph grows.
+* **recovery** and **calendar**: see bench.recovery and bench.calendar_probe.
 
 Method: one service stack per (implementation, config, slots); one warm-up run, discarded
 (the first run after a start pays for imports and parsing); then `repeat` measured runs.
@@ -38,6 +39,7 @@ class Case:
     workload: str
     slots: int
     fault: str = ""  # recovery cases: worker | scheduler | restart (bench.recovery)
+    repeat: int = 0  # measured runs; 0: the profile's
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Profile:
     cases: tuple[Case, ...]
 
 
+CALENDAR = Case("calendar", "movies", 2)  # bench.calendar_probe: backfill three days
 RECOVERY = (  # bench.recovery: each fault mid-fan-out, and the movie pipeline's worker killed
     *(
         Case("recovery", "fanout:8:sleep:2", 4, fault)
@@ -56,11 +59,20 @@ RECOVERY = (  # bench.recovery: each fault mid-fan-out, and the movie pipeline's
 )
 
 
+def _scale(sizes: tuple[int, ...], repeat: int) -> tuple[Case, ...]:
+    """Chains and fan-outs of no-op tasks of growing size, at 4 slots."""
+    return tuple(
+        Case("scale", f"{shape}:{n}:noop", 4, repeat=repeat)
+        for shape in ("chain", "fanout")
+        for n in sizes
+    )
+
+
 def _profile(name: str, repeat: int, fanout: str, slots: tuple[int, ...], cpu: str) -> Profile:
     cases = [Case("latency", "chain:20:noop", 2)]
     cases += [Case("parallelism", fanout, w) for w in slots]
     cases += [Case("cpu", cpu, w) for w in (1, 2, 4)]
-    return Profile(name, repeat, (*cases, *RECOVERY))
+    return Profile(name, repeat, (*cases, *RECOVERY, CALENDAR))
 
 
 PROFILES = {
@@ -76,17 +88,19 @@ PROFILES = {
             Case("recovery", "fanout:4:sleep:2", 2, "worker"),
         ),
     ),
-    "standard": _profile("standard", 3, "fanout:16:sleep:1", (1, 2, 4, 8), "fanout:4:cpu:1000"),
-    # full adds scale: overhead per task as the graph grows (hours on Airflow at N=1000)
+    # standard: scale once per size (a chain of 100 takes Airflow ~2 minutes per run)
+    "standard": Profile(
+        "standard",
+        3,
+        _profile("standard", 3, "fanout:16:sleep:1", (1, 2, 4, 8), "fanout:4:cpu:1000").cases
+        + _scale((10, 100), repeat=1),
+    ),
+    # full adds N = 1000 (hours on Airflow) and more repetitions
     "full": Profile(
         "full",
         5,
         _profile("full", 5, "fanout:16:sleep:1", (1, 2, 4, 8), "fanout:8:cpu:1000").cases
-        + tuple(
-            Case("scale", f"{shape}:{n}:noop", 4)
-            for shape in ("chain", "fanout")
-            for n in (10, 100, 1000)
-        ),
+        + _scale((10, 100, 1000), repeat=0),
     ),
 }
 
@@ -108,13 +122,14 @@ def measure_case(
     repeat: int,
     folder: Path,
     timeout: float = 600,
+    variant: str | None = None,
     on_phase: Callable[[str], None] = lambda _: None,
 ) -> dict:
     """Warm-up + `repeat` measured runs of one case on a fresh stack; metrics per run."""
     workload = Workload.parse(case.workload)
     spec = workload.save(folder / "workload.json")
     on_phase("starting services")
-    adapter = adapter_class(impl)(folder, config=config, slots=case.slots, workload=spec)
+    adapter = adapter_class(impl)(folder, variant, config=config, slots=case.slots, workload=spec)
     runs, offset, idle, dashboard = [], 0, None, None
     worker: list[int] = []  # the process group of the run in flight (Luigi, baseline)
 
@@ -175,6 +190,7 @@ def measure_case(
         "impl": impl,
         "config": config,
         **asdict(case),
+        "variant": adapter.variant,
         "startup_s": round(adapter.startup_seconds, 3),
         "idle_resources": idle,
         "dashboard": dashboard,

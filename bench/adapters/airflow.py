@@ -1,4 +1,6 @@
-"""Airflow 3 adapter: scheduler + dag-processor + api-server, LocalExecutor, SQLite metadata.
+"""Airflow 3 adapter: scheduler + dag-processor + api-server, LocalExecutor; the metadata
+DB is SQLite in the run folder (variant `sqlite`) or a PostgreSQL server the harness starts
+(variant `postgres`, `--airflow-db postgres`).
 
 Facts this relies on (measured, see ENVIRONMENT.md): the three processes must agree on the
 JWT secret and on the execution API URL (which contains the api-server's port); the
@@ -27,6 +29,7 @@ from bench.adapters.base import Adapter
 from bench.errors import BenchError
 from bench.home import REPO
 from bench.http import request_json
+from bench.postgres import PostgresServer
 from bench.processes import free_port
 
 DAG_ID = "movie_pipeline"
@@ -39,6 +42,8 @@ class AirflowAdapter(Adapter):
     def __init__(self, workdir: Path, variant: str | None = None, **options) -> None:
         super().__init__(workdir, variant, **options)
         self.dag_id = WORKLOAD_DAG_ID if self.workload else DAG_ID
+        self.postgres = PostgresServer(self.services) if self.variant == "postgres" else None
+        database = self.postgres.url if self.postgres else f"sqlite:///{self.state_dir}/airflow.db"
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         airflow_settings = {
@@ -47,7 +52,7 @@ class AirflowAdapter(Adapter):
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
             "AIRFLOW__CORE__PARALLELISM": str(self.slots),
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{self.state_dir}/airflow.db",
+            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": database,
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
             "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
             "AIRFLOW__API__HOST": "127.0.0.1",
@@ -87,6 +92,8 @@ class AirflowAdapter(Adapter):
 
     # -- the contract
     def start(self) -> None:
+        if self.postgres:
+            self.postgres.start()
         migrate = subprocess.run(
             [self.bin("airflow"), "db", "migrate"], env=self.env, capture_output=True, text=True
         )
@@ -120,12 +127,45 @@ class AirflowAdapter(Adapter):
             )
         return reply["dag_run_id"]
 
+    def backfill(self, first: dt.date, last: dt.date) -> str:
+        """A backfill through the REST API: Airflow creates a run per day of the @daily
+        schedule and its scheduler runs them, one at a time (max_active_runs=1)."""
+        body = {
+            "dag_id": self.dag_id,
+            "from_date": dt.datetime.combine(first, dt.time(), tzinfo=dt.UTC).isoformat(),
+            "to_date": dt.datetime.combine(last, dt.time(), tzinfo=dt.UTC).isoformat(),
+            "dag_run_conf": {"workdir": str(self.workdir)},
+            "max_active_runs": 1,
+        }
+        status, reply = self._api("POST", "/backfills", body)
+        if status != 200:
+            raise BenchError(f"Airflow refused the backfill (HTTP {status}: {reply})")
+        return f"backfill:{reply['id']}"
+
+    def _backfill_runs(self) -> list[dict]:
+        status, reply = self._api("GET", f"/dags/{self.dag_id}/dagRuns?run_type=backfill&limit=100")
+        return (reply or {}).get("dag_runs", []) if status == 200 else []
+
     def submit_workload(self, label: str) -> str:
         body = {"dag_run_id": label, "logical_date": None}
         status, reply = self._api("POST", f"/dags/{self.dag_id}/dagRuns", body)
         if status != 200:
             raise BenchError(f"Airflow refused to trigger {self.dag_id} (HTTP {status}: {reply})")
         return reply["dag_run_id"]
+
+    def _wait_backfill(self, backfill_id: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.services.check()
+            runs = self._backfill_runs()
+            states = [r["state"] for r in runs]
+            if "failed" in states:
+                failed = next(r for r in runs if r["state"] == "failed")
+                raise BenchError(self._failure_reason(failed["dag_run_id"]))
+            if states and all(s == "success" for s in states):
+                return
+            time.sleep(0.5)
+        raise BenchError(f"Airflow backfill {backfill_id} not finished after {timeout:.0f} s")
 
     def native_timings(self, handle: str) -> dict[str, tuple[int, int]]:
         """start_date / end_date of each task instance, from the metadata DB via REST."""
@@ -152,6 +192,8 @@ class AirflowAdapter(Adapter):
         return self._clear(run["dag_run_id"], only_failed=run["state"] == "failed")
 
     def wait(self, handle: str, timeout: float) -> None:
+        if handle.startswith("backfill:"):
+            return self._wait_backfill(handle.split(":", 1)[1], timeout)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self.services.check()
@@ -165,6 +207,11 @@ class AirflowAdapter(Adapter):
         raise BenchError(
             f"Airflow run {handle} not finished after {timeout:.0f} s (logs: {self.state_dir / 'logs'})"
         )
+
+    def stop(self) -> None:
+        super().stop()
+        if self.postgres:
+            self.postgres.remove()
 
     # -- faults
     def kill(self, handle: str, component: str, sig: signal.Signals) -> None:

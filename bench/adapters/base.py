@@ -112,6 +112,11 @@ class Adapter(ABC):
     def submit(self, date: dt.date) -> Any:
         """Trigger the movie pipeline for `date`; return a handle for `wait`."""
 
+    def backfill(self, first: dt.date, last: dt.date) -> Any:
+        """Ask for every date from `first` to `last` with the orchestrator's own calendar
+        tool; return a handle for `wait`. Without one, there is nothing to ask."""
+        raise BenchError(f"{self.name} has no backfill: run each date yourself")
+
     def submit_workload(self, label: str) -> Any:
         """Trigger one run of the synthetic workload given at construction."""
         raise BenchError(f"{self.name} does not run synthetic workloads")

@@ -102,6 +102,16 @@ class LuigiAdapter(Adapter):
             [*task, "--workdir", str(self.workdir), "--date", date.isoformat()], date.isoformat()
         )
 
+    def backfill(self, first: dt.date, last: dt.date) -> subprocess.Popen:
+        """`RangeDaily` over the dates — the command cron would run. It only looks 100 days
+        back from *now*, so now is set to the day after `last`."""
+        after = last + dt.timedelta(days=1)
+        task = ["--module", "pipelines.luigi.movie_pipeline", "RangeDaily", "--of", "MoviePipeline"]
+        task += ["--MoviePipeline-workdir", str(self.workdir), "--start", first.isoformat()]
+        now = dt.datetime.combine(after, dt.time(), tzinfo=dt.UTC)
+        task += ["--stop", after.isoformat(), "--now", str(int(now.timestamp()))]
+        return self._worker(task, f"backfill-{first}-{last}")
+
     def submit_workload(self, label: str) -> subprocess.Popen:
         task = ["--module", "pipelines.luigi.workload", "WorkloadRun"]
         worker = self._worker([*task, "--spec", str(self.workload), "--label", label], label)

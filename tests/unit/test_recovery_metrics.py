@@ -71,3 +71,13 @@ def test_case_names_are_unique_within_every_profile():
         assert len(slugs) == len(set(slugs)), profile.name
     case = {"impl": "luigi", "config": "default", **vars(Case("recovery", "movies", 2, "worker"))}
     assert case_slug(case) == "recovery-worker-luigi-default-w2-movies"
+
+
+def test_calendar_probe_only_where_a_backfill_is_claimed():
+    standard = PROFILES["standard"]
+
+    def probed(impl: str, config: str) -> bool:
+        return any(c.scenario == "calendar" for c in cases_for(impl, config, standard))
+
+    assert probed("airflow", "default") and probed("luigi", "default")
+    assert not probed("baseline", "default") and not probed("luigi", "tuned")
