@@ -68,10 +68,17 @@ class Ingest(MovieTask):
 
 
 class Validate(MovieTask):
-    """Raw → clean + quarantine (with a reason per row)."""
+    """Raw → clean + quarantine (with a reason per row).
+
+    An increment's ratings are checked against the movie catalogue of the snapshot it
+    builds on, so it needs that snapshot validated first.
+    """
 
     def requires(self):
-        return self.clone(Ingest)
+        snapshot = steps.partitions_for(self.layout, self.date)[0]  # this date if none landed
+        if snapshot == self.date:
+            return self.clone(Ingest)
+        return [self.clone(Ingest), self.clone(Validate, date=snapshot)]
 
     def output(self):
         return luigi.LocalTarget(self.layout.validation_report(self.date))
