@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bench.calendar_probe import measure_calendar
+from bench.calendar_probe import measure_calendar, measure_schedule
 from bench.errors import BenchError
 from bench.headline import headline_numbers
 from bench.home import REPO
@@ -38,6 +38,7 @@ from pipelines.core.io import read_json, write_json
 from pipelines.core.layout import Layout
 
 PHASES = ("startup_seconds", "run_seconds", "stop_seconds")
+PROBES = {"calendar": measure_calendar, "schedule": measure_schedule}  # one run, default config
 
 
 def configs_of(impl: str, wanted: list[str]) -> list[str]:
@@ -167,8 +168,8 @@ def compare_implementations(
                     tick(phase, f"{c.workload} {c.fault}".strip())
 
                 try:
-                    if case.scenario == "calendar":
-                        measured = measure_calendar(
+                    if case.scenario in PROBES:
+                        measured = PROBES[case.scenario](
                             impl, config, folder, dataset, variants.get(impl), on_phase=on_phase
                         )
                     elif case.scenario == "recovery":
@@ -272,6 +273,8 @@ def cases_for(impl: str, config: str, profile: Profile) -> list[Case]:
             return config == "default" and supports(impl, case.fault)
         if case.scenario == "calendar":
             return config == "default" and "backfill" in manifest["capabilities"]
+        if case.scenario == "schedule":  # needs a scheduler that could start runs at all
+            return config == "default" and bool(manifest["services"]["processes"])
         return True
 
     return [c for c in profile.cases if applies(c)]

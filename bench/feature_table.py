@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bench.calendar_probe import OWN_RUN_WAIT_S
+
 NOT_PROBED = "not probed in this run"
 
 
@@ -100,6 +102,26 @@ def calendar(results: dict, impl: str) -> str:
     )
 
 
+def own_schedule(results: dict, impl: str) -> str:
+    cases = _cases(results, impl, "schedule")
+    if not cases:
+        return "no: no scheduler" if impl == "baseline" else NOT_PROBED
+    run = cases[0]["runs"][0]
+    if not run["started_runs"]:
+        return (
+            f"no: services up for {OWN_RUN_WAIT_S:.0f} s, nothing submitted, nothing started "
+            "— a calendar needs cron"
+        )
+    if run["error"]:
+        return (
+            f"partly: started {run['started_runs'][0]} by itself, then failed ({run['error'][:80]})"
+        )
+    return (
+        f"yes: started {run['started_runs'][0]} by itself {run['seconds_to_own_run']:.1f} s "
+        f"after start; its sensor waited for the data; done after {run['seconds_to_done']:.0f} s"
+    )
+
+
 def not_yet(_: dict, __: str) -> str:
     return NOT_PROBED
 
@@ -114,7 +136,7 @@ ROWS: list[tuple[str, str, Callable[[dict, str], str]]] = [
         resumes_from_outputs,
     ),
     ("calendar scheduling", "backfill 3 days of the movie pipeline in one request", calendar),
-    ("built-in scheduler", "a @daily schedule starts runs with no outside trigger", not_yet),
+    ("built-in scheduler", "services up, calendar on, nothing submitted", own_schedule),
     ("finds newly deployed tasks", "drop in a new pipeline file, time until runnable", not_yet),
     ("syncs tasks to workers", "a worker on another machine (containers)", not_yet),
 ]

@@ -8,7 +8,8 @@ scheduler always opens a log server (8793 by default, so every stack gets a free
 LocalExecutor pre-forks `[core] parallelism` workers, so parallelism is set explicitly.
 The harness triggers each date itself through the REST API, so cron-driven scheduling is
 switched off (`use_job_schedule=False`) — otherwise unpausing the DAG would start a run for
-today, whose sensor would wait for a partition that never comes.
+yesterday, whose sensor would wait for a partition that never comes — except for the probe
+of Airflow's own calendar (`schedules=True`), which lands that partition first.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ class AirflowAdapter(Adapter):
             "AIRFLOW__CORE__PARALLELISM": str(self.slots),
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": database,
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
-            "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",
+            "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": str(self.schedules),
             "AIRFLOW__API__HOST": "127.0.0.1",
             "AIRFLOW__API__PORT": str(self.port),
             "AIRFLOW__API__WORKERS": "1",
@@ -141,6 +142,15 @@ class AirflowAdapter(Adapter):
         if status != 200:
             raise BenchError(f"Airflow refused the backfill (HTTP {status}: {reply})")
         return f"backfill:{reply['id']}"
+
+    def runs_started_by_itself(self) -> dict[str, dt.date | None]:
+        status, reply = self._api("GET", f"/dags/{self.dag_id}/dagRuns?run_type=scheduled")
+        runs = (reply or {}).get("dag_runs", []) if status == 200 else []
+        return {
+            r["dag_run_id"]: dt.datetime.fromisoformat(r["logical_date"]).date()
+            for r in runs
+            if r.get("run_type") == "scheduled" and r.get("logical_date")
+        }
 
     def _backfill_runs(self) -> list[dict]:
         status, reply = self._api("GET", f"/dags/{self.dag_id}/dagRuns?run_type=backfill&limit=100")

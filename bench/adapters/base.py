@@ -58,11 +58,14 @@ class Adapter(ABC):
         slots: int = 2,
         workload: Path | None = None,
         recovery: bool = False,
+        schedules: bool = False,
     ) -> None:
         """`config` names a variant of the manifest's [configs]; `slots` is how many tasks
         may run at once (Airflow's parallelism, Luigi's and the baseline's workers);
         `workload` is a synthetic workload spec to serve instead of the movie pipeline;
-        `recovery` adds the manifest's [recovery] failure-detection settings."""
+        `recovery` adds the manifest's [recovery] failure-detection settings; `schedules`
+        lets the orchestrator start runs on its own calendar (otherwise the harness
+        triggers every run itself)."""
         self.manifest = load_manifest(self.name)
         variants, configs = self.manifest["variants"], self.manifest["configs"]
         self.variant = variant or variants[0]
@@ -79,6 +82,7 @@ class Adapter(ABC):
         if recovery:
             self.settings |= self.manifest.get("recovery", {}).get("settings", {})
         self.slots = slots
+        self.schedules = schedules
         self.workload = Path(workload).resolve() if workload else None
         self.workdir = Path(workdir).resolve()
         self.state_dir = self.workdir / f"_{self.name}"
@@ -116,6 +120,11 @@ class Adapter(ABC):
         """Ask for every date from `first` to `last` with the orchestrator's own calendar
         tool; return a handle for `wait`. Without one, there is nothing to ask."""
         raise BenchError(f"{self.name} has no backfill: run each date yourself")
+
+    def runs_started_by_itself(self) -> dict[str, dt.date | None]:
+        """Runs the orchestrator started with nobody asking (its own calendar), with the
+        date each one processes where it has one."""
+        return {}
 
     def submit_workload(self, label: str) -> Any:
         """Trigger one run of the synthetic workload given at construction."""

@@ -52,6 +52,14 @@ class LuigiAdapter(Adapter):
             return None
         return f"http://127.0.0.1:{self.port}/static/visualiser/index.html"
 
+    def runs_started_by_itself(self) -> dict[str, dt.date | None]:
+        """Every task luigid knows about: with no worker asking, there should be none."""
+        if self.variant == "local":
+            return {}
+        status, reply = request_json("GET", f"http://127.0.0.1:{self.port}/api/task_list")
+        tasks = ((reply or {}).get("response") or {}) if status == 200 else {}
+        return dict.fromkeys(tasks)
+
     def _write_config(self) -> Path:
         """The run's luigi.cfg: pipelines/luigi/luigi.cfg plus this config's settings
         ("section.option"), read by luigid and by every worker alike."""

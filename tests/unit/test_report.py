@@ -246,3 +246,27 @@ def test_two_runs_give_deltas(tmp_path):
     table = delta_table(after, before)
     assert "| luigi/default | movies pipeline s | 5.000 | 4.000 | -1.000 | -20% |" in table
     assert "| airflow/default | movies pipeline s | 5.000 | 5.000 | +0.000 | +0% |" in table
+
+
+def test_feature_verdicts_quote_what_the_probes_measured():
+    from bench import feature_table as ft
+
+    def case(impl, scenario, **run):
+        return {"impl": impl, "config": "default", "scenario": scenario, "runs": [run]}
+
+    results = {
+        "scenarios": [
+            case("airflow", "schedule", started_runs=["scheduled__x"], error="",
+                 seconds_to_own_run=0.5, seconds_to_done=16.3),
+            case("luigi", "schedule", started_runs=[], error=""),
+            case("luigi", "calendar", complete=True, dates=["a", "b", "c"], seconds=3.3,
+                 versions=["v0001", "v0002", "v0003"], error=""),
+        ]
+    }  # fmt: skip
+    assert ft.own_schedule(results, "airflow").startswith(
+        "yes: started scheduled__x by itself 0.5 s"
+    )
+    assert ft.own_schedule(results, "luigi").startswith("no: services up for 20 s")
+    assert ft.calendar(results, "luigi").endswith("published v0001 → v0002 → v0003")
+    assert ft.calendar(results, "airflow") == ft.NOT_PROBED  # never filled in from the docs
+    assert ft.calendar(results, "baseline") == "no: no backfill tool"
