@@ -5,7 +5,16 @@
         adapter.wait(handle, timeout)   # block until it succeeded, or raise with the reason
                                         # leaving the block stops every process it started
 
-An adapter starts everything in its own process groups (bench.processes) and keeps the
+The rest is optional, each part enabling more of the report:
+
+* `submit_workload(label)` — synthetic workloads (latency, parallelism, scale);
+* `native_timings(handle)` — the orchestrator's own task times, to cross-check the events;
+* `kill(handle, component, signal)` and `recover(handle, component, timeout)` — the
+  recovery scenario, for the faults the manifest lists under `faults`;
+* `backfill(first, last)` and `runs_started_by_itself()` — the calendar probes;
+* `dashboard_url` — the web UI probe.
+
+An adapter starts everything in its own sessions (bench.processes) and keeps the
 orchestrator's state and logs in `<workdir>/_<name>/`, beside the data it produced, so a
 run can be audited afterwards and nothing lives outside the run folder.
 """
