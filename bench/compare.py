@@ -22,6 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from bench.calendar_probe import measure_calendar, measure_schedule
+from bench.deploy_probe import measure_deploy
 from bench.errors import BenchError
 from bench.headline import headline_numbers
 from bench.home import REPO
@@ -38,7 +39,11 @@ from pipelines.core.io import read_json, write_json
 from pipelines.core.layout import Layout
 
 PHASES = ("startup_seconds", "run_seconds", "stop_seconds")
-PROBES = {"calendar": measure_calendar, "schedule": measure_schedule}  # one run, default config
+PROBES = {  # one run each, default config
+    "calendar": measure_calendar,
+    "schedule": measure_schedule,
+    "deploy": measure_deploy,
+}
 
 
 def configs_of(impl: str, wanted: list[str]) -> list[str]:
@@ -273,7 +278,7 @@ def cases_for(impl: str, config: str, profile: Profile) -> list[Case]:
             return config == "default" and supports(impl, case.fault)
         if case.scenario == "calendar":
             return config == "default" and "backfill" in manifest["capabilities"]
-        if case.scenario == "schedule":  # needs a scheduler that could start runs at all
+        if case.scenario in ("schedule", "deploy"):  # needs services that could act at all
             return config == "default" and bool(manifest["services"]["processes"])
         return True
 

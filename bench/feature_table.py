@@ -122,6 +122,24 @@ def own_schedule(results: dict, impl: str) -> str:
     )
 
 
+def finds_new_pipelines(results: dict, impl: str) -> str:
+    cases = _cases(results, impl, "deploy")
+    if not cases:
+        return "no: no services" if impl == "baseline" else NOT_PROBED
+    run = cases[0]["runs"][0]
+    if run["error"]:
+        return f"no: {run['error'][:100]}"
+    if run["until_known_s"] == 0:
+        return (
+            f"nothing to find: the next command imports the new module; "
+            f"ran in {run['until_done_s']:.1f} s after the deploy"
+        )
+    return (
+        f"yes: listed {run['until_known_s']:.0f} s after the file was deployed, "
+        f"run done after {run['until_done_s']:.0f} s"
+    )
+
+
 def not_yet(_: dict, __: str) -> str:
     return NOT_PROBED
 
@@ -137,7 +155,11 @@ ROWS: list[tuple[str, str, Callable[[dict, str], str]]] = [
     ),
     ("calendar scheduling", "backfill 3 days of the movie pipeline in one request", calendar),
     ("built-in scheduler", "services up, calendar on, nothing submitted", own_schedule),
-    ("finds newly deployed tasks", "drop in a new pipeline file, time until runnable", not_yet),
+    (
+        "finds newly deployed tasks",
+        "deploy a new pipeline into the running stack, time until known and done",
+        finds_new_pipelines,
+    ),
     ("syncs tasks to workers", "a worker on another machine (containers)", not_yet),
 ]
 

@@ -49,9 +49,10 @@ class Profile:
     cases: tuple[Case, ...]
 
 
-CALENDAR = (  # bench.calendar_probe: does it start runs by itself; backfill three days
-    Case("schedule", "movies", 2),
-    Case("calendar", "movies", 2),
+PROBES = (  # bench.calendar_probe, bench.deploy_probe: claims of the feature table
+    Case("schedule", "movies", 2),  # does it start runs by itself
+    Case("calendar", "movies", 2),  # backfill three days
+    Case("deploy", "new_pipeline", 2),  # does it find a pipeline deployed while it runs
 )
 RECOVERY = (  # bench.recovery: each fault mid-fan-out, and the movie pipeline's worker killed
     *(
@@ -75,7 +76,7 @@ def _profile(name: str, repeat: int, fanout: str, slots: tuple[int, ...], cpu: s
     cases = [Case("latency", "chain:20:noop", 2)]
     cases += [Case("parallelism", fanout, w) for w in slots]
     cases += [Case("cpu", cpu, w) for w in (1, 2, 4)]
-    return Profile(name, repeat, (*cases, *RECOVERY, *CALENDAR))
+    return Profile(name, repeat, (*cases, *RECOVERY, *PROBES))
 
 
 PROFILES = {

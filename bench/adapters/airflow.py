@@ -18,6 +18,7 @@ import contextlib
 import datetime as dt
 import json
 import secrets
+import shutil
 import signal
 import subprocess
 import time
@@ -35,6 +36,7 @@ from bench.processes import free_port
 
 DAG_ID = "movie_pipeline"
 WORKLOAD_DAG_ID = "bench_workload"
+NEW_DAG_ID = "new_pipeline"  # pipelines/airflow/probe/new_pipeline.py
 
 
 class AirflowAdapter(Adapter):
@@ -49,7 +51,7 @@ class AirflowAdapter(Adapter):
         self.base_url = f"http://127.0.0.1:{self.port}"
         airflow_settings = {
             "AIRFLOW_HOME": str(self.state_dir),
-            "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "pipelines" / "airflow" / "dags"),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(self._deploy_dags()),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
             "AIRFLOW__CORE__PARALLELISM": str(self.slots),
@@ -72,6 +74,39 @@ class AirflowAdapter(Adapter):
             },
         }
         self.env = self.process_env(airflow_settings)
+
+    def _deploy_dags(self) -> Path:
+        """Copy the DAG files into the run's own DAGs folder, as a deployment would: the
+        stack reads only what was deployed, and a probe can deploy more while it runs."""
+        target = self.state_dir / "dags"
+        shutil.copytree(
+            REPO / "pipelines" / "airflow" / "dags",
+            target,
+            ignore=shutil.ignore_patterns("__pycache__"),
+            dirs_exist_ok=True,
+        )
+        return target
+
+    def run_new_pipeline(self, timeout: float) -> dict[str, float]:
+        """Drop a DAG file into the live DAGs folder; Airflow's dag-processor finds new files
+        when it next lists the folder (`[dag_processor] refresh_interval`)."""
+        started = time.monotonic()
+        shutil.copy(
+            REPO / "pipelines" / "airflow" / "probe" / "new_pipeline.py", self.state_dir / "dags"
+        )
+        known = f"/dags/{NEW_DAG_ID}"
+        self.services.wait_until(
+            "the new DAG to appear",
+            lambda: self._api("GET", known, timeout=2)[0] == 200,
+            timeout,
+            1,
+        )
+        until_known = time.monotonic() - started
+        status, reply = self._api("POST", f"{known}/dagRuns", {"logical_date": None})
+        if status != 200:
+            raise BenchError(f"Airflow refused to trigger {NEW_DAG_ID} (HTTP {status}: {reply})")
+        self._wait_run(NEW_DAG_ID, reply["dag_run_id"], timeout)
+        return {"until_known_s": until_known, "until_done_s": time.monotonic() - started}
 
     @property
     def dashboard_url(self) -> str:
@@ -204,18 +239,21 @@ class AirflowAdapter(Adapter):
     def wait(self, handle: str, timeout: float) -> None:
         if handle.startswith("backfill:"):
             return self._wait_backfill(handle.split(":", 1)[1], timeout)
+        self._wait_run(self.dag_id, handle, timeout)
+
+    def _wait_run(self, dag_id: str, run_id: str, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self.services.check()
-            status, run = self._api("GET", f"/dags/{self.dag_id}/dagRuns/{handle}")
+            status, run = self._api("GET", f"/dags/{dag_id}/dagRuns/{run_id}")
             state = run.get("state") if status == 200 and isinstance(run, dict) else None
             if state == "success":
                 return
             if state == "failed":
-                raise BenchError(self._failure_reason(handle))
+                raise BenchError(self._failure_reason(run_id))
             time.sleep(0.5)
         raise BenchError(
-            f"Airflow run {handle} not finished after {timeout:.0f} s (logs: {self.state_dir / 'logs'})"
+            f"Airflow run {run_id} not finished after {timeout:.0f} s (logs: {self.state_dir / 'logs'})"
         )
 
     def stop(self) -> None:

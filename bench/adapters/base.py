@@ -12,6 +12,7 @@ The rest is optional, each part enabling more of the report:
 * `kill(handle, component, signal)` and `recover(handle, component, timeout)` — the
   recovery scenario, for the faults the manifest lists under `faults`;
 * `backfill(first, last)` and `runs_started_by_itself()` — the calendar probes;
+* `run_new_pipeline(timeout)` — does it find a pipeline deployed while it runs;
 * `dashboard_url` — the web UI probe.
 
 An adapter starts everything in its own sessions (bench.processes) and keeps the
@@ -134,6 +135,11 @@ class Adapter(ABC):
         """Runs the orchestrator started with nobody asking (its own calendar), with the
         date each one processes where it has one."""
         return {}
+
+    def run_new_pipeline(self, timeout: float) -> dict[str, float]:
+        """Deploy a pipeline the running services have never seen, run it, and return
+        seconds from the deploy until the orchestrator knows it and until it is done."""
+        raise BenchError(f"{self.name} has no services that could find a new pipeline")
 
     def submit_workload(self, label: str) -> Any:
         """Trigger one run of the synthetic workload given at construction."""

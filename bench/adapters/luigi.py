@@ -14,6 +14,7 @@ import configparser
 import contextlib
 import datetime as dt
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -153,7 +154,21 @@ class LuigiAdapter(Adapter):
             n: (e["RUNNING"], e["DONE"]) for n, e in seen.items() if {"RUNNING", "DONE"} <= e.keys()
         }
 
-    def _worker(self, task_args: list[str], label: str) -> subprocess.Popen:
+    def run_new_pipeline(self, timeout: float) -> dict[str, float]:
+        """Copy a new task module next to the worker and run it: there is no registry to
+        update, so it is known the moment a command names it."""
+        started = time.monotonic()
+        deploy = self.state_dir / "deploy"
+        deploy.mkdir(exist_ok=True)
+        shutil.copy(REPO / "pipelines" / "luigi" / "probe" / "new_pipeline.py", deploy)
+        task = ["--module", "new_pipeline", "NewPipeline", "--workdir", str(self.state_dir)]
+        path = {"PYTHONPATH": f"{deploy}{os.pathsep}{self.env['PYTHONPATH']}"}
+        self.wait(self._worker(task, "new-pipeline", path), timeout)
+        return {"until_known_s": 0.0, "until_done_s": time.monotonic() - started}
+
+    def _worker(
+        self, task_args: list[str], label: str, env: dict[str, str] | None = None
+    ) -> subprocess.Popen:
         """Start `luigi <task> --workers N` in its own process group; it runs until done."""
         scheduler = (
             ["--local-scheduler"]
@@ -162,8 +177,8 @@ class LuigiAdapter(Adapter):
         )
         argv = [self.bin("luigi"), *task_args, "--workers", str(self.slots), *scheduler]
         self.worker_log = self.state_dir / "logs" / f"worker-{label}.log"
-        self.resubmit = lambda: self._worker(task_args, label)
-        return spawn(argv, self.env, self.worker_log, cwd=self.state_dir)
+        self.resubmit = lambda: self._worker(task_args, label, env)
+        return spawn(argv, {**self.env, **(env or {})}, self.worker_log, cwd=self.state_dir)
 
     # -- faults
     def kill(self, handle: subprocess.Popen, component: str, sig: signal.Signals) -> None:

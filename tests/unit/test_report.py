@@ -261,6 +261,8 @@ def test_feature_verdicts_quote_what_the_probes_measured():
             case("luigi", "schedule", started_runs=[], error=""),
             case("luigi", "calendar", complete=True, dates=["a", "b", "c"], seconds=3.3,
                  versions=["v0001", "v0002", "v0003"], error=""),
+            case("airflow", "deploy", error="", until_known_s=287.2, until_done_s=291.0),
+            case("luigi", "deploy", error="", until_known_s=0.0, until_done_s=1.4),
         ]
     }  # fmt: skip
     assert ft.own_schedule(results, "airflow").startswith(
@@ -270,3 +272,5 @@ def test_feature_verdicts_quote_what_the_probes_measured():
     assert ft.calendar(results, "luigi").endswith("published v0001 → v0002 → v0003")
     assert ft.calendar(results, "airflow") == ft.NOT_PROBED  # never filled in from the docs
     assert ft.calendar(results, "baseline") == "no: no backfill tool"
+    assert ft.finds_new_pipelines(results, "airflow").startswith("yes: listed 287 s after")
+    assert ft.finds_new_pipelines(results, "luigi").startswith("nothing to find")
