@@ -47,3 +47,12 @@ def test_airflow_on_postgres_runs_and_leaves_no_server_or_cluster_behind(tmp_pat
     ]
     assert leftovers == [] and servers == []
     assert_no_orphans(tmp_path)
+
+
+def test_luigi_runs_a_module_deployed_while_luigid_runs(tmp_path):
+    from bench.deploy_probe import measure_deploy
+
+    run = measure_deploy("luigi", "default", tmp_path, "movielens-small")["runs"][0]
+    assert run["complete"], run["error"]
+    assert (tmp_path / "_luigi" / "new_pipeline.done").read_text() == "deployed\n"
+    assert_no_orphans(tmp_path)
