@@ -15,9 +15,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bench.cli_images import clean, images_app
 from bench.errors import BenchError
 from bench.manifest import implementations
 from bench.processes import terminate_on_sigterm
+from bench.runtimes import use_runtime
 from pipelines.core.io import DataError
 
 app = typer.Typer(
@@ -35,6 +37,8 @@ envs_app = typer.Typer(help="The per-implementation virtual environments.", no_a
 app.add_typer(datasets_app, name="datasets")
 app.add_typer(stream_app, name="stream")
 app.add_typer(envs_app, name="envs")
+app.add_typer(images_app, name="images")
+app.command()(clean)
 
 console = Console()
 err = Console(stderr=True)
@@ -58,6 +62,18 @@ def _impls(names: list[str] | None) -> list[str]:
         if name not in known:
             raise BenchError(f"unknown implementation {name!r}; choose from: {', '.join(known)}")
     return chosen
+
+
+RUNTIME_HELP = "where the stacks run: local (process groups) or docker (containers)"
+
+
+def _runtime(name: str) -> None:
+    from bench.runtimes import RUNTIMES
+
+    if name not in RUNTIMES:
+        raise typer.BadParameter(
+            f"{name!r}; choose from {', '.join(RUNTIMES)}", param_hint="--runtime"
+        )
 
 
 DatasetOpt = Annotated[
@@ -84,6 +100,7 @@ def run(
         str | None, typer.Option(help="e.g. luigi: central (luigid) or local")
     ] = None,
     timeout: Annotated[float, typer.Option(help="seconds before the run is abandoned")] = 1800,
+    runtime: Annotated[str, typer.Option(help=RUNTIME_HELP)] = "local",
 ) -> None:
     """Run the pipeline once, for real, on one implementation.
 
@@ -96,12 +113,13 @@ def run(
     from datasets.registry import resolve
 
     _impls([impl])
+    _runtime(runtime)
     day = _date(date)  # every argument is checked before any folder is made
     if dataset:
         resolve(dataset)
     folder = workdir.resolve() if workdir else new_run_dir(impl)
     folder.mkdir(parents=True, exist_ok=True)
-    with console.status(f"{impl}: landing data") as status:
+    with use_runtime(runtime), console.status(f"{impl}: landing data") as status:
         day = resolve_run(folder, dataset, day)
         result = run_implementation(
             impl, folder, day, variant, timeout, on_phase=lambda p: status.update(f"{impl}: {p}")
@@ -149,7 +167,7 @@ def compare(
     airflow_db: Annotated[
         str, typer.Option(help="Airflow's metadata DB: sqlite (embedded) or postgres")
     ] = "sqlite",
-    runtime: Annotated[str, typer.Option(help="where the stacks run: local")] = "local",
+    runtime: Annotated[str, typer.Option(help=RUNTIME_HELP)] = "local",
 ) -> None:
     """Measure every implementation × config and write the comparison report.
 
@@ -170,14 +188,12 @@ def compare(
         raise typer.BadParameter(
             f"{airflow_db!r}; choose sqlite or postgres", param_hint="--airflow-db"
         )
-    if runtime != "local":
-        raise typer.BadParameter(
-            f"{runtime!r}; only the local runtime exists so far", param_hint="--runtime"
-        )
+    _runtime(runtime)
     names = _impls([n.strip() for n in impl.split(",") if n.strip()])
     configs = [c.strip() for c in config.split(",") if c.strip()]
     variants = {"airflow": airflow_db}
-    ok = compare_implementations(console, names, configs, profile, dataset, out, variants)
+    with use_runtime(runtime):
+        ok = compare_implementations(console, names, configs, profile, dataset, out, variants)
     if not ok:
         raise typer.Exit(1)
 

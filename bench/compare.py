@@ -31,6 +31,8 @@ from bench.provenance import provenance
 from bench.recovery import measure_recovery, supports
 from bench.report_compare import write_report
 from bench.runs import DEFAULT_DATASET, land_dataset, new_run_dir, run_implementation
+from bench.runtimes import describe as describe_runtime
+from bench.runtimes import selected as selected_runtime
 from bench.scenarios import PROFILES, Case, Profile, measure_case
 from bench.stats import median_iqr
 from bench.verify import compare, fingerprint
@@ -106,6 +108,7 @@ def compare_implementations(
         "dataset": dataset,
         "pairs": [list(p) for p in pairs],
         "variants": variants,
+        "runtime": selected_runtime(),
     }
     progress = read_json(progress_file) if progress_file.exists() else {}
     if progress.get("plan") != plan:
@@ -233,6 +236,7 @@ def compare_implementations(
         "scenarios": scenarios,
         "run_folders": str(runs_dir),
         "variants": variants,
+        "runtime": describe_runtime(impls),
     }
     keep_events_beside(results, report_dir)
     write_json(results, report_dir / "results.json")

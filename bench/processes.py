@@ -19,10 +19,22 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import psutil
 
 from bench.errors import BenchError
+
+
+class Spawned(Protocol):
+    """What a runtime's `spawn` returns: a `subprocess.Popen` here, a container elsewhere."""
+
+    pid: int
+    returncode: int | None
+
+    def poll(self) -> int | None: ...
+
+    def wait(self, timeout: float | None = None) -> int: ...
 
 
 def free_port() -> int:
@@ -107,6 +119,34 @@ def kill_strays(processes: list[psutil.Process]) -> None:
     psutil.wait_procs(processes, timeout=5)
 
 
+def session_id(process: Spawned) -> int:
+    """The session of a spawned command (its own pid locally; the container's session in
+    docker), by which bench.resources finds every process belonging to it."""
+    try:
+        return os.getsid(process.pid)
+    except (ProcessLookupError, PermissionError):
+        return process.pid
+
+
+def stop_process(process, grace: float = 10.0) -> None:
+    """Stop what `spawn` (or a runtime's spawn) started: a local process group, or a
+    container (which stops everything inside it)."""
+    if isinstance(process, subprocess.Popen):
+        stop_group(process.pid, grace)
+    else:
+        process.stop(grace)
+
+
+def signal_process(process, sig: signal.Signals) -> None:
+    """Deliver `sig` to everything a spawned command runs: its process group, or its
+    container (`docker kill --signal`)."""
+    if isinstance(process, subprocess.Popen):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+    else:
+        process.send_signal(sig)
+
+
 def stop_group(pid: int, grace: float = 10.0) -> None:
     """SIGTERM a process group, wait up to `grace` s, then SIGKILL whatever is left of it and
     of the processes it started in sessions of their own, and wait until all are gone:
@@ -121,12 +161,37 @@ def stop_group(pid: int, grace: float = 10.0) -> None:
     kill_strays(below)
 
 
+class LocalRuntime:
+    """Where a stack runs: here, as process groups on 127.0.0.1 (the docker runtime, in
+    bench.runtime_docker, offers the same four members for containers)."""
+
+    name = "local"
+    bind_host = "127.0.0.1"  # what a service listens on
+    env_dir: Path | None = None  # None: the implementation's cached venv (bench.envs)
+
+    def spawn(
+        self, name: str, argv: list[str], env: dict[str, str], log: Path, cwd: Path | None = None
+    ) -> subprocess.Popen:
+        return spawn(argv, env, log, cwd)
+
+    def address(self, service: str) -> str:
+        """Where the harness, and the other services, reach `service`."""
+        return "127.0.0.1"
+
+    def peer(self, service: str) -> str:
+        return "127.0.0.1"
+
+    def close(self) -> None:
+        """Remove what the runtime made for the stack (nothing, locally)."""
+
+
 @dataclass
 class Services:
     """The processes of one orchestrator stack, stopped in reverse start order."""
 
     log_dir: Path
     grace: float = 10.0  # seconds between SIGTERM and SIGKILL
+    runtime: LocalRuntime = field(default_factory=LocalRuntime)
     services: list[Service] = field(default_factory=list)
     strays: list[psutil.Process] = field(default_factory=list)
 
@@ -134,7 +199,8 @@ class Services:
         self, name: str, argv: list[str], env: dict[str, str], cwd: Path | None = None
     ) -> Service:
         log = self.log_dir / f"{name}.log"
-        service = Service(name, spawn(argv, env, log, cwd), log, argv, env, cwd)
+        process = self.runtime.spawn(name, argv, env, log, cwd)
+        service = Service(name, process, log, argv, env, cwd)
         self.services.append(service)
         return service
 
@@ -148,7 +214,13 @@ class Services:
         Processes it started in sessions of their own live on, as they would on a real
         machine; they are remembered and killed at `stop()` if still running then.
         """
-        pid = self.get(name).process.pid
+        process = self.get(name).process
+        if not isinstance(process, subprocess.Popen):  # a container: everything goes with it
+            process.send_signal(sig)
+            if not process.exited_within(grace):
+                process.send_signal(signal.SIGKILL)
+            return
+        pid = process.pid
         self.strays += descendants(pid)
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pid, sig)
@@ -188,7 +260,7 @@ class Services:
 
     def stop(self) -> None:
         for service in reversed(self.services):
-            stop_group(service.process.pid, self.grace)
+            stop_process(service.process, self.grace)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 service.process.wait(timeout=1)
         self.services.clear()

@@ -524,6 +524,7 @@ workers share once per process, so it overstates memory held; a lower bound for 
 ## Environment
 - {machine["cores"]} cores ({machine["cpu_model"]}), {machine["memory_gib"]} GiB, load at start {machine["load_average_at_start"]}
 - Python {prov["python"]}; {versions}; code {prov["git_sha"][:12]}{" (uncommitted changes)" if prov["git_dirty"] else ""}
+- Runtime: {_runtime_line(results.get("runtime") or {"name": "local"})}
 - Variants: {", ".join(f"{k}: {v}" for k, v in (results.get("variants") or {}).items()) or "each implementation's first"} (Airflow's variant is its metadata DB)
 - Run folders: `{results["run_folders"]}`
 - Data: {results["dataset"]["name"]}; {results["dataset"]["citation"]}
@@ -575,4 +576,15 @@ def _html(markdown: str, figures: dict[str, Path], report_dir: Path) -> str:
     return (
         f"<!doctype html><meta charset=utf-8><title>Orchestrator comparison</title><style>{style}</style>\n"
         + "\n".join(body)
+    )
+
+
+def _runtime_line(runtime: dict) -> str:
+    if runtime["name"] != "docker":
+        return "local (every service a process group on this machine)"
+    images = ", ".join(f"{k} `{v}`" for k, v in runtime["images"].items())
+    return (
+        f"docker: every service and worker in its own container, each limited to "
+        f"{runtime['cpus_per_container']:g} CPUs and {runtime['memory_per_container']} "
+        f"(base `{runtime['base_image']}`; images {images})"
     )

@@ -16,7 +16,6 @@ so every figure can be recomputed from `events.jsonl` in the case's folder.
 from __future__ import annotations
 
 import socket
-import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -26,6 +25,7 @@ from bench.errors import BenchError
 from bench.http import probe_page
 from bench.manifest import adapter_class
 from bench.metrics import clock_agreement, summarize, task_intervals
+from bench.processes import session_id
 from bench.resources import ResourceSampler, measure_idle
 from pipelines.core.instrument import append_event, parse_events
 from pipelines.core.workloads import Workload
@@ -135,10 +135,10 @@ def measure_case(
     on_phase("starting services")
     adapter = adapter_class(impl)(folder, variant, config=config, slots=case.slots, workload=spec)
     runs, offset, idle, dashboard = [], 0, None, None
-    worker: list[int] = []  # the process group of the run in flight (Luigi, baseline)
+    worker: list[int] = []  # the session of the run in flight (Luigi, baseline)
 
     def groups() -> list[int]:
-        return [s.process.pid for s in adapter.services.services] + worker
+        return [session_id(s.process) for s in adapter.services.services] + worker
 
     with adapter:
         if case.scenario == "latency":  # once per implementation × config
@@ -165,7 +165,7 @@ def measure_case(
             try:
                 with ResourceSampler(groups) as busy:
                     handle = adapter.submit_workload(label)
-                    worker[:] = [handle.pid] if isinstance(handle, subprocess.Popen) else []
+                    worker[:] = [session_id(handle)] if hasattr(handle, "poll") else []
                     adapter.wait(handle, timeout)
                 native = adapter.native_timings(handle)
                 error = ""

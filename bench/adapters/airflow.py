@@ -20,7 +20,6 @@ import json
 import secrets
 import shutil
 import signal
-import subprocess
 import time
 import urllib.parse
 from pathlib import Path
@@ -32,7 +31,7 @@ from bench.errors import BenchError
 from bench.home import REPO
 from bench.http import request_json
 from bench.postgres import PostgresServer
-from bench.processes import free_port
+from bench.processes import free_port, log_tail, stop_process
 
 DAG_ID = "movie_pipeline"
 WORKLOAD_DAG_ID = "bench_workload"
@@ -45,10 +44,12 @@ class AirflowAdapter(Adapter):
     def __init__(self, workdir: Path, variant: str | None = None, **options) -> None:
         super().__init__(workdir, variant, **options)
         self.dag_id = WORKLOAD_DAG_ID if self.workload else DAG_ID
+        if self.variant == "postgres" and self.runtime.name != "local":
+            raise BenchError("--airflow-db postgres runs on --runtime local only, so far")
         self.postgres = PostgresServer(self.services) if self.variant == "postgres" else None
         database = self.postgres.url if self.postgres else f"sqlite:///{self.state_dir}/airflow.db"
         self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
+        api = f"http://{self.runtime.peer('api-server')}:{self.port}"  # seen by the others
         airflow_settings = {
             "AIRFLOW_HOME": str(self.state_dir),
             "AIRFLOW__CORE__DAGS_FOLDER": str(self._deploy_dags()),
@@ -58,12 +59,13 @@ class AirflowAdapter(Adapter):
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": database,
             "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
             "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": str(self.schedules),
-            "AIRFLOW__API__HOST": "127.0.0.1",
+            "AIRFLOW__API__HOST": self.runtime.bind_host,
             "AIRFLOW__API__PORT": str(self.port),
             "AIRFLOW__API__WORKERS": "1",
-            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{self.base_url}/execution/",
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{api}/execution/",
             "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(64),  # per run, never stored
             # every request is admin: acceptable only because the api-server binds 127.0.0.1
+            # (or, in containers, a network of the stack's own)
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
             "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
             "MOVIE_PIPELINE_WORKDIR": str(self.workdir),
@@ -109,6 +111,11 @@ class AirflowAdapter(Adapter):
         return {"until_known_s": until_known, "until_done_s": time.monotonic() - started}
 
     @property
+    def base_url(self) -> str:
+        """Where the harness reaches the api-server."""
+        return f"http://{self.runtime.address('api-server')}:{self.port}"
+
+    @property
     def dashboard_url(self) -> str:
         return f"{self.base_url}/"  # the React UI, served by the api-server
 
@@ -130,12 +137,16 @@ class AirflowAdapter(Adapter):
     def start(self) -> None:
         if self.postgres:
             self.postgres.start()
-        migrate = subprocess.run(
-            [self.bin("airflow"), "db", "migrate"], env=self.env, capture_output=True, text=True
+        log = self.state_dir / "logs" / "db-migrate.log"
+        migrate = self.runtime.spawn(
+            "db-migrate", [self.bin("airflow"), "db", "migrate"], self.env, log
         )
-        if migrate.returncode != 0:
-            last = (migrate.stderr.strip().splitlines() or ["no output"])[-1]
-            raise BenchError(f"airflow db migrate failed: {last}")
+        try:
+            failed = migrate.wait(timeout=600) != 0
+        finally:
+            stop_process(migrate)
+        if failed:
+            raise BenchError(f"airflow db migrate failed: {log_tail(log)} (log: {log})")
         for component in ("scheduler", "dag-processor", "api-server"):
             self.services.start(
                 component, [self.bin("airflow"), component], self.env, cwd=self.state_dir

@@ -15,7 +15,8 @@ The rest is optional, each part enabling more of the report:
 * `run_new_pipeline(timeout)` — does it find a pipeline deployed while it runs;
 * `dashboard_url` — the web UI probe.
 
-An adapter starts everything in its own sessions (bench.processes) and keeps the
+An adapter starts everything through its runtime — process groups here (bench.processes)
+or containers (bench.runtime_docker), chosen by `bench compare --runtime` — and keeps the
 orchestrator's state and logs in `<workdir>/_<name>/`, beside the data it produced, so a
 run can be audited afterwards and nothing lives outside the run folder.
 """
@@ -33,8 +34,10 @@ from typing import Any, ClassVar
 
 from bench.envs import ensure_env, process_env
 from bench.errors import BenchError
+from bench.home import REPO, bench_home
 from bench.manifest import load_manifest
 from bench.processes import Services
+from bench.runtimes import make_runtime
 from pipelines.core.instrument import EVENT_LOG, IMPL
 
 
@@ -98,8 +101,10 @@ class Adapter(ABC):
         self.state_dir = self.workdir / f"_{self.name}"
         self.state_dir.mkdir(parents=True, exist_ok=True)
         self.event_log = self.state_dir / "events.jsonl"
-        self.env_dir = ensure_env(self.name)
-        self.services = Services(self.state_dir / "logs")
+        # local: process groups from a cached venv; docker: containers of the image
+        self.runtime = make_runtime(self.name, [REPO, bench_home(), self.workdir])
+        self.env_dir = self.runtime.env_dir or ensure_env(self.name)
+        self.services = Services(self.state_dir / "logs", runtime=self.runtime)
         self.startup_seconds = 0.0
 
     @property
@@ -183,7 +188,10 @@ class Adapter(ABC):
         return {}
 
     def stop(self) -> None:
-        self.services.stop()
+        try:
+            self.services.stop()
+        finally:
+            self.runtime.close()
 
     def __enter__(self) -> Adapter:
         started = time.monotonic()

@@ -17,7 +17,6 @@ import os
 import shutil
 import signal
 import sqlite3
-import subprocess
 import time
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from bench.adapters.base import Adapter
 from bench.errors import BenchError
 from bench.home import REPO
 from bench.http import request_json
-from bench.processes import free_port, log_tail, spawn, stop_group
+from bench.processes import Spawned, free_port, log_tail, signal_process, stop_process
 
 RETCODES = {
     10: "already running",
@@ -51,13 +50,18 @@ class LuigiAdapter(Adapter):
     def dashboard_url(self) -> str | None:
         if self.variant == "local":
             return None
-        return f"http://127.0.0.1:{self.port}/static/visualiser/index.html"
+        return f"{self.url}/static/visualiser/index.html"
+
+    @property
+    def url(self) -> str:
+        """Where the harness reaches luigid."""
+        return f"http://{self.runtime.address('luigid')}:{self.port}"
 
     def runs_started_by_itself(self) -> dict[str, dt.date | None]:
         """Every task luigid knows about: with no worker asking, there should be none."""
         if self.variant == "local":
             return {}
-        status, reply = request_json("GET", f"http://127.0.0.1:{self.port}/api/task_list")
+        status, reply = request_json("GET", f"{self.url}/api/task_list")
         tasks = ((reply or {}).get("response") or {}) if status == 200 else {}
         return dict.fromkeys(tasks)
 
@@ -86,7 +90,7 @@ class LuigiAdapter(Adapter):
             [
                 self.bin("luigid"),
                 "--address",
-                "127.0.0.1",
+                self.runtime.bind_host,
                 "--port",
                 str(self.port),
                 "--state-path",
@@ -100,18 +104,18 @@ class LuigiAdapter(Adapter):
         self._wait_healthy()
 
     def _wait_healthy(self) -> None:
-        url = f"http://127.0.0.1:{self.port}/api/task_list"
+        url = f"{self.url}/api/task_list"
         self.services.wait_until(
             "luigid", lambda: request_json("GET", url, timeout=2)[0] == 200, 60, 0.2
         )
 
-    def submit(self, date: dt.date) -> subprocess.Popen:
+    def submit(self, date: dt.date) -> Spawned:
         task = ["--module", "pipelines.luigi.movie_pipeline", "MoviePipeline"]
         return self._worker(
             [*task, "--workdir", str(self.workdir), "--date", date.isoformat()], date.isoformat()
         )
 
-    def backfill(self, first: dt.date, last: dt.date) -> subprocess.Popen:
+    def backfill(self, first: dt.date, last: dt.date) -> Spawned:
         """`RangeDaily` over the dates — the command cron would run. It only looks 100 days
         back from *now*, so now is set to the day after `last`."""
         after = last + dt.timedelta(days=1)
@@ -121,13 +125,13 @@ class LuigiAdapter(Adapter):
         task += ["--stop", after.isoformat(), "--now", str(int(now.timestamp()))]
         return self._worker(task, f"backfill-{first}-{last}")
 
-    def submit_workload(self, label: str) -> subprocess.Popen:
+    def submit_workload(self, label: str) -> Spawned:
         task = ["--module", "pipelines.luigi.workload", "WorkloadRun"]
         worker = self._worker([*task, "--spec", str(self.workload), "--label", label], label)
         worker.label = label  # for native_timings
         return worker
 
-    def native_timings(self, handle: subprocess.Popen) -> dict[str, tuple[int, int]]:
+    def native_timings(self, handle: Spawned) -> dict[str, tuple[int, int]]:
         """RUNNING and DONE times of each workload node from luigid's task history.
 
         luigid stores naive local time (ENVIRONMENT.md): read as local, as it was written.
@@ -168,30 +172,36 @@ class LuigiAdapter(Adapter):
 
     def _worker(
         self, task_args: list[str], label: str, env: dict[str, str] | None = None
-    ) -> subprocess.Popen:
+    ) -> Spawned:
         """Start `luigi <task> --workers N` in its own process group; it runs until done."""
         scheduler = (
             ["--local-scheduler"]
             if self.variant == "local"
-            else ["--scheduler-host", "127.0.0.1", "--scheduler-port", str(self.port)]
+            else [
+                "--scheduler-host",
+                self.runtime.peer("luigid"),
+                "--scheduler-port",
+                str(self.port),
+            ]
         )
         argv = [self.bin("luigi"), *task_args, "--workers", str(self.slots), *scheduler]
         self.worker_log = self.state_dir / "logs" / f"worker-{label}.log"
         self.resubmit = lambda: self._worker(task_args, label, env)
-        return spawn(argv, {**self.env, **(env or {})}, self.worker_log, cwd=self.state_dir)
+        return self.runtime.spawn(
+            f"worker-{label}", argv, {**self.env, **(env or {})}, self.worker_log, self.state_dir
+        )
 
     # -- faults
-    def kill(self, handle: subprocess.Popen, component: str, sig: signal.Signals) -> None:
+    def kill(self, handle: Spawned, component: str, sig: signal.Signals) -> None:
         if component == "worker":  # the worker and the task processes it forked: one group
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(handle.pid, sig)
+            signal_process(handle, sig)
             handle.wait()
         elif self.variant == "local":
             raise BenchError("luigi --variant local has no scheduler to kill")
         else:
             self.services.signal("luigid", sig)
 
-    def recover(self, handle: subprocess.Popen, component: str, timeout: float) -> int:
+    def recover(self, handle: Spawned, component: str, timeout: float) -> int:
         """luigid is restarted (systemd would); the worker command is rerun until it exits 0
         (cron would) — each rerun skips every task whose output exists."""
         if component != "worker":
@@ -199,7 +209,7 @@ class LuigiAdapter(Adapter):
             self._wait_healthy()
         return self.rerun_until_done(handle, self.resubmit, timeout)
 
-    def wait(self, handle: subprocess.Popen, timeout: float) -> None:
+    def wait(self, handle: Spawned, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         try:
             while handle.poll() is None:
@@ -210,7 +220,7 @@ class LuigiAdapter(Adapter):
                     )
                 time.sleep(0.1)
         finally:
-            stop_group(handle.pid, grace=5)  # forked task processes go with the worker
+            stop_process(handle, grace=5)  # forked task processes go with the worker
         if handle.returncode != 0:
             meaning = RETCODES.get(handle.returncode, f"exit code {handle.returncode}")
             raise BenchError(f"luigi: {meaning}: {self._task_error()} (log: {self.worker_log})")

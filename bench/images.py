@@ -1,0 +1,168 @@
+"""The container image of each implementation, built through the Docker SDK.
+
+`pipelines/<impl>/Dockerfile` installs the implementation's lock file into /opt/venv on top
+of `BASE_IMAGE`; the code itself is mounted at run time (bench.runtime_docker), so editing a
+DAG or a task never forces a rebuild. The tag is a hash of everything the build reads —
+Dockerfile, lock file, the base image's id, the uv that installs — so an image is rebuilt
+exactly when one of those changes, and `bench images prune` removes the superseded ones.
+
+Base image: `$BENCH_BASE_IMAGE` if set; otherwise the offline base if it was built here
+(`bench images base --offline`, bench.base_image); otherwise `python:3.11-slim` from the
+registry, which is what a developer laptop uses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.docker_engine import IMPL_LABEL, LABEL, engine
+from bench.errors import BenchError
+from bench.home import REPO
+
+REGISTRY_BASE = "python:3.11-slim"
+OFFLINE_BASE = "orchestrator-bench/base:bookworm"
+CA_BUNDLES = ("/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt")
+
+
+def base_image() -> str:
+    chosen = os.environ.get("BENCH_BASE_IMAGE")
+    if chosen:
+        return chosen
+    return OFFLINE_BASE if _local_id(OFFLINE_BASE) else REGISTRY_BASE
+
+
+def _local_id(name: str) -> str:
+    from docker.errors import ImageNotFound
+
+    try:
+        return engine().images.get(name).id
+    except ImageNotFound:
+        return ""
+
+
+def dockerfile(impl: str) -> Path:
+    path = REPO / "pipelines" / impl / "Dockerfile"
+    if not path.exists():
+        raise BenchError(f"{path} is missing: every implementation needs one for --runtime docker")
+    return path
+
+
+def image_tag(impl: str, base: str | None = None) -> str:
+    """`orchestrator-bench/<impl>:<hash of the build's inputs>`."""
+    base = base or base_image()
+    digest = hashlib.sha256()
+    for part in (
+        dockerfile(impl).read_bytes(),
+        (REPO / "pipelines" / impl / "requirements.lock").read_bytes(),
+        (base + _local_id(base)).encode(),
+        _uv_version().encode(),
+    ):
+        digest.update(hashlib.sha256(part).digest())
+    return f"orchestrator-bench/{impl}:{digest.hexdigest()[:12]}"
+
+
+def ensure_image(impl: str, on_line: Callable[[str], None] = lambda _: None) -> str:
+    """The current image of `impl`, built first if it does not exist yet."""
+    tag = image_tag(impl)
+    if not _local_id(tag):
+        build(impl, on_line)
+    return tag
+
+
+def build(impl: str, on_line: Callable[[str], None] = lambda _: None) -> str:
+    """Build the image from a small context (Dockerfile, lock, uv, CA bundle). The build
+    uses the host's network, and the CA bundle lets pip/uv trust a proxy the host trusts."""
+    from docker.errors import APIError, BuildError
+
+    base = base_image()
+    tag = image_tag(impl, base)
+    with tempfile.TemporaryDirectory(prefix="bench-image-") as context:
+        folder = Path(context)
+        shutil.copy(dockerfile(impl), folder / "Dockerfile")
+        shutil.copy(REPO / "pipelines" / impl / "requirements.lock", folder)
+        shutil.copy(_uv_binary(), folder / "uv")
+        shutil.copy(_ca_bundle(), folder / "ca.crt")
+        try:
+            _, log = engine().images.build(
+                path=context,
+                tag=tag,
+                buildargs={"BASE_IMAGE": base},
+                network_mode="host",
+                labels={LABEL: "image", IMPL_LABEL: impl},
+                rm=True,
+                forcerm=True,
+            )
+            for chunk in log:
+                if chunk.get("stream", "").strip():
+                    on_line(chunk["stream"].rstrip())
+        except BuildError as exc:
+            lines = [c.get("stream", "").strip() for c in exc.build_log if c.get("stream")]
+            tail = " | ".join(line for line in lines[-3:] if line)
+            raise BenchError(f"building the {impl} image failed: {exc.msg} ({tail})") from None
+        except APIError as exc:
+            hint = (
+                " (no registry? run `bench images base --offline` first)"
+                if "pull" in str(exc) or "not found" in str(exc)
+                else ""
+            )
+            raise BenchError(f"building the {impl} image failed: {exc.explanation}{hint}") from None
+    return tag
+
+
+def list_images() -> list[dict]:
+    """Our images: tag, implementation, size, and whether it is the current one."""
+    current = {}
+    out = []
+    for image in engine().images.list(filters={"label": LABEL}):
+        impl = image.labels.get(IMPL_LABEL, "")
+        if impl and impl not in current:
+            try:
+                current[impl] = image_tag(impl)
+            except BenchError:
+                current[impl] = ""
+        for tag in image.tags or ["<untagged>"]:
+            out.append(
+                {
+                    "tag": tag,
+                    "impl": impl or "base",
+                    "size_mb": round(image.attrs.get("Size", 0) / 1e6),
+                    "current": tag == current.get(impl) or tag == OFFLINE_BASE,
+                }
+            )
+    return sorted(out, key=lambda i: (i["impl"], i["tag"]))
+
+
+def prune() -> list[str]:
+    """Remove our images that no longer match their inputs (kept: current ones, the base)."""
+    removed = []
+    for image in list_images():
+        if not image["current"]:
+            engine().images.remove(image["tag"], force=True)
+            removed.append(image["tag"])
+    return removed
+
+
+def _uv_binary() -> str:
+    from uv import find_uv_bin
+
+    return find_uv_bin()
+
+
+def _uv_version() -> str:
+    from importlib.metadata import version
+
+    return version("uv")
+
+
+def _ca_bundle() -> str:
+    found = next((p for p in CA_BUNDLES if Path(p).exists()), None)
+    if found:
+        return found
+    import certifi
+
+    return certifi.where()

@@ -1,0 +1,84 @@
+"""The docker runtime's pure parts: mounts, environment, runtime choice, image tags, mirror.
+(Containers themselves are exercised in tests/integration/test_docker.py.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench import images, runtimes
+from bench.base_image import apt_mirror
+from bench.errors import BenchError
+from bench.home import REPO
+from bench.runtime_docker import _container_env, _mounts
+
+
+def test_mounts_keep_host_paths_and_cover_nested_ones(tmp_path: Path) -> None:
+    home, run = tmp_path / "home", tmp_path / "home" / "runs" / "r1"
+    run.mkdir(parents=True)
+    mounts = _mounts([REPO, home, run])
+    assert mounts == {
+        str(REPO): {"bind": str(REPO), "mode": "ro"},  # the code: read-only
+        str(home): {"bind": str(home), "mode": "rw"},  # the run folder is inside it
+    }
+
+
+def test_container_env_drops_host_only_variables() -> None:
+    env = _container_env({"HOME": "/root", "HOSTNAME": "box", "PATH": "/opt/venv/bin", "X": "1"})
+    assert env == {"PATH": "/opt/venv/bin", "X": "1", "HOME": "/tmp"}
+
+
+def test_runtime_choice_is_scoped_and_checked() -> None:
+    assert runtimes.selected() == "local"
+    with runtimes.use_runtime("docker"):
+        assert runtimes.selected() == "docker"
+    assert runtimes.selected() == "local"
+    assert runtimes.describe(["luigi"]) == {"name": "local"}
+    with pytest.raises(BenchError, match="choose from local, docker"), runtimes.use_runtime("k8s"):
+        pass
+
+
+def test_image_tag_follows_every_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(images, "_local_id", lambda name: "")  # no engine needed
+    tag = images.image_tag("luigi", "python:3.11-slim")
+    assert tag.startswith("orchestrator-bench/luigi:") and len(tag.split(":")[1]) == 12
+    assert images.image_tag("luigi", "python:3.11-slim") == tag  # deterministic
+    assert images.image_tag("luigi", images.OFFLINE_BASE) != tag  # another base, another image
+    monkeypatch.setattr(images, "_local_id", lambda name: "sha256:rebuilt")
+    assert images.image_tag("luigi", "python:3.11-slim") != tag  # the base was rebuilt
+
+
+def test_every_implementation_has_a_dockerfile_with_a_base_argument() -> None:
+    for impl in ("airflow", "luigi", "baseline"):
+        text = images.dockerfile(impl).read_text()
+        assert "ARG BASE_IMAGE=python:3.11-slim" in text and "FROM ${BASE_IMAGE}" in text
+
+
+def test_base_image_prefers_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BENCH_BASE_IMAGE", "debian:bookworm")
+    assert images.base_image() == "debian:bookworm"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "mirror"),
+    [
+        (
+            "debian.sources",
+            "Types: deb\nURIs: http://mirror.example/debian\nSuites: bookworm\n",
+            "http://mirror.example/debian",
+        ),
+        (
+            "x.list",
+            "deb [arch=amd64] http://m.example/debian bookworm main\n",
+            "http://m.example/debian",
+        ),
+        ("empty.list", "# nothing\n", "http://deb.debian.org/debian"),
+    ],
+)
+def test_apt_mirror_reads_both_source_formats(
+    tmp_path: Path, name: str, text: str, mirror: str
+) -> None:
+    (tmp_path / "sources.list.d").mkdir()
+    (tmp_path / "sources.list.d" / name).write_text(text)
+    assert apt_mirror(tmp_path) == mirror
