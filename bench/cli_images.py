@@ -66,10 +66,13 @@ def images_base(
     """Make the base image the implementation images build on. With a registry there is
     nothing to do; without one (our CI), --offline builds it from Debian's mirror."""
     from bench.base_image import build_offline_base
-    from bench.images import REGISTRY_BASE
+    from bench.images import OFFLINE_BASE, REGISTRY_BASE, local_id
 
     if not offline:
         console.print(f"builds pull {REGISTRY_BASE}; without a registry, add --offline")
+        return
+    if local_id(OFFLINE_BASE):
+        console.print(f"base image: {OFFLINE_BASE} exists (remove it with docker rmi to rebuild)")
         return
     with console.status("building the offline base") as status:
         tag = build_offline_base(on_line=status.update)

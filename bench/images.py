@@ -33,10 +33,10 @@ def base_image() -> str:
     chosen = os.environ.get("BENCH_BASE_IMAGE")
     if chosen:
         return chosen
-    return OFFLINE_BASE if _local_id(OFFLINE_BASE) else REGISTRY_BASE
+    return OFFLINE_BASE if local_id(OFFLINE_BASE) else REGISTRY_BASE
 
 
-def _local_id(name: str) -> str:
+def local_id(name: str) -> str:
     from docker.errors import ImageNotFound
 
     try:
@@ -59,7 +59,7 @@ def image_tag(impl: str, base: str | None = None) -> str:
     for part in (
         dockerfile(impl).read_bytes(),
         (REPO / "pipelines" / impl / "requirements.lock").read_bytes(),
-        (base + _local_id(base)).encode(),
+        (base + local_id(base)).encode(),
         _uv_version().encode(),
     ):
         digest.update(hashlib.sha256(part).digest())
@@ -69,7 +69,7 @@ def image_tag(impl: str, base: str | None = None) -> str:
 def ensure_image(impl: str, on_line: Callable[[str], None] = lambda _: None) -> str:
     """The current image of `impl`, built first if it does not exist yet."""
     tag = image_tag(impl)
-    if not _local_id(tag):
+    if not local_id(tag):
         build(impl, on_line)
     return tag
 

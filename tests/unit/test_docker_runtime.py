@@ -40,12 +40,12 @@ def test_runtime_choice_is_scoped_and_checked() -> None:
 
 
 def test_image_tag_follows_every_input(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(images, "_local_id", lambda name: "")  # no engine needed
+    monkeypatch.setattr(images, "local_id", lambda name: "")  # no engine needed
     tag = images.image_tag("luigi", "python:3.11-slim")
     assert tag.startswith("orchestrator-bench/luigi:") and len(tag.split(":")[1]) == 12
     assert images.image_tag("luigi", "python:3.11-slim") == tag  # deterministic
     assert images.image_tag("luigi", images.OFFLINE_BASE) != tag  # another base, another image
-    monkeypatch.setattr(images, "_local_id", lambda name: "sha256:rebuilt")
+    monkeypatch.setattr(images, "local_id", lambda name: "sha256:rebuilt")
     assert images.image_tag("luigi", "python:3.11-slim") != tag  # the base was rebuilt
 
 

@@ -1,0 +1,80 @@
+"""--runtime docker on a real engine: every implementation in containers, faults injected
+with `docker kill`, and nothing of ours left behind — also after Ctrl-C.
+
+Without an engine these tests skip with the reason; CI sets BENCH_REQUIRE_DOCKER=1, which
+turns that skip into a failure (CI starts an engine first, .ci/docker-engine).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.docker_engine import available, leftovers
+from bench.recovery import measure_recovery
+from bench.runtimes import use_runtime
+from bench.scenarios import Case
+
+from .conftest import BENCH, bench
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module", autouse=True)
+def engine() -> None:
+    reason = available()
+    if reason and os.environ.get("BENCH_REQUIRE_DOCKER") == "1":
+        pytest.fail(reason)
+    if reason:
+        pytest.skip(reason)
+    done = bench("images", "build", timeout=1800)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def nothing_of_ours_left() -> bool:
+    found = leftovers()
+    return not found["containers"] and not found["networks"]
+
+
+def event_pids(folder: Path, impl: str) -> set[int]:
+    log = folder / f"_{impl}" / "events.jsonl"
+    return {json.loads(line)["pid"] for line in log.read_text().splitlines()}
+
+
+@pytest.mark.parametrize("impl", ["baseline", "luigi", "airflow"])
+def test_the_movie_pipeline_runs_in_containers(impl: str, tmp_path: Path) -> None:
+    done = bench("run", impl, "--runtime", "docker", "--workdir", tmp_path / impl)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert f"{impl}" in done.stdout and "succeeded" in done.stdout
+    assert event_pids(tmp_path / impl, impl)  # the tasks wrote their events through the mount
+    assert nothing_of_ours_left()
+
+
+def test_a_killed_worker_container_is_recovered_by_rerunning_luigi(tmp_path: Path) -> None:
+    case = Case("recovery", "fanout:4:sleep:2", 2, "worker")
+    with use_runtime("docker"):
+        measured = measure_recovery("luigi", "default", case, tmp_path, "movielens-small", None)
+    run = measured["runs"][0]
+    assert run["error"] == "" and run["time_to_completion_s"] is not None
+    assert run["fault_ns"] > run["submit_ns"]
+    assert nothing_of_ours_left()
+
+
+def test_ctrl_c_removes_every_container_and_network(tmp_path: Path) -> None:
+    argv = [str(BENCH), "run", "luigi", "--runtime", "docker", "--workdir", str(tmp_path)]
+    harness = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not leftovers()["containers"] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert leftovers()["containers"], "the run never started a container"
+    harness.send_signal(signal.SIGINT)
+    _, stderr = harness.communicate(timeout=120)
+    assert harness.returncode == 130, stderr
+    assert "interrupted" in stderr
+    assert nothing_of_ours_left()
