@@ -274,7 +274,8 @@ def cases_for(impl: str, config: str, profile: Profile) -> list[Case]:
     """The profile's cases that apply: recovery and the calendar probe run on the default
     config only (the tuned settings change dispatch latency, not failure handling or
     calendars), recovery only for the faults the implementation lists, the calendar probe
-    only where the manifest claims a backfill."""
+    only where the manifest claims a backfill, scale-out only in containers and where the
+    manifest claims it."""
     manifest = load_manifest(impl)
 
     def applies(case: Case) -> bool:
@@ -284,6 +285,12 @@ def cases_for(impl: str, config: str, profile: Profile) -> list[Case]:
             return config == "default" and "backfill" in manifest["capabilities"]
         if case.scenario in ("schedule", "deploy"):  # needs services that could act at all
             return config == "default" and bool(manifest["services"]["processes"])
+        if case.scenario == "scaleout":  # worker containers: docker, and a distributed design
+            return (
+                config == "default"
+                and selected_runtime() == "docker"
+                and "scale-out" in manifest["capabilities"]
+            )
         return True
 
     return [c for c in profile.cases if applies(c)]
@@ -293,7 +300,11 @@ def case_slug(case: dict) -> str:
     """Folder and event-log name of a case, unique within a profile:
     `parallelism-airflow-tuned-w4`, `recovery-worker-luigi-default-w2-movies`."""
     parts = [case["scenario"], case.get("fault"), case["impl"], case["config"], f"w{case['slots']}"]
-    if case["scenario"] in ("scale", "recovery"):  # these vary the workload, not the slots
+    if case["scenario"] in (
+        "scale",
+        "recovery",
+        "scaleout",
+    ):  # these vary the workload, not the slots
         parts.append(case["workload"].replace(":", "-"))
     return "-".join(p for p in parts if p)
 

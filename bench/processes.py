@@ -37,6 +37,45 @@ class Spawned(Protocol):
     def wait(self, timeout: float | None = None) -> int: ...
 
 
+class Fleet:
+    """Several copies of one command started together (a fleet of worker containers),
+    handled as one: it has finished when all have, and succeeded when each exit code is one
+    of `ok` and at least one is 0 (a Luigi worker whose tasks another worker ran exits 10,
+    "already running", which in a fleet is the point)."""
+
+    def __init__(self, members: list[Spawned], ok: frozenset[int] = frozenset({0})) -> None:
+        self.members, self.ok = members, ok
+        self.returncode: int | None = None
+
+    @property
+    def pid(self) -> int:
+        return self.members[0].pid
+
+    def poll(self) -> int | None:
+        codes = [m.poll() for m in self.members]
+        if None in codes:
+            return None
+        bad = [c for c in codes if c not in self.ok]
+        self.returncode = bad[0] if bad else (0 if 0 in codes else codes[0])
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired("fleet", timeout)
+            time.sleep(0.1)
+        return self.returncode
+
+    def send_signal(self, sig: signal.Signals) -> None:
+        for member in self.members:
+            signal_process(member, sig)
+
+    def stop(self, grace: float = 10.0) -> None:
+        for member in self.members:
+            stop_process(member, grace)
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:

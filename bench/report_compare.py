@@ -119,11 +119,12 @@ def ecdf_figure(results: dict, path: Path) -> Path | None:
 
 
 def speedup_figure(results: dict, path: Path) -> Path | None:
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4.2), sharey=True)
+    panels = [("parallelism", "sleeping tasks"), ("cpu", "CPU-bound tasks")]
+    if any(c["scenario"] == "scaleout" for c in results["scenarios"]):
+        panels.append(("scaleout", "worker containers, one task each"))
+    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4.2), sharey=True)
     drawn = False
-    for ax, scenario, title in zip(
-        axes, ("parallelism", "cpu"), ("sleeping tasks", "CPU-bound tasks"), strict=True
-    ):
+    for ax, (scenario, title) in zip(axes, panels, strict=True):
         series: dict[str, dict[int, float]] = {}
         workload = ""
         for case in results["scenarios"]:
@@ -150,7 +151,11 @@ def speedup_figure(results: dict, path: Path) -> Path | None:
             ax.plot(slots, slots, color="#bbbbbb", linestyle=":", label="ideal")
             ax.set_xticks(slots)
         ax.set_title(f"{title} ({workload})" if workload else title)
-        ax.set_xlabel("slots (Airflow parallelism / Luigi and baseline workers)")
+        ax.set_xlabel(
+            "worker containers"
+            if scenario == "scaleout"
+            else "slots (Airflow parallelism / Luigi and baseline workers)"
+        )
         ax.grid(True, alpha=0.3)
     axes[0].set_ylabel("speedup  T(1) / T(w)")
     axes[0].legend(fontsize=8)
@@ -333,7 +338,7 @@ def write_report(report_dir: Path, results: dict, previous: tuple[str, dict] | N
                 case["impl"],
                 case["config"],
                 case["workload"],
-                str(case["slots"]),
+                _slots(case),
                 _f(np.median([r["makespan_s"] for r in measured]), 2),
                 _f(np.median([r["trigger_latency_s"] for r in measured])),
                 _f(np.median([r["inter_task_latency_s"]["p50"] for r in measured])),
@@ -588,3 +593,7 @@ def _runtime_line(runtime: dict) -> str:
         f"{runtime['cpus_per_container']:g} CPUs and {runtime['memory_per_container']} "
         f"(base `{runtime['base_image']}`; images {images})"
     )
+
+
+def _slots(case: dict) -> str:
+    return f"{case['slots']} containers" if case["scenario"] == "scaleout" else str(case["slots"])

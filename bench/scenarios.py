@@ -5,6 +5,8 @@
   efficiency, peak concurrency; and a CPU-bound fan-out that meets the machine's 2 cores.
 * **scale**: chains and fan-outs of 10 and 100 no-op tasks (and 1000 in the full profile) →
   orchestration overhead per task as the graph grows.
+* **scaleout** (--runtime docker): a fan-out over 1, 2, 4 worker containers of one task
+  each, where the implementation can spread one run over several workers.
 * **recovery** and **calendar**: see bench.recovery and bench.calendar_probe.
 
 Method: one service stack per (implementation, config, slots); one warm-up run, discarded
@@ -63,6 +65,11 @@ RECOVERY = (  # bench.recovery: each fault mid-fan-out, and the movie pipeline's
 )
 
 
+def _scaleout(workload: str, containers: tuple[int, ...]) -> tuple[Case, ...]:
+    """A fan-out over K worker containers of one task each (--runtime docker only)."""
+    return tuple(Case("scaleout", workload, k) for k in containers)
+
+
 def _scale(sizes: tuple[int, ...], repeat: int) -> tuple[Case, ...]:
     """Chains and fan-outs of no-op tasks of growing size, at 4 slots."""
     return tuple(
@@ -76,7 +83,8 @@ def _profile(name: str, repeat: int, fanout: str, slots: tuple[int, ...], cpu: s
     cases = [Case("latency", "chain:20:noop", 2)]
     cases += [Case("parallelism", fanout, w) for w in slots]
     cases += [Case("cpu", cpu, w) for w in (1, 2, 4)]
-    return Profile(name, repeat, (*cases, *RECOVERY, *PROBES))
+    scaleout = _scaleout(fanout, (1, 2, 4))
+    return Profile(name, repeat, (*cases, *RECOVERY, *PROBES, *scaleout))
 
 
 PROFILES = {
@@ -90,6 +98,7 @@ PROFILES = {
             Case("parallelism", "fanout:4:sleep:1", 1),
             Case("parallelism", "fanout:4:sleep:1", 4),
             Case("recovery", "fanout:4:sleep:2", 2, "worker"),
+            *_scaleout("fanout:4:sleep:1", (1, 2)),
         ),
     ),
     # standard: scale once per size (a chain of 100 takes Airflow ~2 minutes per run)
@@ -133,7 +142,14 @@ def measure_case(
     workload = Workload.parse(case.workload)
     spec = workload.save(folder / "workload.json")
     on_phase("starting services")
-    adapter = adapter_class(impl)(folder, variant, config=config, slots=case.slots, workload=spec)
+    adapter = adapter_class(impl)(
+        folder,
+        variant,
+        config=config,
+        slots=case.slots,
+        workload=spec,
+        scale_out=case.scenario == "scaleout",
+    )
     runs, offset, idle, dashboard = [], 0, None, None
     worker: list[int] = []  # the session of the run in flight (Luigi, baseline)
 

@@ -72,13 +72,15 @@ class Adapter(ABC):
         workload: Path | None = None,
         recovery: bool = False,
         schedules: bool = False,
+        scale_out: bool = False,
     ) -> None:
         """`config` names a variant of the manifest's [configs]; `slots` is how many tasks
         may run at once (Airflow's parallelism, Luigi's and the baseline's workers);
         `workload` is a synthetic workload spec to serve instead of the movie pipeline;
         `recovery` adds the manifest's [recovery] failure-detection settings; `schedules`
         lets the orchestrator start runs on its own calendar (otherwise the harness
-        triggers every run itself)."""
+        triggers every run itself); `scale_out` makes `slots` the number of worker
+        containers, each running one task at a time (manifest capability "scale-out")."""
         self.manifest = load_manifest(self.name)
         variants, configs = self.manifest["variants"], self.manifest["configs"]
         self.variant = variant or variants[0]
@@ -96,6 +98,7 @@ class Adapter(ABC):
             self.settings |= self.manifest.get("recovery", {}).get("settings", {})
         self.slots = slots
         self.schedules = schedules
+        self.scale_out = scale_out
         self.workload = Path(workload).resolve() if workload else None
         self.workdir = Path(workdir).resolve()
         self.state_dir = self.workdir / f"_{self.name}"

@@ -24,7 +24,7 @@ from bench.adapters.base import Adapter
 from bench.errors import BenchError
 from bench.home import REPO
 from bench.http import request_json
-from bench.processes import Spawned, free_port, log_tail, signal_process, stop_process
+from bench.processes import Fleet, Spawned, free_port, log_tail, signal_process, stop_process
 
 RETCODES = {
     10: "already running",
@@ -184,12 +184,34 @@ class LuigiAdapter(Adapter):
                 str(self.port),
             ]
         )
-        argv = [self.bin("luigi"), *task_args, "--workers", str(self.slots), *scheduler]
         self.worker_log = self.state_dir / "logs" / f"worker-{label}.log"
         self.resubmit = lambda: self._worker(task_args, label, env)
-        return self.runtime.spawn(
-            f"worker-{label}", argv, {**self.env, **(env or {})}, self.worker_log, self.state_dir
-        )
+        env = {**self.env, **(env or {})}
+        if self.scale_out and self.variant != "local":
+            return self._fleet(task_args, label, env, scheduler)
+        argv = [self.bin("luigi"), *task_args, "--workers", str(self.slots), *scheduler]
+        return self.runtime.spawn(f"worker-{label}", argv, env, self.worker_log, self.state_dir)
+
+    def _fleet(
+        self, task_args: list[str], label: str, env: dict[str, str], scheduler: list[str]
+    ) -> Fleet:
+        """`slots` workers with one task at a time each, all asking luigid for the same
+        graph: luigid hands each ready task to one of them. Each stays while tasks it
+        could run are pending (keep-alive), so a worker does not quit while another still
+        runs the last upstream task."""
+        argv = [self.bin("luigi"), *task_args, "--workers", "1", "--worker-keep-alive"]
+        members = [
+            self.runtime.spawn(
+                f"worker-{label}-{i}",
+                [*argv, *scheduler],
+                env,
+                self.worker_log.with_name(f"worker-{label}-{i}.log"),
+                self.state_dir,
+            )
+            for i in range(self.slots)
+        ]
+        self.worker_log = self.worker_log.with_name(f"worker-{label}-0.log")  # for errors
+        return Fleet(members, ok=frozenset({0, 10}))
 
     # -- faults
     def kill(self, handle: Spawned, component: str, sig: signal.Signals) -> None:

@@ -59,3 +59,18 @@ def test_free_port_is_bindable():
     port = free_port()
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", port))
+
+
+@pytest.mark.parametrize(
+    ("codes", "expected"),
+    [((0, 10, 10), 0), ((10, 10), 10), ((0, 30), 30), ((0, 0), 0)],
+)
+def test_a_fleet_succeeds_when_one_member_did_the_work_and_none_failed(tmp_path, codes, expected):
+    from bench.processes import Fleet, spawn
+
+    members = [
+        spawn(["sh", "-c", f"exit {c}"], {}, tmp_path / f"{i}.log") for i, c in enumerate(codes)
+    ]
+    fleet = Fleet(members, ok=frozenset({0, 10}))
+    assert fleet.wait(timeout=10) == expected
+    fleet.stop(grace=1)
