@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements/bench.lock pyproject.toml | sha256sum | cut -c1-12)
-IMPLS := airflow luigi baseline
+IMPLS := $(notdir $(patsubst %/requirements.in,%,$(wildcard pipelines/*/requirements.in)))
 
 .PHONY: help setup compare verify test test-unit test-integration bench-core lint lock clean
 

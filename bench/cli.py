@@ -109,10 +109,12 @@ def run(
     is processed incrementally.
     """
     from bench.runs import new_run_dir, resolve_run, run_implementation
+    from bench.scaffold import ready
     from bench.summary import print_run_summary
     from datasets.registry import resolve
 
     _impls([impl])
+    ready(impl)
     _runtime(runtime)
     day = _date(date)  # every argument is checked before any folder is made
     if dataset:
@@ -127,6 +129,21 @@ def run(
     print_run_summary(console, result)
     if not result.ok:
         raise BenchError(result.reason)
+
+
+@app.command()
+def new(
+    name: Annotated[str, typer.Argument(help="the implementation's name, e.g. prefect")],
+) -> None:
+    """Scaffold pipelines/NAME/ for a new implementation (manifest, adapter, pipeline,
+    Dockerfile, README, test). `bench verify NAME` lists what is left to write."""
+    from bench.scaffold import new_implementation, todo_items
+
+    folder = new_implementation(name)
+    console.print(f"created {folder}; what is left to write:")
+    for item in todo_items(name):
+        console.print(f"  {item}", markup=False)
+    console.print(f"next: follow {folder / 'README.md'}, then `bench verify {name}`")
 
 
 @app.command()

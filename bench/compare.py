@@ -33,6 +33,7 @@ from bench.report_compare import write_report
 from bench.runs import DEFAULT_DATASET, land_dataset, new_run_dir, run_implementation
 from bench.runtimes import describe as describe_runtime
 from bench.runtimes import selected as selected_runtime
+from bench.scaffold import ready
 from bench.scenarios import PROFILES, Case, Profile, measure_case
 from bench.stats import median_iqr
 from bench.verify import compare, fingerprint
@@ -93,6 +94,8 @@ def compare_implementations(
     """`variants` picks an implementation's variant (e.g. {"airflow": "postgres"})."""
     variants = variants or {}
     dataset = dataset or DEFAULT_DATASET
+    for impl in impls:
+        ready(impl)  # before anything is started or timed
     profile = PROFILES[profile_name]
     started = dt.datetime.now(dt.UTC)
     report_dir = (out or REPO / "reports" / started.strftime("%Y%m%d-%H%M%S")).resolve()

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.runs import DEFAULT_DATASET, land_dataset, new_run_dir, run_implementation
+from bench.scaffold import ready
 from bench.verify import compare, fingerprint
 from pipelines.core.layout import Layout
 
@@ -34,6 +35,8 @@ def verify_implementations(
     console: Console, impls: list[str], dataset: str | None, out: Path | None
 ) -> bool:
     dataset = dataset or DEFAULT_DATASET
+    for impl in impls:
+        ready(impl)  # a half-written implementation is named, not run
     base = new_run_dir("verify", out)
     results = {
         impl: run_and_fingerprint(console, impl, base / impl, dataset)
