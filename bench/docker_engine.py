@@ -47,17 +47,18 @@ def available() -> str:
 
 
 def leftovers() -> dict[str, list]:
-    """Containers and networks of ours that still exist (a run was killed hard)."""
+    """Containers, networks and volumes of ours that still exist (a run was killed hard)."""
     client = engine()
     wanted = {"label": LABEL}
     return {
         "containers": client.containers.list(all=True, filters=wanted),
         "networks": client.networks.list(filters=wanted),
+        "volumes": client.volumes.list(filters=wanted),
     }
 
 
 def remove_stack(stack: str | None = None) -> int:
-    """Force-remove our containers, then our networks: those of one stack, or all of them.
+    """Force-remove our containers, then networks and volumes: one stack's, or all of ours.
     Returns how many objects were removed."""
     client = engine()
     wanted = {"label": f"{STACK_LABEL}={stack}" if stack else LABEL}
@@ -67,6 +68,9 @@ def remove_stack(stack: str | None = None) -> int:
         removed += 1
     for network in client.networks.list(filters=wanted):
         _quietly(network.remove)
+        removed += 1
+    for volume in client.volumes.list(filters=wanted):
+        _quietly(volume.remove, force=True)
         removed += 1
     return removed
 

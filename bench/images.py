@@ -1,4 +1,5 @@
-"""The container image of each implementation, built through the Docker SDK.
+"""The container images, built through the Docker SDK: one per implementation, and the
+service images a topology needs (`bench/services/<name>/Dockerfile`: PostgreSQL, Redis).
 
 `pipelines/<impl>/Dockerfile` installs the implementation's lock file into /opt/venv on top
 of `BASE_IMAGE`; the code itself is mounted at run time (bench.runtime_docker), so editing a
@@ -45,25 +46,42 @@ def local_id(name: str) -> str:
         return ""
 
 
-def dockerfile(impl: str) -> Path:
-    path = REPO / "pipelines" / impl / "Dockerfile"
+SERVICES = Path(__file__).with_name("services")
+
+
+def is_service(name: str) -> bool:
+    return (SERVICES / name / "Dockerfile").exists()
+
+
+def dockerfile(name: str) -> Path:
+    path = (SERVICES if is_service(name) else REPO / "pipelines") / name / "Dockerfile"
     if not path.exists():
         raise BenchError(f"{path} is missing: every implementation needs one for --runtime docker")
     return path
 
 
-def image_tag(impl: str, base: str | None = None) -> str:
-    """`orchestrator-bench/<impl>:<hash of the build's inputs>`."""
+def _inputs(name: str) -> dict[str, Path]:
+    """The build context besides the Dockerfile: an implementation's image installs its
+    lock file with uv and must trust what the host trusts; a service image only needs apt."""
+    if is_service(name):
+        return {}
+    return {
+        "requirements.lock": REPO / "pipelines" / name / "requirements.lock",
+        "uv": Path(_uv_binary()),
+        "ca.crt": Path(_ca_bundle()),
+    }
+
+
+def image_tag(name: str, base: str | None = None) -> str:
+    """`orchestrator-bench/<name>:<hash of the build's inputs>`."""
     base = base or base_image()
     digest = hashlib.sha256()
-    for part in (
-        dockerfile(impl).read_bytes(),
-        (REPO / "pipelines" / impl / "requirements.lock").read_bytes(),
-        (base + local_id(base)).encode(),
-        _uv_version().encode(),
-    ):
+    parts = [dockerfile(name).read_bytes(), (base + local_id(base)).encode()]
+    if not is_service(name):
+        parts += [_inputs(name)["requirements.lock"].read_bytes(), _uv_version().encode()]
+    for part in parts:
         digest.update(hashlib.sha256(part).digest())
-    return f"orchestrator-bench/{impl}:{digest.hexdigest()[:12]}"
+    return f"orchestrator-bench/{name}:{digest.hexdigest()[:12]}"
 
 
 def ensure_image(impl: str, on_line: Callable[[str], None] = lambda _: None) -> str:
@@ -84,9 +102,8 @@ def build(impl: str, on_line: Callable[[str], None] = lambda _: None) -> str:
     with tempfile.TemporaryDirectory(prefix="bench-image-") as context:
         folder = Path(context)
         shutil.copy(dockerfile(impl), folder / "Dockerfile")
-        shutil.copy(REPO / "pipelines" / impl / "requirements.lock", folder)
-        shutil.copy(_uv_binary(), folder / "uv")
-        shutil.copy(_ca_bundle(), folder / "ca.crt")
+        for target, source in _inputs(impl).items():
+            shutil.copy(source, folder / target)
         try:
             _, log = engine().images.build(
                 path=context,
@@ -94,6 +111,7 @@ def build(impl: str, on_line: Callable[[str], None] = lambda _: None) -> str:
                 buildargs={"BASE_IMAGE": base},
                 network_mode="host",
                 labels={LABEL: "image", IMPL_LABEL: impl},
+                pull=False,
                 rm=True,
                 forcerm=True,
             )

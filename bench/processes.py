@@ -121,6 +121,7 @@ class Service:
     argv: list[str] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
     cwd: Path | None = None
+    options: dict = field(default_factory=dict)
 
     @property
     def alive(self) -> bool:
@@ -235,11 +236,12 @@ class Services:
     strays: list[psutil.Process] = field(default_factory=list)
 
     def start(
-        self, name: str, argv: list[str], env: dict[str, str], cwd: Path | None = None
+        self, name: str, argv: list[str], env: dict[str, str], cwd: Path | None = None, **options
     ) -> Service:
+        """`options` go to the runtime's spawn (the docker runtime's service images)."""
         log = self.log_dir / f"{name}.log"
-        process = self.runtime.spawn(name, argv, env, log, cwd)
-        service = Service(name, process, log, argv, env, cwd)
+        process = self.runtime.spawn(name, argv, env, log, cwd, **options)
+        service = Service(name, process, log, argv, env, cwd, options)
         self.services.append(service)
         return service
 
@@ -272,7 +274,7 @@ class Services:
         """Start a stopped service again with the same command, as a supervisor would."""
         old = self.get(name)
         self.services.remove(old)
-        return self.start(name, old.argv, old.env, old.cwd)
+        return self.start(name, old.argv, old.env, old.cwd, **old.options)
 
     def check(self) -> None:
         """Raise if a service died: its name, exit code and the last line of its log."""

@@ -123,19 +123,35 @@ class DockerRuntime:
         return f"bench-{self.stack}-{service}"
 
     def spawn(
-        self, name: str, argv: list[str], env: dict[str, str], log: Path, cwd: Path | None = None
+        self,
+        name: str,
+        argv: list[str],
+        env: dict[str, str],
+        log: Path,
+        cwd: Path | None = None,
+        *,
+        service: str | None = None,
+        volumes: dict[str, str] | None = None,
     ) -> ContainerProcess:
         """Run `argv` in a new container named after the stack and `name` (a container of
-        that name left from before — a restarted service — is replaced)."""
+        that name left from before — a restarted service — is replaced). By default the
+        container runs the implementation's image as the calling user; `service` names a
+        service image (bench/services: postgres, redis) that runs as its own user;
+        `volumes` maps names of the stack's volumes (kept across a restart, removed with
+        the stack) to paths in the container."""
         from docker.errors import APIError, NotFound
 
+        from bench.images import ensure_image
+
         log.parent.mkdir(parents=True, exist_ok=True)
+        log.touch()
+        log.chmod(0o666)  # a service's own user appends to it too
         container_name = self.container_name(name)
         with contextlib.suppress(NotFound):
             engine().containers.get(container_name).remove(force=True)
         try:
             container = engine().containers.run(
-                self.image,
+                ensure_image(service) if service else self.image,
                 ["sh", "-c", LAUNCH, str(log), *argv],
                 name=container_name,
                 detach=True,
@@ -143,8 +159,8 @@ class DockerRuntime:
                 network=self.network.name,
                 environment=_container_env(env),
                 working_dir=str(cwd) if cwd else None,
-                user=f"{os.getuid()}:{os.getgid()}",
-                volumes=self.mounts,
+                user=None if service else f"{os.getuid()}:{os.getgid()}",
+                volumes=self.mounts | self._volumes(volumes or {}),
                 labels=self.labels,
                 nano_cpus=int(CPUS * 1e9),
                 mem_limit=MEMORY,
@@ -155,6 +171,24 @@ class DockerRuntime:
             ) from None
         self._containers[name] = container
         return ContainerProcess(container)
+
+    def _volumes(self, wanted: dict[str, str]) -> dict[str, dict[str, str]]:
+        out = {}
+        for name, path in wanted.items():
+            volume = f"bench-{self.stack}-{name}"
+            from docker.errors import NotFound
+
+            try:
+                engine().volumes.get(volume)
+            except NotFound:
+                engine().volumes.create(volume, labels=self.labels)
+            out[volume] = {"bind": path, "mode": "rw"}
+        return out
+
+    def exec(self, name: str, argv: list[str]) -> tuple[int, str]:
+        """Run `argv` inside the running container `name` (`docker exec`): exit code, output."""
+        result = self._containers[name].exec_run(argv)
+        return result.exit_code, result.output.decode(errors="replace").strip()
 
     def address(self, service: str) -> str:
         """The service container's IP on the stack's network (the host is on it too)."""

@@ -1,6 +1,8 @@
 """Airflow 3 adapter: scheduler + dag-processor + api-server, LocalExecutor; the metadata
 DB is SQLite in the run folder (variant `sqlite`) or a PostgreSQL server the harness starts
-(variant `postgres`, `--airflow-db postgres`).
+(variant `postgres`, `--airflow-db postgres`). Under --runtime docker each is a container,
+PostgreSQL too, and the scale-out scenario swaps LocalExecutor for CeleryExecutor with K
+worker containers (bench.adapters.airflow_containers).
 
 Facts this relies on (measured, see ENVIRONMENT.md): the three processes must agree on the
 JWT secret and on the execution API URL (which contains the api-server's port); the
@@ -26,6 +28,13 @@ from pathlib import Path
 
 import psutil
 
+from bench.adapters.airflow_containers import (
+    celery_settings,
+    postgres_url,
+    start_celery_workers,
+    start_postgres,
+    start_redis,
+)
 from bench.adapters.base import Adapter
 from bench.errors import BenchError
 from bench.home import REPO
@@ -44,10 +53,20 @@ class AirflowAdapter(Adapter):
     def __init__(self, workdir: Path, variant: str | None = None, **options) -> None:
         super().__init__(workdir, variant, **options)
         self.dag_id = WORKLOAD_DAG_ID if self.workload else DAG_ID
-        if self.variant == "postgres" and self.runtime.name != "local":
-            raise BenchError("--airflow-db postgres runs on --runtime local only, so far")
-        self.postgres = PostgresServer(self.services) if self.variant == "postgres" else None
-        database = self.postgres.url if self.postgres else f"sqlite:///{self.state_dir}/airflow.db"
+        self.in_containers = self.runtime.name == "docker"
+        self.celery = self.scale_out  # K Celery workers (docker only) instead of LocalExecutor
+        if self.celery and not self.in_containers:
+            raise BenchError("Airflow's scale-out (CeleryExecutor) needs --runtime docker")
+        # PostgreSQL: a server the harness starts here, or a container of the stack
+        self.postgres = None
+        self.postgres_container = self.in_containers and (self.variant == "postgres" or self.celery)
+        if self.postgres_container:
+            database = postgres_url(self.runtime)
+        elif self.variant == "postgres":
+            self.postgres = PostgresServer(self.services)
+            database = self.postgres.url
+        else:
+            database = f"sqlite:///{self.state_dir}/airflow.db"
         self.port = free_port()
         api = f"http://{self.runtime.peer('api-server')}:{self.port}"  # seen by the others
         airflow_settings = {
@@ -69,6 +88,7 @@ class AirflowAdapter(Adapter):
             "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
             "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
             "MOVIE_PIPELINE_WORKDIR": str(self.workdir),
+            **(celery_settings(self.runtime) if self.celery else {}),
             # the config variant: "section.option" → AIRFLOW__SECTION__OPTION
             **{
                 f"AIRFLOW__{k.split('.')[0].upper()}__{k.split('.')[1].upper()}": v
@@ -137,6 +157,10 @@ class AirflowAdapter(Adapter):
     def start(self) -> None:
         if self.postgres:
             self.postgres.start()
+        if self.postgres_container:
+            start_postgres(self.runtime, self.services)
+        if self.celery:
+            start_redis(self.services)
         log = self.state_dir / "logs" / "db-migrate.log"
         migrate = self.runtime.spawn(
             "db-migrate", [self.bin("airflow"), "db", "migrate"], self.env, log
@@ -154,6 +178,9 @@ class AirflowAdapter(Adapter):
         self.services.wait_until(
             "the Airflow api-server, scheduler and dag-processor", self._healthy, 180
         )
+        if self.celery:
+            airflow = self.bin("airflow")
+            start_celery_workers(self.services, airflow, self.env, self.slots, self.state_dir)
         self.services.wait_until(f"DAG {self.dag_id} to be parsed", self._dag_parsed, 120)
         status, body = self._api("GET", "/importErrors")
         if status == 200 and body and body.get("total_entries"):

@@ -38,8 +38,7 @@ def engine() -> None:
 
 
 def nothing_of_ours_left() -> bool:
-    found = leftovers()
-    return not found["containers"] and not found["networks"]
+    return not any(leftovers().values())
 
 
 def event_pids(folder: Path, impl: str) -> set[int]:
