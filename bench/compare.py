@@ -131,7 +131,9 @@ def compare_implementations(
     fingerprints: dict[str, dict] = progress["fingerprints"]
     scenarios: list[dict] = progress["scenarios"]
     done_cases = {case_slug(c) for c in scenarios}
-    steps = sum(1 + len(cases_for(impl, config, profile)) for impl, config in pairs)
+    steps = sum(
+        1 + len(cases_for(impl, config, profile, variants.get(impl))) for impl, config in pairs
+    )
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -166,7 +168,7 @@ def compare_implementations(
                     fingerprints[key] = first
                 write_json(progress, progress_file)
                 bar.advance(task)
-            for case in cases_for(impl, config, profile):
+            for case in cases_for(impl, config, profile, variants.get(impl)):
                 identity = {"impl": impl, "config": config, **asdict(case)}
                 if case_slug(identity) in done_cases:
                     continue
@@ -273,7 +275,7 @@ def compare_implementations(
     )
 
 
-def cases_for(impl: str, config: str, profile: Profile) -> list[Case]:
+def cases_for(impl: str, config: str, profile: Profile, variant: str | None = None) -> list[Case]:
     """The profile's cases that apply: recovery and the calendar probe run on the default
     config only (the tuned settings change dispatch latency, not failure handling or
     calendars), recovery only for the faults the implementation lists, the calendar probe
@@ -283,7 +285,7 @@ def cases_for(impl: str, config: str, profile: Profile) -> list[Case]:
 
     def applies(case: Case) -> bool:
         if case.scenario == "recovery":
-            return config == "default" and supports(impl, case.fault)
+            return config == "default" and supports(impl, case.fault, variant)
         if case.scenario == "calendar":
             return config == "default" and "backfill" in manifest["capabilities"]
         if case.scenario in ("schedule", "deploy"):  # needs services that could act at all

@@ -276,6 +276,13 @@ class Services:
         self.services.remove(old)
         return self.start(name, old.argv, old.env, old.cwd, **old.options)
 
+    def revive(self) -> list[str]:
+        """Restart every service that died (what a supervisor does); their names."""
+        dead = [s.name for s in self.services if not s.alive]
+        for name in dead:
+            self.restart(name)
+        return dead
+
     def check(self) -> None:
         """Raise if a service died: its name, exit code and the last line of its log."""
         for service in self.services:

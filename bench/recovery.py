@@ -8,6 +8,8 @@ Faults (an implementation lists the ones it has in its manifest's `faults`):
 * **scheduler** — SIGKILL the scheduler (Airflow's scheduler with its executor; luigid),
   then start it again, as a supervisor would.
 * **restart** — SIGTERM the scheduler (a clean stop, as for a deploy), then start it again.
+* **database** — SIGKILL the metadata database (Airflow on PostgreSQL), then start it
+  again on the same data; services that died meanwhile are restarted, as a supervisor would.
 
 Recovery is what the orchestrator does by itself plus the standard operator action: Airflow
 finds lost tasks through heartbeats and orphan checks (failed tasks are cleared, as in the
@@ -46,12 +48,16 @@ FAULTS: dict[str, tuple[str, signal.Signals]] = {
     "worker": ("worker", signal.SIGKILL),
     "scheduler": ("scheduler", signal.SIGKILL),
     "restart": ("scheduler", signal.SIGTERM),
+    "database": ("database", signal.SIGKILL),
 }
 FAULT_AFTER_S = 1.0  # how long the first wave of tasks has run when the fault hits
 MOVIES = "movies"
 
 
-def supports(impl: str, fault: str) -> bool:
+def supports(impl: str, fault: str, variant: str | None = None) -> bool:
+    """The manifest lists the fault; a database fault needs a database server to kill."""
+    if fault == "database" and variant != "postgres":
+        return False
     return fault in load_manifest(impl).get("faults", [])
 
 

@@ -17,6 +17,7 @@ FAULT_WORDS = {
     "worker": "worker SIGKILL",
     "scheduler": "scheduler SIGKILL + restart",
     "restart": "scheduler SIGTERM + restart",
+    "database": "metadata DB SIGKILL + restart",
 }
 
 

@@ -59,7 +59,7 @@ PROBES = (  # bench.calendar_probe, bench.deploy_probe: claims of the feature ta
 RECOVERY = (  # bench.recovery: each fault mid-fan-out, and the movie pipeline's worker killed
     *(
         Case("recovery", "fanout:8:sleep:2", 4, fault)
-        for fault in ("worker", "scheduler", "restart")
+        for fault in ("worker", "scheduler", "restart", "database")
     ),
     Case("recovery", "movies", 2, "worker"),
 )

@@ -34,6 +34,7 @@ from bench.adapters.airflow_containers import (
     start_celery_workers,
     start_postgres,
     start_redis,
+    wait_for_postgres,
 )
 from bench.adapters.base import Adapter
 from bench.errors import BenchError
@@ -54,6 +55,7 @@ class AirflowAdapter(Adapter):
         super().__init__(workdir, variant, **options)
         self.dag_id = WORKLOAD_DAG_ID if self.workload else DAG_ID
         self.in_containers = self.runtime.name == "docker"
+        self.supervised = False  # set while recovering from a database outage
         self.celery = self.scale_out  # K Celery workers (docker only) instead of LocalExecutor
         if self.celery and not self.in_containers:
             raise BenchError("Airflow's scale-out (CeleryExecutor) needs --runtime docker")
@@ -239,7 +241,7 @@ class AirflowAdapter(Adapter):
     def _wait_backfill(self, backfill_id: str, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            self.services.check()
+            self._check_services()
             runs = self._backfill_runs()
             states = [r["state"] for r in runs]
             if "failed" in states:
@@ -279,10 +281,18 @@ class AirflowAdapter(Adapter):
             return self._wait_backfill(handle.split(":", 1)[1], timeout)
         self._wait_run(self.dag_id, handle, timeout)
 
+    def _check_services(self) -> None:
+        """A dead service fails the wait — unless recovering from a database outage, where
+        a supervisor restarts it (Airflow's services exit when their database goes away)."""
+        if self.supervised:
+            self.services.revive()
+        else:
+            self.services.check()
+
     def _wait_run(self, dag_id: str, run_id: str, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            self.services.check()
+            self._check_services()
             status, run = self._api("GET", f"/dags/{dag_id}/dagRuns/{run_id}")
             state = run.get("state") if status == 200 and isinstance(run, dict) else None
             if state == "success":
@@ -305,6 +315,10 @@ class AirflowAdapter(Adapter):
             for process in self._busy_workers():
                 with contextlib.suppress(psutil.NoSuchProcess):
                     process.send_signal(sig)
+        elif component == "database":
+            if not (self.postgres or self.postgres_container):
+                raise BenchError("the database fault needs --airflow-db postgres")
+            self.services.signal("postgres", sig)
         else:
             self.services.signal("scheduler", sig)
 
@@ -327,7 +341,12 @@ class AirflowAdapter(Adapter):
         """A supervisor restarts a stopped scheduler; then Airflow finds the lost tasks by
         itself (heartbeat timeout, orphan check) and, where retries are left, runs them
         again. A task that failed for good is cleared, as an operator would in the UI."""
-        if component != "worker":
+        if component == "database":
+            self.services.restart("postgres")
+            if self.postgres_container:
+                wait_for_postgres(self.runtime, self.services)
+            self.supervised = True  # whatever the outage killed is restarted while we wait
+        elif component != "worker":
             self.services.restart("scheduler")
         return self.rerun_until_done(handle, lambda: self._clear(handle), timeout)
 
