@@ -109,7 +109,7 @@ display(Markdown(source("pipelines/luigi/movie_pipeline.py", "class Score", "cla
 # also look runs up in `<workdir>/_luigi/history.db`.
 #
 # ## Exercises
-# 1. Delete `layout.features("user_stats", date)` only and rerun: how many tasks run?
+# 1. Delete `layout.features("user_features", date)` only and rerun: how many tasks run?
 # 2. Which Luigi method would you override to make a task rerun every day even when its
 #    output exists? (Answer: `complete`.)
 # 3. How many tasks ran the first time? Why one fewer than the 12 steps of tutorial 00?
