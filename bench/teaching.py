@@ -18,14 +18,16 @@ from pipelines.core.instrument import read_events
 
 
 def source(target, start: str | None = None, end: str | None = None) -> str:
-    """The source of a function or class, or of a repository file (from the line holding
-    `start` up to the line before the one holding `end`), as a Markdown code block."""
+    """The source of a function or class, or of a repository file (from the first line
+    that starts with `start` up to the line before the next one that starts with `end`),
+    as a Markdown code block."""
     if isinstance(target, str | Path):
         path = REPO / target
         lines = path.read_text().splitlines()
-        first = next((i for i, line in enumerate(lines) if start and start in line), 0)
+        first = next((i for i, line in enumerate(lines) if start and line.startswith(start)), 0)
         last = next(
-            (i for i, line in enumerate(lines) if end and i > first and end in line), len(lines)
+            (i for i, ln in enumerate(lines) if end and i > first and ln.startswith(end)),
+            len(lines),
         )
         text, where = "\n".join(lines[first:last]).rstrip(), f"{target}, line {first + 1}"
     else:

@@ -9,6 +9,7 @@ also a test.
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -77,7 +78,7 @@ def execute(source: Path, parameters: dict | None = None, timeout: float = 900):
     try:
         client.execute()
     except CellExecutionError as exc:
-        last = str(exc).strip().splitlines()[-1]
+        last = re.sub(r"\x1b\[[0-9;]*m", "", str(exc).strip().splitlines()[-1])  # no colours
         raise BenchError(f"{source.name}: a cell failed: {last}") from None
     return nb, time.monotonic() - started
 
