@@ -38,6 +38,10 @@ app.add_typer(datasets_app, name="datasets")
 app.add_typer(stream_app, name="stream")
 app.add_typer(envs_app, name="envs")
 app.add_typer(images_app, name="images")
+tutorials_app = typer.Typer(
+    help="The tutorial notebooks (tutorials/NN_*.py, jupytext sources).", no_args_is_help=True
+)
+app.add_typer(tutorials_app, name="tutorials")
 app.command()(clean)
 
 console = Console()
@@ -331,6 +335,37 @@ def envs_build(
         with console.status(f"building the {name} environment"):
             path = ensure_env(name)
         console.print(f"{name}: {path}")
+
+
+@tutorials_app.command("build")
+def tutorials_build(
+    names: Annotated[
+        list[str] | None, typer.Argument(help="e.g. 02 or 02_luigi (default: all)")
+    ] = None,
+) -> None:
+    """Write each tutorial's .ipynb beside its source, to open in Jupyter."""
+    from bench.tutorials import build, pick
+
+    for source in pick(names):
+        console.print(f"{build(source)}")
+
+
+@tutorials_app.command("render")
+def tutorials_render(
+    names: Annotated[
+        list[str] | None, typer.Argument(help="e.g. 02 or 02_luigi (default: all)")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="folder for the HTML files")] = Path(
+        "reports/tutorials"
+    ),
+) -> None:
+    """Execute each tutorial (real orchestrators: minutes) and render it to HTML."""
+    from bench.tutorials import pick, render
+
+    for source in pick(names):
+        with console.status(f"running {source.name}"):
+            target, seconds = render(source, out.resolve())
+        console.print(f"{target} ({seconds:.0f} s)")
 
 
 def main() -> None:

@@ -137,8 +137,10 @@ def measure_case(
     timeout: float = 600,
     variant: str | None = None,
     on_phase: Callable[[str], None] = lambda _: None,
+    settings: dict[str, str] | None = None,
 ) -> dict:
-    """Warm-up + `repeat` measured runs of one case on a fresh stack; metrics per run."""
+    """Warm-up + `repeat` measured runs of one case on a fresh stack; metrics per run.
+    `settings` overrides single settings of the config (see Adapter)."""
     workload = Workload.parse(case.workload)
     spec = workload.save(folder / "workload.json")
     on_phase("starting services")
@@ -149,6 +151,7 @@ def measure_case(
         slots=case.slots,
         workload=spec,
         scale_out=case.scenario == "scaleout",
+        settings=settings,
     )
     runs, offset, idle, dashboard = [], 0, None, None
     worker: list[int] = []  # the session of the run in flight (Luigi, baseline)

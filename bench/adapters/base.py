@@ -73,6 +73,7 @@ class Adapter(ABC):
         recovery: bool = False,
         schedules: bool = False,
         scale_out: bool = False,
+        settings: dict[str, str] | None = None,
     ) -> None:
         """`config` names a variant of the manifest's [configs]; `slots` is how many tasks
         may run at once (Airflow's parallelism, Luigi's and the baseline's workers);
@@ -80,7 +81,9 @@ class Adapter(ABC):
         `recovery` adds the manifest's [recovery] failure-detection settings; `schedules`
         lets the orchestrator start runs on its own calendar (otherwise the harness
         triggers every run itself); `scale_out` makes `slots` the number of worker
-        containers, each running one task at a time (manifest capability "scale-out")."""
+        containers, each running one task at a time (manifest capability "scale-out");
+        `settings` ("section.option": value) are added on top of the config's, to try one
+        knob (tutorial 04) without writing a config."""
         self.manifest = load_manifest(self.name)
         variants, configs = self.manifest["variants"], self.manifest["configs"]
         self.variant = variant or variants[0]
@@ -96,6 +99,7 @@ class Adapter(ABC):
         self.settings: dict[str, str] = dict(configs[config]["settings"])
         if recovery:
             self.settings |= self.manifest.get("recovery", {}).get("settings", {})
+        self.settings |= settings or {}
         self.slots = slots
         self.schedules = schedules
         self.scale_out = scale_out

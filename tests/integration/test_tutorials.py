@@ -1,0 +1,32 @@
+"""Every tutorial notebook runs top to bottom on small parameters; its last cell asserts
+its key results. The executed notebooks are rendered to reports/tutorials/ (HTML) with
+their execution times in timings.tsv — the figures the closing notes quote."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.home import REPO
+from bench.tutorials import render, sources
+
+pytestmark = pytest.mark.integration
+
+SMALL = {  # parameters that keep CI fast; the defaults are what a reader runs
+    "01_etl_movielens": {"NEW_ROWS": 500},
+    "03_airflow": {"INCREMENT_ROWS": 300},
+    "04_latency_and_parallelism": {"IMPLS": ["baseline", "luigi"], "CHAIN": "chain:5:noop"},
+    "05_state_and_recovery": {"IMPLS": ["baseline", "luigi"]},
+}
+OUT = REPO / "reports" / "tutorials"
+
+
+def test_there_is_a_tutorial_for_every_topic() -> None:
+    assert [p.stem[:2] for p in sources()] == ["00", "01", "02", "03", "04", "05", "06"]
+
+
+@pytest.mark.parametrize("source", sources(), ids=lambda p: p.stem)
+def test_the_notebook_runs_and_its_checks_pass(source) -> None:
+    target, seconds = render(source, OUT, SMALL.get(source.stem))
+    assert target.stat().st_size > 0
+    with open(OUT / "timings.tsv", "a") as out:
+        out.write(f"{source.stem}\t{seconds:.1f}\n")

@@ -1,0 +1,87 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 06 · Add an orchestrator: `bench new`
+#
+# **You will:** scaffold a new implementation, see what the contract asks of it, and see
+# how the harness refuses to time it until it is complete. Then the real work is yours:
+# CONTRIBUTING.md walks through it.
+#
+# **Time:** 10 minutes to read; an afternoon to implement an orchestrator.
+# **Prerequisites:** 00–03.
+
+# %% tags=["parameters"]
+NAME = "tutorial_demo"  # the implementation to scaffold (removed again at the end)
+
+# %%
+import subprocess
+import sys
+from pathlib import Path
+
+from IPython.display import Markdown, display
+
+from bench.adapters.base import Adapter
+from bench.home import REPO
+from bench.scaffold import remove_implementation, todo_items
+from bench.teaching import source
+
+bench = str(Path(sys.executable).with_name("bench"))
+made = subprocess.run([bench, "new", NAME], capture_output=True, text=True)
+print(made.stdout or made.stderr)
+
+# %% [markdown]
+# ## What was written
+# A manifest that already passes the schema, an adapter and a pipeline file to fill in, a
+# Dockerfile, a README with the steps and an integration test:
+
+# %%
+folder = REPO / "pipelines" / NAME
+for path in sorted(folder.iterdir()):
+    print(f"{path.name:28} {len(path.read_text().splitlines()):3} lines")
+display(Markdown(source(f"pipelines/{NAME}/adapter.py", "class ")))
+
+# %% [markdown]
+# ## The contract
+# The adapter is the only thing the harness talks to. Two methods are required — `submit`
+# and `wait`; each optional one unlocks a part of the report:
+
+# %%
+display(Markdown("```text\n" + Adapter.__doc__.strip() + "\n```"))
+
+# %% [markdown]
+# ## Nothing half-written gets timed
+# `bench verify` (and `compare`, and `run`) look for the `BENCH-TODO` lines first:
+
+# %%
+checked = subprocess.run([bench, "verify", NAME], capture_output=True, text=True)
+print("exit code", checked.returncode)
+print(checked.stderr.strip())
+left = todo_items(NAME)
+
+# %% [markdown]
+# Work through the list (CONTRIBUTING.md has the worked example); when it is empty,
+# `bench verify NAME` runs your pipeline and the baseline on the same data and demands
+# identical results, and `bench compare --impl NAME,baseline --profile quick` measures it.
+#
+# ## Exercises
+# 1. How many to-do items does a fresh scaffold have?
+# 2. Which two adapter methods must every implementation write?
+# 3. Which file decides what the report may probe (web UI, backfill, scale-out)?
+
+# %%
+remove_implementation(NAME)
+assert made.returncode == 0
+assert checked.returncode == 1 and "not ready to verify" in checked.stderr
+assert len(left) == 7 and any("submit()" in item for item in left)
+assert not folder.exists()
+print(f"{len(left)} to-do items; required: submit and wait; capabilities live in pipeline.toml")
