@@ -1,4 +1,6 @@
-"""Two compare runs side by side: `bench report NEW OLD` adds what changed since OLD.
+"""Two compare runs side by side: `bench report NEW OLD` adds what changed since OLD —
+another commit, another machine, or another runtime (`--runtime docker` against local:
+container start-to-ready time and the overhead containers add).
 
 Only headline medians are compared (each already a median of its own repetitions); a
 change smaller than both runs' interquartile ranges is noise, so the IQR is shown too.
@@ -18,6 +20,7 @@ def _headline(results: dict) -> dict[str, dict[str, float]]:
         speedups = row.get("speedup", {})
         widest = max(speedups, default=None)
         out[key] = {
+            "start-up s": (entry.get("startup_seconds") or [None])[0],
             "movies pipeline s": entry["run_seconds"][0],
             "trigger latency s": row.get("trigger_latency_s"),
             "inter-task p50 s": row.get("inter_task_p50_s"),
@@ -52,10 +55,14 @@ def delta_section(current: dict, previous: dict, previous_name: str) -> str:
     prov_new, prov_old = current["provenance"], previous["provenance"]
     return f"""## Changes since {previous_name}
 
-Before: {previous["profile"]} profile, {previous["started_at"]}, code {prov_old["git_sha"][:12]}.
-Now: {current["profile"]} profile, {current["started_at"]}, code {prov_new["git_sha"][:12]}.
+Before: {previous["profile"]} profile, {_runtime(previous)} runtime, {previous["started_at"]}, code {prov_old["git_sha"][:12]}.
+Now: {current["profile"]} profile, {_runtime(current)} runtime, {current["started_at"]}, code {prov_new["git_sha"][:12]}.
 Medians of each run; a change within the runs' interquartile ranges (in the tables above) is
 noise, and runs on different machines or profiles compare only roughly.
 
 {delta_table(current, previous)}
 """
+
+
+def _runtime(results: dict) -> str:
+    return (results.get("runtime") or {"name": "local"})["name"]
