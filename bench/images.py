@@ -95,7 +95,7 @@ def ensure_image(impl: str, on_line: Callable[[str], None] = lambda _: None) -> 
 def build(impl: str, on_line: Callable[[str], None] = lambda _: None) -> str:
     """Build the image from a small context (Dockerfile, lock, uv, CA bundle). The build
     uses the host's network, and the CA bundle lets pip/uv trust a proxy the host trusts."""
-    from docker.errors import APIError, BuildError
+    from docker.errors import APIError
 
     base = base_image()
     tag = image_tag(impl, base)
@@ -104,31 +104,36 @@ def build(impl: str, on_line: Callable[[str], None] = lambda _: None) -> str:
         shutil.copy(dockerfile(impl), folder / "Dockerfile")
         for target, source in _inputs(impl).items():
             shutil.copy(source, folder / target)
+        lines: list[str] = []
         try:
-            _, log = engine().images.build(
+            for chunk in engine().api.build(
                 path=context,
                 tag=tag,
                 buildargs={"BASE_IMAGE": base},
                 network_mode="host",
                 labels={LABEL: "image", IMPL_LABEL: impl},
-                pull=False,
                 rm=True,
                 forcerm=True,
-            )
-            for chunk in log:
-                if chunk.get("stream", "").strip():
-                    on_line(chunk["stream"].rstrip())
-        except BuildError as exc:
-            lines = [c.get("stream", "").strip() for c in exc.build_log if c.get("stream")]
-            tail = " | ".join(line for line in lines[-3:] if line)
-            raise BenchError(f"building the {impl} image failed: {exc.msg} ({tail})") from None
+                pull=False,
+                decode=True,
+            ):
+                if chunk.get("error"):
+                    tail = " | ".join(lines[-3:])
+                    raise BenchError(
+                        f"building the {impl} image failed: {chunk['error'].strip()} ({tail})"
+                    )
+                line = chunk.get("stream", "").strip()
+                if line:
+                    lines.append(line)
+                    on_line(line)
         except APIError as exc:
-            hint = (
-                " (no registry? run `bench images base --offline` first)"
-                if "pull" in str(exc) or "not found" in str(exc)
-                else ""
-            )
+            missing = "pull" in str(exc) or "not found" in str(exc)
+            hint = " (no registry? run `bench images base --offline` first)" if missing else ""
             raise BenchError(f"building the {impl} image failed: {exc.explanation}{hint}") from None
+    if not local_id(tag):
+        raise BenchError(
+            f"building the {impl} image ended without an image ({' | '.join(lines[-3:])})"
+        )
     return tag
 
 
