@@ -89,6 +89,7 @@ def ensure_image(impl: str, on_line: Callable[[str], None] = lambda _: None) -> 
     tag = image_tag(impl)
     if not local_id(tag):
         build(impl, on_line)
+    engine().images.get(tag).tag(tag.split(":")[0], "latest")  # what the compose files use
     return tag
 
 

@@ -11,9 +11,9 @@ from bench.adapters.base import RunResult
 from bench.errors import BenchError
 from bench.home import bench_home
 from bench.manifest import adapter_class
-from datasets.registry import dataset_files, load_manifest, prepare
+from datasets.land import land_dataset
 from pipelines.core.io import read_json, write_json
-from pipelines.core.landing import land_partition, partition_ready
+from pipelines.core.landing import partition_ready
 from pipelines.core.layout import Layout
 
 DEFAULT_DATASET = "movielens-small"
@@ -31,21 +31,6 @@ def new_run_dir(label: str, parent: Path | None = None) -> Path:
         except FileExistsError:
             continue
     raise BenchError(f"could not create a run folder under {base}")
-
-
-def land_dataset(workdir: Path, dataset: str, date: dt.date | None = None) -> dt.date:
-    """Prepare `dataset` (cached) and land it as the full-load snapshot for `date`.
-
-    Without a date, the dataset's natural run date is used: the day after its last rating.
-    """
-    prepare(dataset)
-    manifest = load_manifest(dataset)
-    date = date or dt.date.fromisoformat(manifest["run_date"])
-    rows = {table: info["rows"] for table, info in manifest["files"].items()}
-    land_partition(
-        Layout(workdir), date, "snapshot", dataset_files(dataset), manifest["name"], rows
-    )
-    return date
 
 
 def resolve_run(workdir: Path, dataset: str | None, date: dt.date | None) -> dt.date:
