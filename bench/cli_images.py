@@ -19,10 +19,15 @@ console = Console()
 
 @images_app.command("build")
 def images_build(
-    impls: Annotated[list[str] | None, typer.Argument(help="default: all")] = None,
+    impls: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="implementations or services (postgres, redis); default: every implementation"
+        ),
+    ] = None,
 ) -> None:
-    """Build each implementation's image, unless its current one exists (tags are a hash
-    of the Dockerfile, the lock file and the base image)."""
+    """Build each image, unless its current one exists (tags are a hash of the
+    Dockerfile, the lock file and the base image)."""
     from bench.images import base_image, ensure_image
 
     console.print(f"base image: {base_image()}")
@@ -90,8 +95,10 @@ def clean() -> None:
 
 def _known(name: str) -> None:
     from bench.errors import BenchError
+    from bench.images import SERVICES, is_service
 
-    if name not in implementations():
+    if name not in implementations() and not is_service(name):
+        services = sorted(p.name for p in SERVICES.iterdir() if p.is_dir())
         raise BenchError(
-            f"unknown implementation {name!r}; choose from: {', '.join(implementations())}"
+            f"no image {name!r}; choose from: {', '.join(implementations() + services)}"
         )
