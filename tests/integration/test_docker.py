@@ -46,7 +46,9 @@ def event_pids(folder: Path, impl: str) -> set[int]:
     return {json.loads(line)["pid"] for line in log.read_text().splitlines()}
 
 
-@pytest.mark.parametrize("impl", ["baseline", "luigi", "airflow"])
+# Airflow's stack (PostgreSQL, scheduler, dag-processor, api-server containers) runs in
+# CI's docker smoke compare, which also checks its results against the baseline's.
+@pytest.mark.parametrize("impl", ["baseline", "luigi"])
 def test_the_movie_pipeline_runs_in_containers(impl: str, tmp_path: Path) -> None:
     done = bench("run", impl, "--runtime", "docker", "--workdir", tmp_path / impl)
     assert done.returncode == 0, done.stderr[-2000:]
