@@ -75,7 +75,7 @@ def measure_calendar(
         "fault": "",
         "variant": adapter.variant,
         "startup_s": round(adapter.startup_seconds, 3),
-        "events": str(adapter.event_log),
+        **({"events": str(adapter.event_log)} if adapter.event_log.exists() else {}),
         "runs": [run],
     }
 
@@ -127,6 +127,6 @@ def measure_schedule(
         "fault": "",
         "variant": adapter.variant,
         "startup_s": round(adapter.startup_seconds, 3),
-        "events": str(adapter.event_log),
+        **({"events": str(adapter.event_log)} if adapter.event_log.exists() else {}),
         "runs": [run],
     }

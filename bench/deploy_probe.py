@@ -46,6 +46,6 @@ def measure_deploy(
         "fault": "",
         "variant": adapter.variant,
         "startup_s": round(adapter.startup_seconds, 3),
-        "events": str(adapter.event_log),
+        **({"events": str(adapter.event_log)} if adapter.event_log.exists() else {}),
         "runs": [run],
     }

@@ -119,6 +119,36 @@ def test_report_has_every_section_and_embeds_its_figures(tmp_path):
     results = fake_results(tmp_path)
     (tmp_path / "report").mkdir()
     keep_events_beside(results, tmp_path / "report")  # relative paths, as in a real report
+    probe = {"impl": "luigi", "config": "default", "workload": "movies", "slots": 2}
+    results["scenarios"] += [  # probes: runs with no makespan, reported in the feature table
+        {
+            **probe,
+            "scenario": "calendar",
+            "runs": [
+                {
+                    "warmup": False,
+                    "complete": True,
+                    "seconds": 3.3,
+                    "error": "",
+                    "dates": ["a", "b", "c"],
+                    "versions": ["v0001", "v0002", "v0003"],
+                }
+            ],
+        },
+        {
+            **probe,
+            "scenario": "deploy",
+            "runs": [
+                {
+                    "warmup": False,
+                    "complete": True,
+                    "error": "",
+                    "until_known_s": 0.0,
+                    "until_done_s": 1.4,
+                }
+            ],
+        },
+    ]
     report = write_report(tmp_path / "report", results)
     text = report.read_text()
     for section in (

@@ -12,6 +12,8 @@ from __future__ import annotations
 import pendulum
 from airflow.sdk import dag, task
 
+from pipelines.core.instrument import task_events
+
 
 @dag(
     dag_id="new_pipeline",
@@ -24,7 +26,8 @@ from airflow.sdk import dag, task
 def new_pipeline():
     @task
     def hello() -> str:
-        return "deployed"
+        with task_events("new_pipeline"):  # into the harness's event log, like every task
+            return "deployed"
 
     hello()
 

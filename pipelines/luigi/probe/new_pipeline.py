@@ -11,6 +11,8 @@ from pathlib import Path
 
 import luigi
 
+from pipelines.core.instrument import task_events
+
 
 class NewPipeline(luigi.Task):
     workdir = luigi.Parameter()
@@ -19,5 +21,5 @@ class NewPipeline(luigi.Task):
         return luigi.LocalTarget(Path(self.workdir) / "new_pipeline.done")
 
     def run(self):
-        with self.output().open("w") as out:
+        with task_events("new_pipeline"), self.output().open("w") as out:
             out.write("deployed\n")
