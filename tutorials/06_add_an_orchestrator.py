@@ -30,7 +30,7 @@ from pathlib import Path
 
 from IPython.display import Markdown, display
 
-from bench.adapters.base import Adapter
+from bench.adapters import base as contract
 from bench.home import REPO
 from bench.scaffold import remove_implementation, todo_items
 from bench.teaching import source
@@ -56,7 +56,7 @@ display(Markdown(source(f"pipelines/{NAME}/adapter.py", "class ")))
 # and `wait`; each optional one unlocks a part of the report:
 
 # %%
-display(Markdown("```text\n" + Adapter.__doc__.strip() + "\n```"))
+display(Markdown("```text\n" + contract.__doc__.strip() + "\n```"))
 
 # %% [markdown]
 # ## Nothing half-written gets timed

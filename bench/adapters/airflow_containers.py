@@ -15,8 +15,9 @@ from pathlib import Path
 from bench.processes import Services
 
 PG_PORT, REDIS_PORT = 5432, 6379
-PG_START = (
-    'test -s "$PGDATA/PG_VERSION" || initdb -U postgres --auth=trust >/dev/null; '
+PG_START = (  # a fresh cluster on first start; trust for the stack's network only
+    'test -s "$PGDATA/PG_VERSION" || { initdb -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null && '
+    'echo "host all all all trust" >> "$PGDATA/pg_hba.conf"; }; '
     "exec postgres -h '*' -k /tmp"
 )
 

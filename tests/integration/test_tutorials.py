@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bench.home import REPO
+from bench.scaffold import remove_implementation
 from bench.tutorials import render, sources
 
 pytestmark = pytest.mark.integration
@@ -26,7 +27,10 @@ def test_there_is_a_tutorial_for_every_topic() -> None:
 
 @pytest.mark.parametrize("source", sources(), ids=lambda p: p.stem)
 def test_the_notebook_runs_and_its_checks_pass(source) -> None:
-    target, seconds = render(source, OUT, SMALL.get(source.stem))
+    try:
+        target, seconds = render(source, OUT, SMALL.get(source.stem))
+    finally:  # 06 scaffolds an implementation and removes it in its last cell
+        remove_implementation("tutorial_demo")
     assert target.stat().st_size > 0
     with open(OUT / "timings.tsv", "a") as out:
         out.write(f"{source.stem}\t{seconds:.1f}\n")
