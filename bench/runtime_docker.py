@@ -42,9 +42,10 @@ class ContainerProcess:
     """One command running as the main process of a container (behind docker-init, which
     forwards signals and reaps orphans, as PID 1 of a small system would)."""
 
-    def __init__(self, container) -> None:
+    def __init__(self, container, log: Path | None = None) -> None:
         self.container = container
         self.returncode: int | None = None
+        self.log = log  # set when the output goes to Docker's log, copied here on exit
 
     @property
     def pid(self) -> int:
@@ -64,7 +65,13 @@ class ContainerProcess:
                 state = self.container.attrs["State"]
                 if state["Status"] in ("exited", "dead"):
                     self.returncode = state["ExitCode"]
+                    self._save_log()
         return self.returncode
+
+    def _save_log(self) -> None:
+        if self.log:
+            with contextlib.suppress(Exception):
+                self.log.write_bytes(self.container.logs())
 
     def wait(self, timeout: float | None = None) -> int:
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -91,6 +98,7 @@ class ContainerProcess:
         with contextlib.suppress(Exception):
             self.container.stop(timeout=max(1, int(grace)))
         self.poll()
+        self._save_log()
         with contextlib.suppress(Exception):
             self.container.remove(force=True)
 
@@ -144,15 +152,16 @@ class DockerRuntime:
         from bench.images import ensure_image
 
         log.parent.mkdir(parents=True, exist_ok=True)
-        log.touch()
-        log.chmod(0o666)  # a service's own user appends to it too
         container_name = self.container_name(name)
         with contextlib.suppress(NotFound):
             engine().containers.get(container_name).remove(force=True)
+        # a service image runs as its own user, who may not reach the host's log folder
+        # (e.g. under /root): its output goes to Docker's log, copied to `log` on exit
+        command = argv if service else ["sh", "-c", LAUNCH, str(log), *argv]
         try:
             container = engine().containers.run(
                 ensure_image(service) if service else self.image,
-                ["sh", "-c", LAUNCH, str(log), *argv],
+                command,
                 name=container_name,
                 detach=True,
                 init=True,
@@ -170,7 +179,7 @@ class DockerRuntime:
                 f"docker could not start {container_name}: {exc.explanation}"
             ) from None
         self._containers[name] = container
-        return ContainerProcess(container)
+        return ContainerProcess(container, log if service else None)
 
     def _volumes(self, wanted: dict[str, str]) -> dict[str, dict[str, str]]:
         out = {}
@@ -187,7 +196,12 @@ class DockerRuntime:
 
     def exec(self, name: str, argv: list[str]) -> tuple[int, str]:
         """Run `argv` inside the running container `name` (`docker exec`): exit code, output."""
-        result = self._containers[name].exec_run(argv)
+        from docker.errors import APIError
+
+        try:
+            result = self._containers[name].exec_run(argv)
+        except APIError as exc:  # e.g. the container is not running (any more)
+            return 1, str(exc.explanation)
         return result.exit_code, result.output.decode(errors="replace").strip()
 
     def address(self, service: str) -> str:
