@@ -39,12 +39,13 @@ class Spawned(Protocol):
 
 class Fleet:
     """Several copies of one command started together (a fleet of worker containers),
-    handled as one: it has finished when all have, and succeeded when each exit code is one
-    of `ok` and at least one is 0 (a Luigi worker whose tasks another worker ran exits 10,
-    "already running", which in a fleet is the point)."""
+    handled as one. It has finished when all have; it succeeded when `done()` says the
+    work is complete — a worker's own exit code cannot tell: a Luigi worker whose tasks
+    another worker ran exits 10 or 25 ("already running", "not granted run permission"),
+    which in a fleet is the point. Without `done`, every member must exit 0."""
 
-    def __init__(self, members: list[Spawned], ok: frozenset[int] = frozenset({0})) -> None:
-        self.members, self.ok = members, ok
+    def __init__(self, members: list[Spawned], done: Callable[[], bool] | None = None) -> None:
+        self.members, self.done = members, done
         self.returncode: int | None = None
 
     @property
@@ -55,8 +56,11 @@ class Fleet:
         codes = [m.poll() for m in self.members]
         if None in codes:
             return None
-        bad = [c for c in codes if c not in self.ok]
-        self.returncode = bad[0] if bad else (0 if 0 in codes else codes[0])
+        failed = next((c for c in codes if c), 0)
+        if self.done is not None:
+            self.returncode = 0 if self.done() else (failed or 1)
+        else:
+            self.returncode = failed
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:

@@ -123,10 +123,21 @@ def ecdf_figure(results: dict, path: Path) -> Path | None:
 
 
 def speedup_figure(results: dict, path: Path) -> Path | None:
-    panels = [("parallelism", "sleeping tasks"), ("cpu", "CPU-bound tasks")]
-    if any(c["scenario"] == "scaleout" for c in results["scenarios"]):
-        panels.append(("scaleout", "worker containers, one task each"))
-    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4.2), sharey=True)
+    panels = [
+        (scenario, title)
+        for scenario, title in (
+            ("parallelism", "sleeping tasks"),
+            ("cpu", "CPU-bound tasks"),
+            ("scaleout", "worker containers, one task each"),
+        )
+        if any(c["scenario"] == scenario for c in results["scenarios"])
+    ]
+    if not panels:
+        return None
+    fig, axes = plt.subplots(
+        1, len(panels), figsize=(5 * len(panels), 4.2), sharey=True, squeeze=False
+    )
+    axes = axes[0]
     drawn = False
     for ax, (scenario, title) in zip(axes, panels, strict=True):
         series: dict[str, dict[int, float]] = {}

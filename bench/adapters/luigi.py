@@ -18,6 +18,7 @@ import shutil
 import signal
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.adapters.base import Adapter
@@ -25,6 +26,7 @@ from bench.errors import BenchError
 from bench.home import REPO
 from bench.http import request_json
 from bench.processes import Fleet, Spawned, free_port, log_tail, signal_process, stop_process
+from pipelines.core.workloads import Workload
 
 RETCODES = {
     10: "already running",
@@ -127,7 +129,13 @@ class LuigiAdapter(Adapter):
 
     def submit_workload(self, label: str) -> Spawned:
         task = ["--module", "pipelines.luigi.workload", "WorkloadRun"]
-        worker = self._worker([*task, "--spec", str(self.workload), "--label", label], label)
+        done_dir = self.workload.parent / "done" / label  # WorkloadNode's targets
+
+        def done() -> bool:
+            return all((done_dir / n).exists() for n in Workload.load(self.workload).nodes)
+
+        args = [*task, "--spec", str(self.workload), "--label", label]
+        worker = self._worker(args, label, done=done)
         worker.label = label  # for native_timings
         return worker
 
@@ -171,7 +179,11 @@ class LuigiAdapter(Adapter):
         return {"until_known_s": 0.0, "until_done_s": time.monotonic() - started}
 
     def _worker(
-        self, task_args: list[str], label: str, env: dict[str, str] | None = None
+        self,
+        task_args: list[str],
+        label: str,
+        env: dict[str, str] | None = None,
+        done: Callable[[], bool] | None = None,
     ) -> Spawned:
         """Start `luigi <task> --workers N` in its own process group; it runs until done."""
         scheduler = (
@@ -185,15 +197,20 @@ class LuigiAdapter(Adapter):
             ]
         )
         self.worker_log = self.state_dir / "logs" / f"worker-{label}.log"
-        self.resubmit = lambda: self._worker(task_args, label, env)
+        self.resubmit = lambda: self._worker(task_args, label, env, done)
         env = {**self.env, **(env or {})}
         if self.scale_out and self.variant != "local":
-            return self._fleet(task_args, label, env, scheduler)
+            return self._fleet(task_args, label, env, scheduler, done)
         argv = [self.bin("luigi"), *task_args, "--workers", str(self.slots), *scheduler]
         return self.runtime.spawn(f"worker-{label}", argv, env, self.worker_log, self.state_dir)
 
     def _fleet(
-        self, task_args: list[str], label: str, env: dict[str, str], scheduler: list[str]
+        self,
+        task_args: list[str],
+        label: str,
+        env: dict[str, str],
+        scheduler: list[str],
+        done: Callable[[], bool] | None,
     ) -> Fleet:
         """`slots` workers with one task at a time each, all asking luigid for the same
         graph: luigid hands each ready task to one of them. Each stays while tasks it
@@ -211,7 +228,7 @@ class LuigiAdapter(Adapter):
             for i in range(self.slots)
         ]
         self.worker_log = self.worker_log.with_name(f"worker-{label}-0.log")  # for errors
-        return Fleet(members, ok=frozenset({0, 10}))
+        return Fleet(members, done)
 
     # -- faults
     def kill(self, handle: Spawned, component: str, sig: signal.Signals) -> None:
