@@ -45,18 +45,23 @@ class ContainerProcess:
     def __init__(self, container, log: Path | None = None) -> None:
         self.container = container
         self.returncode: int | None = None
+        self._pid: int | None = None
         self.log = log  # set when the output goes to Docker's log, copied here on exit
 
     @property
     def pid(self) -> int:
-        """The command's process id as the host sees it (for psutil and the sampler)."""
-        self.container.reload()
-        init = self.container.attrs["State"]["Pid"]
-        with contextlib.suppress(psutil.NoSuchProcess):
-            children = psutil.Process(init).children()
-            if children:
-                return children[0].pid
-        return init
+        """The command's process id as the host sees it (for psutil and the sampler).
+        Looked up once: the resource sampler asks every 0.2 s, and it never changes."""
+        if self._pid is None:
+            self.container.reload()
+            init = self.container.attrs["State"]["Pid"]
+            with contextlib.suppress(psutil.NoSuchProcess):
+                children = psutil.Process(init).children()
+                if children:
+                    self._pid = children[0].pid
+                    return self._pid
+            return init  # docker-init has not started the command yet: ask again later
+        return self._pid
 
     def poll(self) -> int | None:
         if self.returncode is None:
@@ -185,12 +190,7 @@ class DockerRuntime:
         out = {}
         for name, path in wanted.items():
             volume = f"bench-{self.stack}-{name}"
-            from docker.errors import NotFound
-
-            try:
-                engine().volumes.get(volume)
-            except NotFound:
-                engine().volumes.create(volume, labels=self.labels)
+            engine().volumes.create(volume, labels=self.labels)  # returns it if it exists
             out[volume] = {"bind": path, "mode": "rw"}
         return out
 
