@@ -44,8 +44,8 @@ tutorials_app = typer.Typer(
 app.add_typer(tutorials_app, name="tutorials")
 app.command()(clean)
 
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)  # piped output keeps whole lines (paths, commands) greppable
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _date(value: str | None) -> dt.date | None:

@@ -14,7 +14,7 @@ images_app = typer.Typer(
     help="Container images for --runtime docker (built through the Docker SDK).",
     no_args_is_help=True,
 )
-console = Console()
+console = Console(soft_wrap=True)  # piped output keeps whole lines (paths, commands) greppable
 
 
 @images_app.command("build")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -79,11 +80,14 @@ def test_an_existing_folder_is_never_overwritten(pipelines: Path) -> None:
 
 def test_bench_new_then_verify_names_what_is_missing() -> None:
     name = "scaffold_check"
+    narrow = {**os.environ, "COLUMNS": "40"}  # CI checkouts have long paths: lines must not wrap
     try:
-        made = subprocess.run([str(BENCH), "new", name], capture_output=True, text=True)
+        made = subprocess.run([str(BENCH), "new", name], capture_output=True, text=True, env=narrow)
         assert made.returncode == 0, made.stderr
-        assert "adapter.py" in made.stdout and "bench verify" in made.stdout
-        checked = subprocess.run([str(BENCH), "verify", name], capture_output=True, text=True)
+        assert "adapter.py" in made.stdout and f"`bench verify {name}`" in made.stdout
+        checked = subprocess.run(
+            [str(BENCH), "verify", name], capture_output=True, text=True, env=narrow
+        )
         assert checked.returncode == 1
         message = checked.stderr.strip()
         assert len(message.splitlines()) == 1, message  # one line, no traceback
