@@ -175,8 +175,9 @@ def verify(
 @app.command()
 def compare(
     impl: Annotated[
-        str, typer.Option(help="comma-separated implementations")
-    ] = "airflow,luigi,baseline",
+        str,
+        typer.Option(help="comma-separated implementations (default: every one in pipelines/)"),
+    ] = "",
     config: Annotated[str, typer.Option(help="comma-separated config variants")] = "default,tuned",
     profile: Annotated[
         str, typer.Option(help="quick (CI, minutes), standard, or full")
@@ -210,7 +211,8 @@ def compare(
             f"{airflow_db!r}; choose sqlite or postgres", param_hint="--airflow-db"
         )
     _runtime(runtime)
-    names = _impls([n.strip() for n in impl.split(",") if n.strip()])
+    chosen = [n.strip() for n in impl.split(",") if n.strip()]
+    names = _impls(chosen) if chosen else implementations()  # baseline last
     configs = [c.strip() for c in config.split(",") if c.strip()]
     variants = {"airflow": airflow_db}
     with use_runtime(runtime):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bench.calendar_probe import OWN_RUN_WAIT_S
+from bench.manifest import load_manifest
 
 NOT_PROBED = "not probed in this run"
 
@@ -140,8 +141,22 @@ def finds_new_pipelines(results: dict, impl: str) -> str:
     )
 
 
-def not_yet(_: dict, __: str) -> str:
-    return NOT_PROBED
+def runs_on_many_workers(results: dict, impl: str) -> str:
+    cases = _cases(results, impl, "scaleout")
+    if not cases:
+        if "scale-out" not in load_manifest(impl)["capabilities"]:
+            return "no: its adapter has no multi-worker topology"
+        return "not probed (the scale-out scenario needs --runtime docker)"
+    widest = max(cases, key=lambda c: c["slots"])
+    runs = [r for r in widest["runs"] if not r["warmup"] and r.get("complete")]
+    if not runs or "hosts" not in runs[0]:
+        return NOT_PROBED
+    hosts = max(r["hosts"] for r in runs)
+    verdict = "yes" if hosts > 1 else "no"
+    return (
+        f"{verdict}: one run's tasks started on {hosts} of {widest['slots']} worker containers; "
+        "each read the pipeline code from the repository mounted into it"
+    )
 
 
 ROWS: list[tuple[str, str, Callable[[dict, str], str]]] = [
@@ -160,7 +175,11 @@ ROWS: list[tuple[str, str, Callable[[dict, str], str]]] = [
         "deploy a new pipeline into the running stack, time until known and done",
         finds_new_pipelines,
     ),
-    ("syncs tasks to workers", "a worker on another machine (containers)", not_yet),
+    (
+        "syncs tasks to workers",
+        "one fan-out over K worker containers: on how many did its tasks run?",
+        runs_on_many_workers,
+    ),
 ]
 
 

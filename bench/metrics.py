@@ -147,7 +147,13 @@ def summarize(events: list[dict], submit_ns: int, upstream: Mapping[str, tuple[s
         "overhead_share": (total - critical) / total if total > 0 else float("nan"),
         "peak_concurrency": peak_concurrency(intervals.values()),
         "reexecuted_tasks": sum(1 for n in attempts(events).values() if n > 1),
+        "hosts": len(worker_hosts(events)),
     }
+
+
+def worker_hosts(events: Iterable[dict]) -> set[str]:
+    """Hosts (containers, under --runtime docker) on which tasks of the run started."""
+    return {e["host"] for e in events if e.get("event") == "start" and e.get("host")}
 
 
 def clock_agreement(

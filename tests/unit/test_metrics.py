@@ -141,3 +141,12 @@ def test_clock_agreement_reports_the_offset_between_two_records():
     )
     assert agreement["max_abs"] == pytest.approx(0.3)
     assert m.clock_agreement(m.task_intervals(events), {}) == {"n": 0}
+
+
+def test_hosts_counts_where_tasks_started():
+    events = log(("a", 0, 1), ("b", 1.1, 2), ("c", 1.2, 5), ("d", 5.3, 6))
+    for event in events:
+        event["host"] = {"a": "w1", "b": "w2", "c": "w1", "d": "w3"}[event["task_id"]]
+    assert m.worker_hosts(events) == {"w1", "w2", "w3"}
+    assert m.summarize(events, submit_ns=0, upstream=DIAMOND)["hosts"] == 3
+    assert m.summarize(log(("a", 0, 1)), submit_ns=0, upstream={"a": ()})["hosts"] == 0

@@ -293,6 +293,8 @@ def test_feature_verdicts_quote_what_the_probes_measured():
                  versions=["v0001", "v0002", "v0003"], error=""),
             case("airflow", "deploy", error="", until_known_s=287.2, until_done_s=291.0),
             case("luigi", "deploy", error="", until_known_s=0.0, until_done_s=1.4),
+            case("luigi", "scaleout", warmup=False, complete=True, hosts=4) | {"slots": 4},
+            case("airflow", "scaleout", warmup=False, complete=True, hosts=1) | {"slots": 2},
         ]
     }  # fmt: skip
     assert ft.own_schedule(results, "airflow").startswith(
@@ -304,3 +306,10 @@ def test_feature_verdicts_quote_what_the_probes_measured():
     assert ft.calendar(results, "baseline") == "no: no backfill tool"
     assert ft.finds_new_pipelines(results, "airflow").startswith("yes: listed 287 s after")
     assert ft.finds_new_pipelines(results, "luigi").startswith("nothing to find")
+    assert ft.runs_on_many_workers(results, "luigi").startswith(
+        "yes: one run's tasks started on 4 of 4 worker containers"
+    )
+    assert ft.runs_on_many_workers(results, "airflow").startswith(
+        "no: one run's tasks started on 1"
+    )
+    assert ft.runs_on_many_workers(results, "baseline").startswith("no: its adapter has no")

@@ -1,0 +1,8 @@
+"""The movie pipeline and the synthetic workloads in Prefect 3 (see README.md).
+
+Only names live here: the harness imports them without Prefect installed in its own
+environment (Prefect lives in this implementation's environment).
+"""
+
+# flow name → the deployment `serve.py` registers for it; the adapter runs them by name
+DEPLOYMENTS = {"movie_pipeline": "movies", "bench_workload": "workload"}

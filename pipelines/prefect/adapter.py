@@ -1,0 +1,126 @@
+"""How the harness drives Prefect 3: a server, a runner serving the flows, REST for the rest.
+
+    prefect server start            API + UI + SQLite database, in the run folder
+    python -m pipelines.prefect.serve   registers the deployments, polls for due flow runs
+
+`submit` asks the server for a flow run of a deployment (what the UI's "Run" button and
+`prefect deployment run` do); the runner picks it up at its next poll and runs the flow in
+a subprocess. `wait` polls the flow run's state. Settings of a config are Prefect settings,
+which are environment variables, given to both processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+from bench.adapters.base import Adapter
+from bench.errors import BenchError
+from bench.http import request_json
+from bench.processes import free_port
+from pipelines.prefect import DEPLOYMENTS
+
+FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+
+
+class PrefectAdapter(Adapter):
+    name = "prefect"
+
+    def __init__(self, workdir: Path, variant: str | None = None, **options) -> None:
+        super().__init__(workdir, variant, **options)
+        self.port = free_port()
+        home = self.state_dir / "home"
+        home.mkdir(exist_ok=True)
+        self.env = self.process_env(
+            {
+                "PREFECT_HOME": str(home),  # profiles, local storage: nothing in ~/.prefect
+                "PREFECT_API_DATABASE_CONNECTION_URL": (
+                    f"sqlite+aiosqlite:///{self.state_dir / 'prefect.db'}"
+                ),
+                "PREFECT_API_URL": f"http://{self.runtime.peer('server')}:{self.port}/api",
+                "PREFECT_SERVER_ANALYTICS_ENABLED": "false",  # no internet here
+                "PREFECT_TASKS_RUNNER_THREAD_POOL_MAX_WORKERS": str(self.slots),
+                **self.settings,
+            }
+        )
+        self.deployments: dict[str, str] = {}  # flow name → deployment id
+
+    @property
+    def api(self) -> str:
+        """Where the harness reaches the server."""
+        return f"http://{self.runtime.address('server')}:{self.port}/api"
+
+    @property
+    def dashboard_url(self) -> str:
+        return f"http://{self.runtime.address('server')}:{self.port}/"
+
+    def start(self) -> None:
+        server = [self.bin("prefect"), "server", "start"]
+        server += ["--host", self.runtime.bind_host, "--port", str(self.port)]
+        self.services.start("server", server, self.env, cwd=self.state_dir)
+        self.services.wait_until("the Prefect server", self._healthy, 120, 0.2)
+        runner = [self.bin("python"), "-m", "pipelines.prefect.serve"]
+        self.services.start("runner", runner, self.env, cwd=self.state_dir)
+        self.services.wait_until("the runner's deployments", self._deployed, 120, 0.2)
+
+    def _healthy(self) -> bool:
+        return request_json("GET", f"{self.api}/health", timeout=2)[0] == 200
+
+    def _deployed(self) -> bool:
+        for flow, deployment in DEPLOYMENTS.items():
+            status, reply = request_json("GET", f"{self.api}/deployments/name/{flow}/{deployment}")
+            if status != 200:
+                return False
+            self.deployments[flow] = reply["id"]
+        return True
+
+    def _create_run(self, flow: str, parameters: dict) -> str:
+        url = f"{self.api}/deployments/{self.deployments[flow]}/create_flow_run"
+        status, reply = request_json("POST", url, {"parameters": parameters})
+        if status != 201:
+            raise BenchError(f"prefect: the server refused a {flow} run ({status}): {reply}")
+        return reply["id"]
+
+    def submit(self, date: dt.date) -> str:
+        return self._create_run(
+            "movie_pipeline", {"workdir": str(self.workdir), "date": date.isoformat()}
+        )
+
+    def submit_workload(self, label: str) -> str:
+        return self._create_run("bench_workload", {"spec": str(self.workload), "label": label})
+
+    def wait(self, handle: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            self.services.check()
+            status, run = request_json("GET", f"{self.api}/flow_runs/{handle}")
+            state = (run or {}).get("state") or {} if status == 200 else {}
+            if state.get("type") in FINAL:
+                break
+            if time.monotonic() > deadline:
+                raise BenchError(
+                    f"prefect run {handle} not finished after {timeout:.0f} s "
+                    f"(state {state.get('name', '?')}; logs: {self.services.log_dir})"
+                )
+            time.sleep(0.1)
+        if state["type"] != "COMPLETED":
+            message = " ".join((state.get("message") or state["name"]).split())
+            raise BenchError(f"prefect: flow run {state['name'].lower()}: {message}")
+
+    def native_timings(self, handle: str) -> dict[str, tuple[int, int]]:
+        """Each task run's start and end, as the server recorded them."""
+        body = {"flow_runs": {"id": {"any_": [handle]}}, "limit": 200}
+        status, runs = request_json("POST", f"{self.api}/task_runs/filter", body)
+        if status != 200:
+            return {}
+        return {
+            r["name"]: (_iso_ns(r["start_time"]), _iso_ns(r["end_time"]))
+            for r in runs
+            if r.get("start_time") and r.get("end_time")
+        }
+
+
+def _iso_ns(text: str) -> int:
+    moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return int(moment.timestamp()) * 1_000_000_000 + moment.microsecond * 1000

@@ -1,0 +1,47 @@
+"""prefect gives the baseline's results on the real orchestrator (integration tier), and
+the graph Prefect recorded while the flow ran is exactly the core's."""
+
+import contextlib
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipelines.core.graph import edges
+
+pytestmark = pytest.mark.integration
+
+
+def recorded_edges(database: Path) -> dict[str, set[tuple[str, str]]]:
+    """Per flow run, (upstream, downstream) task-run names from Prefect's own database:
+    a task run's `task_inputs` name the task runs whose results (or completion) it waited for."""
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        rows = db.execute("SELECT id, name, flow_run_id, task_inputs FROM task_run").fetchall()
+    names = {run_id: name for run_id, name, _, _ in rows}
+    found: dict[str, set[tuple[str, str]]] = {}
+    for _, name, flow_run, inputs in rows:
+        upstream = {
+            names[ref["id"]]
+            for refs in json.loads(inputs or "{}").values()
+            for ref in refs
+            if ref.get("input_type") == "task_run"
+        }
+        found.setdefault(flow_run, set()).update((up, name) for up in upstream)
+    return found
+
+
+def test_prefect_is_identical_to_the_baseline_and_runs_the_core_graph(tmp_path: Path) -> None:
+    bench = Path(sys.executable).with_name("bench")
+    done = subprocess.run(
+        [str(bench), "verify", "prefect", "--out", str(tmp_path)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    databases = list(tmp_path.glob("*/prefect/_prefect/prefect.db"))
+    assert len(databases) == 1, databases
+    graphs = recorded_edges(databases[0])
+    assert graphs, "no flow run recorded"
+    for graph in graphs.values():
+        assert graph == edges()

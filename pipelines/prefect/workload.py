@@ -1,0 +1,36 @@
+"""A synthetic workload as a Prefect 3 flow: one task run per node of the spec file.
+
+Each node is submitted to the task runner with `wait_for=` its upstream nodes' futures, so
+Prefect starts it once they have finished. The nodes come in a valid execution order
+(`Workload.upstream`), so every upstream future exists before it is waited for.
+
+    prefect deployment run bench_workload/workload --param spec=run/workload.json --param label=r1
+"""
+
+from __future__ import annotations
+
+from prefect import flow, task
+from prefect.futures import PrefectFuture, wait
+
+from pipelines.core.workloads import Workload, run_node
+
+
+@task(task_run_name="{node}")
+def workload_node(spec: str, node: str) -> None:
+    """Run one node between its start and end events (the work itself lives in the core)."""
+    run_node(Workload.load(spec), node)
+
+
+@flow(name="bench_workload")
+def bench_workload(spec: str, label: str) -> None:
+    """Every node of the workload at `spec`; `label` names the measurement."""
+    workload = Workload.load(spec)
+    futures: dict[str, PrefectFuture] = {}
+    for node, upstream in workload.upstream.items():
+        futures[node] = workload_node.submit(
+            spec, node, wait_for=[futures[parent] for parent in upstream]
+        )
+    done = wait(list(futures.values()))
+    failed = [f for f in done.done if f.state.is_failed()]
+    if failed or done.not_done:
+        raise RuntimeError(f"{len(failed)} nodes failed, {len(done.not_done)} never ran")
