@@ -370,14 +370,19 @@ def tutorials_render(
         console.print(f"{target} ({seconds:.0f} s)")
 
 
+INTERRUPTED = "bench: interrupted; every process it started has been stopped"
+
+
 def main() -> None:
     """Entry point: run the app; turn expected errors into one line on stderr."""
     try:
         with terminate_on_sigterm():
             outcome = app(standalone_mode=False)  # typer.Exit comes back as its exit code
+        if outcome == 130:  # typer turns Ctrl-C into 130, after every `finally` has run
+            err.print(INTERRUPTED)
         sys.exit(outcome if isinstance(outcome, int) else 0)
     except typer.Abort:
-        err.print("bench: interrupted")
+        err.print(INTERRUPTED)
         sys.exit(130)
     except typer.TyperException as exc:  # bad flags and arguments (click's UsageError family)
         words = [a for a in sys.argv[1:3] if not a.startswith("-")]
@@ -392,5 +397,5 @@ def main() -> None:
         err.print(f"bench: error: {exc.filename}: not found", soft_wrap=True, markup=False)
         sys.exit(1)
     except KeyboardInterrupt:
-        err.print("bench: interrupted; every process it started has been stopped")
+        err.print(INTERRUPTED)
         sys.exit(130)

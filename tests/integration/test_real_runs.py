@@ -162,5 +162,8 @@ def test_ctrl_c_stops_every_airflow_process(tmp_path):
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130
+    assert err.decode().strip().splitlines()[-1] == (
+        "bench: interrupted; every process it started has been stopped"
+    )  # the one line, and no traceback
     assert "Traceback" not in err.decode()
     assert_no_orphans(tmp_path)
