@@ -73,10 +73,30 @@ left = todo_items(NAME)
 # `bench verify NAME` runs your pipeline and the baseline on the same data and demands
 # identical results, and `bench compare --impl NAME,baseline --profile quick` measures it.
 #
+# ## What finished looks like: `pipelines/prefect/`
+# Prefect 3 was added exactly this way. Its flow is the same graph in Prefect's idiom: no
+# graph is declared, each `.submit()` returns a future, and handing a future to the next
+# task is what makes that task wait:
+
+# %%
+display(Markdown(source("pipelines/prefect/flow.py", '@flow(name="movie_pipeline")')))
+
+# %% [markdown]
+# and its adapter's two required methods ask a Prefect server for a flow run and poll its
+# state — the whole difference from Luigi's adapter, where a run *is* a worker command:
+
+# %%
+display(
+    Markdown(source("pipelines/prefect/adapter.py", "    def submit(", "    def native_timings("))
+)
+prefect_left = todo_items("prefect")
+
+# %% [markdown]
 # ## Exercises
 # 1. How many to-do items does a fresh scaffold have?
 # 2. Which two adapter methods must every implementation write?
 # 3. Which file decides what the report may probe (web UI, backfill, scale-out)?
+# 4. How many to-do items does `pipelines/prefect/` have left?
 
 # %%
 remove_implementation(NAME)
@@ -84,4 +104,6 @@ assert made.returncode == 0
 assert checked.returncode == 1 and "not ready to verify" in checked.stderr
 assert len(left) == 7 and any("submit()" in item for item in left)
 assert not folder.exists()
-print(f"{len(left)} to-do items; required: submit and wait; capabilities live in pipeline.toml")
+assert prefect_left == []
+print(f"{len(left)} to-do items; required: submit and wait; capabilities live in pipeline.toml;")
+print(f"pipelines/prefect/ has {len(prefect_left)} left")
