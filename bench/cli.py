@@ -44,8 +44,10 @@ tutorials_app = typer.Typer(
 app.add_typer(tutorials_app, name="tutorials")
 app.command()(clean)
 
-console = Console(soft_wrap=True)  # piped output keeps whole lines (paths, commands) greppable
-err = Console(stderr=True, soft_wrap=True)
+# soft_wrap: piped output keeps whole lines (paths, commands) greppable; emoji off: a
+# workload such as fanout:100:noop must not print as "fanout💯noop"
+console = Console(soft_wrap=True, emoji=False)
+err = Console(stderr=True, soft_wrap=True, emoji=False)
 
 
 def _date(value: str | None) -> dt.date | None:

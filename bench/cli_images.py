@@ -14,7 +14,9 @@ images_app = typer.Typer(
     help="Container images for --runtime docker (built through the Docker SDK).",
     no_args_is_help=True,
 )
-console = Console(soft_wrap=True)  # piped output keeps whole lines (paths, commands) greppable
+# soft_wrap: piped output keeps whole lines (paths, commands) greppable; emoji off: a
+# workload such as fanout:100:noop must not print as "fanout💯noop"
+console = Console(soft_wrap=True, emoji=False)
 
 
 @images_app.command("build")
