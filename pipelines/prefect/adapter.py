@@ -19,9 +19,13 @@ from bench.adapters.base import Adapter
 from bench.errors import BenchError
 from bench.http import request_json
 from bench.processes import free_port
+from pipelines.core.workloads import Workload
 from pipelines.prefect import DEPLOYMENTS
 
 FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+# The server answers 503 while SQLite is locked by a burst of writes (task states, logs);
+# Prefect's own client retries these (PREFECT_CLIENT_MAX_RETRIES), and so does the harness.
+TRANSIENT, RETRIES = {0, 429, 502, 503}, 5
 
 
 class PrefectAdapter(Adapter):
@@ -77,7 +81,11 @@ class PrefectAdapter(Adapter):
 
     def _create_run(self, flow: str, parameters: dict) -> str:
         url = f"{self.api}/deployments/{self.deployments[flow]}/create_flow_run"
-        status, reply = request_json("POST", url, {"parameters": parameters})
+        for attempt in range(RETRIES):
+            status, reply = request_json("POST", url, {"parameters": parameters})
+            if status not in TRANSIENT:
+                break
+            time.sleep(0.5 * 2**attempt)
         if status != 201:
             raise BenchError(f"prefect: the server refused a {flow} run ({status}): {reply}")
         return reply["id"]
@@ -109,16 +117,22 @@ class PrefectAdapter(Adapter):
             raise BenchError(f"prefect: flow run {state['name'].lower()}: {message}")
 
     def native_timings(self, handle: str) -> dict[str, tuple[int, int]]:
-        """Each task run's start and end, as the server recorded them."""
+        """Each task run's start and end, as the server recorded them. Prefect 3 records
+        task runs from events the flow run sends, processed in the background: the last
+        ones arrive a moment after the flow run is complete, so wait (briefly) for all."""
+        expected = len(Workload.load(self.workload).nodes) if self.workload else 0
         body = {"flow_runs": {"id": {"any_": [handle]}}, "limit": 200}
-        status, runs = request_json("POST", f"{self.api}/task_runs/filter", body)
-        if status != 200:
-            return {}
-        return {
-            r["name"]: (_iso_ns(r["start_time"]), _iso_ns(r["end_time"]))
-            for r in runs
-            if r.get("start_time") and r.get("end_time")
-        }
+        deadline = time.monotonic() + 10
+        while True:
+            status, runs = request_json("POST", f"{self.api}/task_runs/filter", body)
+            times = {
+                r["name"]: (_iso_ns(r["start_time"]), _iso_ns(r["end_time"]))
+                for r in (runs if status == 200 else [])
+                if r.get("start_time") and r.get("end_time")
+            }
+            if len(times) >= expected or time.monotonic() > deadline:
+                return times
+            time.sleep(0.2)
 
 
 def _iso_ns(text: str) -> int:
