@@ -33,7 +33,7 @@ verify: setup  ## check that every implementation produces identical results
 test: setup  ## lint, unit tests, then integration tests on the real orchestrators
 	$(BIN)/ruff check .
 	$(BIN)/pytest tests/unit
-	$(BIN)/pytest -m integration tests/integration pipelines  # pipelines/NAME/test_NAME.py too
+	$(BIN)/pytest -m integration --durations=12 tests/integration pipelines  # and pipelines/NAME/test_NAME.py
 
 test-unit: setup  ## the fast tier only
 	$(BIN)/pytest tests/unit

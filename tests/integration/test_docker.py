@@ -19,7 +19,7 @@ import pytest
 from bench.docker_engine import available, leftovers
 from bench.recovery import measure_recovery
 from bench.runtimes import use_runtime
-from bench.scenarios import Case
+from bench.scenarios import Case, measure_case
 
 from .conftest import BENCH, bench
 
@@ -46,14 +46,27 @@ def event_pids(folder: Path, impl: str) -> set[int]:
     return {json.loads(line)["pid"] for line in log.read_text().splitlines()}
 
 
-# Airflow's stack (PostgreSQL, scheduler, dag-processor, api-server containers) runs in
-# CI's docker smoke compare, which also checks its results against the baseline's.
-@pytest.mark.parametrize("impl", ["baseline", "luigi"])
+# Airflow's stacks (PostgreSQL, scheduler, dag-processor, api-server containers; Celery with
+# Redis and K workers) run in CI's docker smoke compare, which also checks its results
+# against the baseline's.
+@pytest.mark.parametrize("impl", ["baseline", "luigi", "prefect"])
 def test_the_movie_pipeline_runs_in_containers(impl: str, tmp_path: Path) -> None:
     done = bench("run", impl, "--runtime", "docker", "--workdir", tmp_path / impl)
     assert done.returncode == 0, done.stderr[-2000:]
     assert f"{impl}" in done.stdout and "succeeded" in done.stdout
     assert event_pids(tmp_path / impl, impl)  # the tasks wrote their events through the mount
+    assert nothing_of_ours_left()
+
+
+def test_luigi_worker_containers_share_one_run_through_luigid(tmp_path: Path) -> None:
+    """The scale-out topology: K worker containers, one luigid, one run spread over them."""
+    with use_runtime("docker"):
+        measured = measure_case(
+            "luigi", "default", Case("scaleout", "fanout:4:sleep:1", 2), 1, tmp_path
+        )
+    run = measured["runs"][-1]
+    assert run["complete"], run
+    assert run["hosts"] == 2  # tasks started in both worker containers
     assert nothing_of_ours_left()
 
 
