@@ -66,18 +66,7 @@ def measure_calendar(
     run["complete"] = not run["error"] and run["versions"] == [
         f"v{n:04d}" for n in range(1, DAYS + 1)
     ]
-    return {
-        "impl": impl,
-        "config": config,
-        "scenario": "calendar",
-        "workload": "movies",
-        "slots": adapter.slots,
-        "fault": "",
-        "variant": adapter.variant,
-        "startup_s": round(adapter.startup_seconds, 3),
-        **({"events": str(adapter.event_log)} if adapter.event_log.exists() else {}),
-        "runs": [run],
-    }
+    return probe_result(adapter, "calendar", "movies", run)
 
 
 OWN_RUN_WAIT_S = 20.0
@@ -118,15 +107,22 @@ def measure_schedule(
             run["seconds_to_done"] = round(time.monotonic() - started, 3)
         on_phase("stopping")
     run["complete"] = bool(own) and not run["error"]
+    return probe_result(adapter, "schedule", "movies", run)
+
+
+def probe_result(adapter, scenario: str, workload: str, run: dict) -> dict:
+    """A probe's one run as a case of results.json (the shape the other scenarios have);
+    it names an event log only if the probe's tasks wrote one."""
+    events = adapter.event_log
     return {
-        "impl": impl,
-        "config": config,
-        "scenario": "schedule",
-        "workload": "movies",
+        "impl": adapter.name,
+        "config": adapter.config,
+        "scenario": scenario,
+        "workload": workload,
         "slots": adapter.slots,
         "fault": "",
         "variant": adapter.variant,
         "startup_s": round(adapter.startup_seconds, 3),
-        **({"events": str(adapter.event_log)} if adapter.event_log.exists() else {}),
+        **({"events": str(events)} if events.exists() else {}),
         "runs": [run],
     }

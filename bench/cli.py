@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from bench.cli_images import clean, images_app
+from bench.consoles import console, err
 from bench.errors import BenchError
 from bench.manifest import implementations
 from bench.processes import terminate_on_sigterm
@@ -43,11 +43,6 @@ tutorials_app = typer.Typer(
 )
 app.add_typer(tutorials_app, name="tutorials")
 app.command()(clean)
-
-# soft_wrap: piped output keeps whole lines (paths, commands) greppable; emoji off: a
-# workload such as fanout:100:noop must not print as "fanout💯noop"
-console = Console(soft_wrap=True, emoji=False)
-err = Console(stderr=True, soft_wrap=True, emoji=False)
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -390,13 +385,13 @@ def main() -> None:
         words = [a for a in sys.argv[1:3] if not a.startswith("-")]
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
         hint = " ".join(["bench", *words, "--help"])
-        err.print(f"bench: error: {message} (see `{hint}`)", soft_wrap=True, markup=False)
+        err.print(f"bench: error: {message} (see `{hint}`)", markup=False)
         sys.exit(getattr(exc, "exit_code", 2))
     except (BenchError, DataError, ValueError) as exc:
-        err.print(f"bench: error: {exc}", soft_wrap=True, markup=False)
+        err.print(f"bench: error: {exc}", markup=False)
         sys.exit(1)
     except FileNotFoundError as exc:
-        err.print(f"bench: error: {exc.filename}: not found", soft_wrap=True, markup=False)
+        err.print(f"bench: error: {exc.filename}: not found", markup=False)
         sys.exit(1)
     except KeyboardInterrupt:
         err.print(INTERRUPTED)

@@ -5,18 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from bench.consoles import console
 from bench.manifest import implementations
 
 images_app = typer.Typer(
     help="Container images for --runtime docker (built through the Docker SDK).",
     no_args_is_help=True,
 )
-# soft_wrap: piped output keeps whole lines (paths, commands) greppable; emoji off: a
-# workload such as fanout:100:noop must not print as "fanout💯noop"
-console = Console(soft_wrap=True, emoji=False)
 
 
 @images_app.command("build")

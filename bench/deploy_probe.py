@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.calendar_probe import probe_result
 from bench.errors import BenchError
 from bench.manifest import adapter_class
 
@@ -37,15 +38,4 @@ def measure_deploy(
             run["error"] = str(exc)
         on_phase("stopping")
     run["complete"] = not run["error"]
-    return {
-        "impl": impl,
-        "config": config,
-        "scenario": "deploy",
-        "workload": "new_pipeline",
-        "slots": adapter.slots,
-        "fault": "",
-        "variant": adapter.variant,
-        "startup_s": round(adapter.startup_seconds, 3),
-        **({"events": str(adapter.event_log)} if adapter.event_log.exists() else {}),
-        "runs": [run],
-    }
+    return probe_result(adapter, "deploy", "new_pipeline", run)

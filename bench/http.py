@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 import urllib.error
@@ -54,3 +55,10 @@ def probe_page(url: str, timeout: float = 10) -> dict[str, Any]:
         "content_type": kind,
         "seconds": seconds,
     }
+
+
+def iso_ns(text: str) -> int:
+    """An API's ISO-8601 timestamp (UTC, microseconds; Airflow's, Prefect's) → integer ns
+    since the epoch, exactly (no float rounding of the nanoseconds)."""
+    moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return int(moment.timestamp()) * 1_000_000_000 + moment.microsecond * 1000

@@ -39,7 +39,7 @@ from bench.adapters.airflow_containers import (
 from bench.adapters.base import Adapter
 from bench.errors import BenchError
 from bench.home import REPO
-from bench.http import request_json
+from bench.http import iso_ns, request_json
 from bench.postgres import PostgresServer
 from bench.processes import free_port, log_tail, stop_process
 
@@ -260,7 +260,7 @@ class AirflowAdapter(Adapter):
         out = {}
         for ti in (body or {}).get("task_instances", []) if status == 200 else []:
             if ti.get("start_date") and ti.get("end_date"):
-                out[ti["task_id"]] = (_iso_ns(ti["start_date"]), _iso_ns(ti["end_date"]))
+                out[ti["task_id"]] = (iso_ns(ti["start_date"]), iso_ns(ti["end_date"]))
         return out
 
     def _clear_existing(self, logical: str) -> str:
@@ -382,9 +382,3 @@ class AirflowAdapter(Adapter):
                 for detail in record.get("error_detail") or []:
                     return f"{detail.get('exc_type')}: {detail.get('exc_value')}"
         return f"see {logs[-1] if logs else self.state_dir / 'logs'}"
-
-
-def _iso_ns(text: str) -> int:
-    """Airflow's ISO-8601 timestamps (UTC, microseconds) → integer ns since the epoch."""
-    moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return int(moment.timestamp()) * 1_000_000_000 + moment.microsecond * 1000

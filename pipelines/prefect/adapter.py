@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench.adapters.base import Adapter
 from bench.errors import BenchError
-from bench.http import request_json
+from bench.http import iso_ns, request_json
 from bench.processes import free_port
 from pipelines.core.workloads import Workload
 from pipelines.prefect import DEPLOYMENTS
@@ -126,15 +126,10 @@ class PrefectAdapter(Adapter):
         while True:
             status, runs = request_json("POST", f"{self.api}/task_runs/filter", body)
             times = {
-                r["name"]: (_iso_ns(r["start_time"]), _iso_ns(r["end_time"]))
+                r["name"]: (iso_ns(r["start_time"]), iso_ns(r["end_time"]))
                 for r in (runs if status == 200 else [])
                 if r.get("start_time") and r.get("end_time")
             }
             if len(times) >= expected or time.monotonic() > deadline:
                 return times
             time.sleep(0.2)
-
-
-def _iso_ns(text: str) -> int:
-    moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return int(moment.timestamp()) * 1_000_000_000 + moment.microsecond * 1000
