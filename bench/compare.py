@@ -3,7 +3,7 @@ scheduling scenarios, measured, checked, and written up.
 
 * movies: the real pipeline end to end on the dataset, in a fresh stack per run (start-up,
   pipeline wall time, stop), results checked identical to the baseline's.
-* scenarios (bench.scenarios): latency, parallelism and CPU-bound fan-outs from event logs.
+* scenarios (bench.measure.scenarios): latency, parallelism and CPU-bound fan-outs from event logs.
 
 Warm-up runs are discarded; figures are medians with interquartile ranges over `repeat`
 measured runs. A case that fails is recorded with its reason and the rest carry on.
@@ -21,22 +21,22 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bench.calendar_probe import measure_calendar, measure_schedule
-from bench.deploy_probe import measure_deploy
-from bench.errors import BenchError
-from bench.headline import headline_numbers
-from bench.home import REPO
-from bench.manifest import load_manifest
-from bench.provenance import provenance
-from bench.recovery import measure_recovery, supports
-from bench.report_compare import write_report
-from bench.runs import DEFAULT_DATASET, land_dataset, new_run_dir, run_implementation
-from bench.runtimes import describe as describe_runtime
-from bench.runtimes import selected as selected_runtime
+from bench.kit.errors import BenchError
+from bench.kit.home import REPO
+from bench.kit.manifest import load_manifest
+from bench.kit.runtimes import describe as describe_runtime
+from bench.kit.runtimes import selected as selected_runtime
+from bench.measure.fingerprint import compare, fingerprint
+from bench.measure.probes.calendar import measure_calendar, measure_schedule
+from bench.measure.probes.deploy import measure_deploy
+from bench.measure.provenance import provenance
+from bench.measure.recovery import measure_recovery, supports
+from bench.measure.runs import DEFAULT_DATASET, land_dataset, new_run_dir, run_implementation
+from bench.measure.scenarios import PROFILES, Case, Profile, measure_case
+from bench.measure.stats import median_iqr
+from bench.report import write_report
+from bench.report.headline import headline_numbers
 from bench.scaffold import ready
-from bench.scenarios import PROFILES, Case, Profile, measure_case
-from bench.stats import median_iqr
-from bench.verify import compare, fingerprint
 from datasets.registry import load_manifest as dataset_manifest
 from pipelines.core.io import read_json, write_json
 from pipelines.core.layout import Layout

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bench.errors import BenchError, check_schema
+from bench.kit.errors import BenchError, check_schema
 
 SCHEMA = Path(__file__).with_name("results.schema.json")
 

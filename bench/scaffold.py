@@ -15,8 +15,8 @@ import shutil
 import string
 from pathlib import Path
 
-from bench.errors import BenchError
-from bench.home import REPO
+from bench.kit.errors import BenchError
+from bench.kit.home import REPO
 
 TEMPLATES = Path(__file__).with_name("templates") / "implementation"
 MARKER = "BENCH-TODO"
@@ -72,7 +72,7 @@ def todo_items(name: str, pipelines: Path = REPO / "pipelines") -> list[str]:
 
 def ready(name: str) -> None:
     """Raise with the list of what is missing unless `name` can be verified."""
-    from bench.manifest import load_manifest
+    from bench.kit.manifest import load_manifest
 
     folder = REPO / "pipelines" / name
     manifest = load_manifest(name)  # the schema and the name, or a one-line error

@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from bench.adapters.base import RunResult
+from bench.kit.adapter import RunResult
 from pipelines.core.io import read_json
 from pipelines.core.layout import Layout
 

@@ -12,7 +12,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from bench.home import REPO
+from bench.kit.home import REPO
 from pipelines.core.graph import pipeline_steps
 from pipelines.core.instrument import read_events
 

@@ -13,8 +13,8 @@ import re
 import time
 from pathlib import Path
 
-from bench.errors import BenchError
-from bench.home import REPO
+from bench.kit.errors import BenchError
+from bench.kit.home import REPO
 
 FOLDER = REPO / "tutorials"
 

@@ -1,63 +1,83 @@
-"""Correctness before speed: every implementation must produce what the baseline produces.
-
-A run's *fingerprint* is what must be identical across orchestrators given the same data,
-date and seeds: row accounting and quarantine counts, content checksums of the curated
-and feature tables, each model's metrics, the model chosen, and the recommendations table
-as loaded into the warehouse. Checksums are over content (not file bytes), so Parquet
-writer metadata does not matter; metrics are compared exactly, because the core is
-deterministic and the environments pin the same numeric libraries.
-"""
+"""`bench verify`: run everything on the same data, print a pass/fail table."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-from dataclasses import dataclass
+from pathlib import Path
 
-from pipelines.core.io import frame_checksum, read_json, read_parquet
-from pipelines.core.layout import MODEL_NAMES, Layout
-from pipelines.core.serve import warehouse_table
+from rich.console import Console
+from rich.table import Table
 
-METRICS = ("rmse", "mae", "precision_at_10", "recall_at_10", "users_evaluated", "test_ratings")
+from bench.measure.fingerprint import compare, fingerprint
+from bench.measure.runs import DEFAULT_DATASET, land_dataset, new_run_dir, run_implementation
+from bench.scaffold import ready
+from pipelines.core.layout import Layout
 
-
-def fingerprint(layout: Layout, date: dt.date) -> dict[str, str]:
-    """Check name → comparable value (a string) for one finished run."""
-    checks: dict[str, str] = {}
-    validation = read_json(layout.validation_report(date))
-    for table in ("ratings", "movies"):
-        if table in validation:
-            counts = validation[table]
-            checks[f"quarantine: {table}"] = (
-                f"{counts['rows_in']} in = {counts['rows_kept']} kept + {counts['rows_quarantined']} "
-                f"quarantined {json.dumps(counts['by_reason'], sort_keys=True)}"
-            )
-    transform = read_json(layout.transform_report(date))
-    for name, digest in sorted(transform["checksums"].items()):
-        checks[f"curated: {name}"] = f"{transform['rows'][name]} rows {digest[:16]}"
-    for name in ("user_features", "movie_features"):
-        table = read_parquet(layout.features(name, date))
-        checks[f"features: {name}"] = f"{len(table)} rows {frame_checksum(table)[:16]}"
-    for model in MODEL_NAMES:
-        metrics = read_json(layout.metrics(model, date))
-        checks[f"metrics: {model}"] = " ".join(f"{k}={metrics[k]!r}" for k in METRICS)
-    card = read_json(layout.published(date))
-    checks["published model"] = f"{card['model']} rmse={card['metrics']['rmse']!r}"
-    recs = warehouse_table(layout).drop(columns=["model_version"])
-    checks["warehouse: recommendations"] = f"{len(recs)} rows {frame_checksum(recs)[:16]}"
-    return checks
+REFERENCE = "baseline"
 
 
-@dataclass
-class Difference:
-    check: str
-    expected: str
-    found: str
+def run_and_fingerprint(
+    console: Console, impl: str, folder: Path, dataset: str
+) -> dict[str, str] | str:
+    """Fingerprint of a fresh run of `impl`, or the one-line reason it failed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with console.status(f"{impl}: landing {dataset}") as status:
+        date = land_dataset(folder, dataset)
+        result = run_implementation(
+            impl, folder, date, on_phase=lambda p: status.update(f"{impl}: {p}")
+        )
+    if not result.ok:
+        return result.reason
+    console.print(f"{impl}: pipeline finished in {result.run_seconds:.1f} s ({folder})")
+    return fingerprint(Layout(folder), date)
 
 
-def compare(reference: dict[str, str], candidate: dict[str, str]) -> list[Difference]:
-    return [
-        Difference(check, reference.get(check, "(missing)"), candidate.get(check, "(missing)"))
-        for check in sorted(reference.keys() | candidate.keys())
-        if reference.get(check) != candidate.get(check)
-    ]
+def verify_implementations(
+    console: Console, impls: list[str], dataset: str | None, out: Path | None
+) -> bool:
+    dataset = dataset or DEFAULT_DATASET
+    for impl in impls:
+        ready(impl)  # a half-written implementation is named, not run
+    base = new_run_dir("verify", out)
+    results = {
+        impl: run_and_fingerprint(console, impl, base / impl, dataset)
+        for impl in [REFERENCE, *impls]
+    }
+    reference = results[REFERENCE]
+    if isinstance(reference, str):
+        console.print(f"[red]the baseline itself failed[/]: {reference}")
+        return False
+
+    table = Table("check", f"{REFERENCE} (reference)", *impls, title=f"bench verify on {dataset}")
+    failures = {
+        impl: (r if isinstance(r, str) else compare(reference, r))
+        for impl, r in results.items()
+        if impl != REFERENCE
+    }
+    for check, value in reference.items():
+        cells = []
+        for impl in impls:
+            outcome = failures[impl]
+            if isinstance(outcome, str):
+                cells.append("[red]run failed[/]")
+            else:
+                cells.append(
+                    "[red]✗ differs[/]" if any(d.check == check for d in outcome) else "[green]✓[/]"
+                )
+        table.add_row(check, value, *cells)
+    console.print(table)
+
+    ok = True
+    for impl, outcome in failures.items():
+        if isinstance(outcome, str):
+            console.print(f"[red]{impl}: FAILED to run[/]: {outcome}", markup=True)
+            ok = False
+        elif outcome:
+            ok = False
+            for diff in outcome:
+                console.print(
+                    f"[red]{impl}: {diff.check}[/]: expected {diff.expected}, found {diff.found}"
+                )
+        else:
+            console.print(f"[green]{impl}: identical to the baseline[/] ({len(reference)} checks)")
+    console.print(f"run folders: {base}")
+    return ok

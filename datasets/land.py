@@ -1,6 +1,6 @@
 """`python -m datasets.land WORKDIR [DATASET]`: land a dataset as the full-load snapshot.
 
-The same landing the harness does before every run (bench.runs), as a command that needs
+The same landing the harness does before every run (bench.measure.runs), as a command that needs
 only the shared core's packages — so it also runs inside an implementation's container
 (the compose files use it to give the pipeline its data).
 """

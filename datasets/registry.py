@@ -22,8 +22,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from bench.home import bench_home
 from datasets import movielens, synthetic
+from datasets.home import bench_home
 from pipelines.core.io import DataError, read_json, sha256_file, write_json
 
 SYNTHETIC_SEED = 0

@@ -27,8 +27,8 @@ import platform
 
 from IPython.display import Markdown, display
 
-from bench.home import REPO, bench_home
-from bench.manifest import implementations, load_manifest
+from bench.kit.home import REPO, bench_home
+from bench.kit.manifest import implementations, load_manifest
 from bench.teaching import pipeline_diagram, source
 from pipelines.core.graph import edges, pipeline_steps
 

@@ -35,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown, display
 
-from bench.runs import land_dataset
+from bench.measure.runs import land_dataset
 from bench.teaching import source
 from datasets.stream import emit
 from pipelines.core import steps

@@ -32,15 +32,15 @@ from pathlib import Path
 
 from IPython.display import Markdown, display
 
-from bench.manifest import adapter_class
-from bench.runs import land_dataset
+from bench.kit.manifest import adapter_class
+from bench.measure.runs import land_dataset
 from bench.teaching import event_count, source, started_tasks
 from pipelines.core.layout import Layout
 
 workdir = Path(tempfile.mkdtemp(prefix="tutorial-02-"))
 layout = Layout(workdir)
 date = land_dataset(workdir, DATASET)
-Luigi = adapter_class("luigi")  # bench/adapters/luigi.py: how the harness drives Luigi
+Luigi = adapter_class("luigi")  # pipelines/luigi/adapter.py: how the harness drives Luigi
 
 # %% [markdown]
 # ## Run it

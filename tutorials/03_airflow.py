@@ -35,9 +35,9 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown, display
 
-from bench.http import request_json
-from bench.manifest import adapter_class
-from bench.runs import land_dataset
+from bench.kit.http import request_json
+from bench.kit.manifest import adapter_class
+from bench.measure.runs import land_dataset
 from bench.teaching import source
 from datasets.stream import emit
 from pipelines.core.io import read_json
@@ -47,7 +47,7 @@ workdir = Path(tempfile.mkdtemp(prefix="tutorial-03-"))
 layout = Layout(workdir)
 day0 = land_dataset(workdir, DATASET)
 days = [day0 + dt.timedelta(days=n) for n in range(5)]
-Airflow = adapter_class("airflow")  # bench/adapters/airflow.py
+Airflow = adapter_class("airflow")  # pipelines/airflow/adapter.py
 
 
 def version(day: dt.date) -> str | None:

@@ -39,9 +39,9 @@ import numpy as np
 import pandas as pd
 from IPython.display import Image, Markdown, display
 
-from bench import metrics
-from bench.report_compare import ecdf_figure, gantt_figure, speedup_figure
-from bench.scenarios import Case, measure_case
+from bench.measure import metrics
+from bench.measure.scenarios import Case, measure_case
+from bench.report import ecdf_figure, gantt_figure, speedup_figure
 from bench.teaching import source
 
 folder = Path(tempfile.mkdtemp(prefix="tutorial-04-"))
@@ -64,7 +64,7 @@ def measured(case: dict) -> list[dict]:
 # ## Latency: how long does a ready task wait?
 # Every task writes its start and end into one event log on one clock. **Trigger latency**
 # is submit → first task start; **inter-task latency** is, for every edge of the graph,
-# downstream start − upstream end. The definitions are code, in `bench/metrics.py`:
+# downstream start − upstream end. The definitions are code, in `bench/measure/metrics.py`:
 
 # %%
 display(Markdown(source(metrics.edge_latencies)))

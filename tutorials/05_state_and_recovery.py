@@ -32,10 +32,10 @@ from pathlib import Path
 
 from IPython.display import Image, Markdown, display
 
-from bench import metrics
-from bench.recovery import measure_recovery, supports
-from bench.report_recovery import recovery_figure, recovery_table
-from bench.scenarios import Case
+from bench.measure import metrics
+from bench.measure.recovery import measure_recovery, supports
+from bench.measure.scenarios import Case
+from bench.report.recovery import recovery_figure, recovery_table
 from bench.teaching import source
 
 folder = Path(tempfile.mkdtemp(prefix="tutorial-05-"))

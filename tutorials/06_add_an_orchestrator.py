@@ -30,8 +30,8 @@ from pathlib import Path
 
 from IPython.display import Markdown, display
 
-from bench.adapters import base as contract
-from bench.home import REPO
+from bench.kit import adapter as contract
+from bench.kit.home import REPO
 from bench.scaffold import remove_implementation, todo_items
 from bench.teaching import source
 

@@ -15,10 +15,7 @@ import datetime as dt
 import time
 from pathlib import Path
 
-from bench.adapters.base import Adapter
-from bench.errors import BenchError
-from bench.http import iso_ns, request_json
-from bench.processes import free_port
+from bench.kit import Adapter, BenchError, free_port, iso_ns, request_json
 from pipelines.core.workloads import Workload
 from pipelines.prefect import DEPLOYMENTS
 
@@ -28,7 +25,7 @@ FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 TRANSIENT, RETRIES = {0, 429, 502, 503}, 5
 
 
-class PrefectAdapter(Adapter):
+class PrefectAdapter(Adapter[str]):
     name = "prefect"
 
     def __init__(self, workdir: Path, variant: str | None = None, **options) -> None:

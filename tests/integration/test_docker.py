@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from bench.docker_engine import available, leftovers
-from bench.recovery import measure_recovery
-from bench.runtimes import use_runtime
-from bench.scenarios import Case, measure_case
+from bench.kit.docker_engine import available, leftovers
+from bench.kit.runtimes import use_runtime
+from bench.measure.recovery import measure_recovery
+from bench.measure.scenarios import Case, measure_case
 
 from .conftest import BENCH, bench
 

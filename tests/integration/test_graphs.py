@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
-from bench.envs import ensure_env, process_env
-from bench.home import REPO
+from bench.kit.envs import ensure_env, process_env
+from bench.kit.home import REPO
 from pipelines.core.graph import edges
 
 pytestmark = pytest.mark.integration

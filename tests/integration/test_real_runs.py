@@ -10,9 +10,9 @@ import time
 
 import pytest
 
-from bench.envs import ensure_env, process_env
-from bench.home import REPO
-from bench.verify import fingerprint
+from bench.kit.envs import ensure_env, process_env
+from bench.kit.home import REPO
+from bench.measure.fingerprint import fingerprint
 from pipelines.core.io import read_json
 from pipelines.core.layout import Layout
 from tests.integration.conftest import BENCH, assert_no_orphans, bench, processes_under

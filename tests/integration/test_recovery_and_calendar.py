@@ -8,9 +8,9 @@ from pathlib import Path
 import psutil
 import pytest
 
-from bench.calendar_probe import measure_calendar
-from bench.recovery import measure_recovery
-from bench.scenarios import Case
+from bench.measure.probes.calendar import measure_calendar
+from bench.measure.recovery import measure_recovery
+from bench.measure.scenarios import Case
 
 from .conftest import assert_no_orphans, bench
 
@@ -50,7 +50,7 @@ def test_airflow_on_postgres_runs_and_leaves_no_server_or_cluster_behind(tmp_pat
 
 
 def test_luigi_runs_a_module_deployed_while_luigid_runs(tmp_path):
-    from bench.deploy_probe import measure_deploy
+    from bench.measure.probes.deploy import measure_deploy
 
     run = measure_deploy("luigi", "default", tmp_path, "movielens-small")["runs"][0]
     assert run["complete"], run["error"]

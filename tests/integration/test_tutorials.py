@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.home import REPO
+from bench.kit.home import REPO
 from bench.scaffold import remove_implementation
 from bench.tutorials import render, sources
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bench import images, runtimes
-from bench.base_image import apt_mirror
-from bench.errors import BenchError
-from bench.home import REPO
-from bench.runtime_docker import _container_env, _mounts
+from bench.kit import images, runtimes
+from bench.kit.base_image import apt_mirror
+from bench.kit.containers import _container_env, _mounts
+from bench.kit.errors import BenchError
+from bench.kit.home import REPO
 
 
 def test_mounts_keep_host_paths_and_cover_nested_ones(tmp_path: Path) -> None:

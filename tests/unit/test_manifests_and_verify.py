@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bench import manifest
-from bench.errors import BenchError
-from bench.verify import compare
+from bench.kit import manifest
+from bench.kit.errors import BenchError
+from bench.measure.fingerprint import compare
 
 
 def test_every_implementation_has_a_valid_manifest_and_adapter():

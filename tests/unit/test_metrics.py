@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench import metrics as m
+from bench.measure import metrics as m
 from pipelines.core.instrument import EVENT_LOG, read_events
 from pipelines.core.workloads import Workload
 

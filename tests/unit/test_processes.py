@@ -8,8 +8,8 @@ import time
 import psutil
 import pytest
 
-from bench.errors import BenchError
-from bench.processes import Services, free_port
+from bench.kit.errors import BenchError
+from bench.kit.processes import Services, free_port
 
 # a service that forks a grandchild and ignores SIGTERM, like a stubborn scheduler
 STUBBORN = ["sh", "-c", "trap '' TERM; sleep 300 & sleep 300"]
@@ -68,7 +68,7 @@ def test_free_port_is_bindable():
 def test_a_fleet_succeeds_when_the_work_is_done(tmp_path, codes, done, expected):
     """Luigi workers sharing a run exit 10/25 when others ran their tasks: the fleet asks
     whether the work is complete instead; without that question every member must exit 0."""
-    from bench.processes import Fleet, spawn
+    from bench.kit.processes import Fleet, spawn
 
     members = [
         spawn(["sh", "-c", f"exit {c}"], {}, tmp_path / f"{i}.log") for i, c in enumerate(codes)

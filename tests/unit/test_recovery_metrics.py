@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bench import metrics as m
 from bench.compare import case_slug, cases_for
-from bench.scenarios import PROFILES, Case
+from bench.measure import metrics as m
+from bench.measure.scenarios import PROFILES, Case
 
 S = 1_000_000_000
 

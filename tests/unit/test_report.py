@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from bench.headline import headline_numbers
-from bench.manifest import load_manifest
-from bench.report_compare import write_report
+from bench.kit.manifest import load_manifest
+from bench.report import write_report
+from bench.report.headline import headline_numbers
 from pipelines.core.instrument import append_event
 from pipelines.core.workloads import Workload
 
@@ -30,7 +30,7 @@ def fake_case(tmp_path, impl, config, scenario, workload, slots, task_seconds, g
         ends[node] = end
         append_event(log, {"task_id": node, "event": "start", "t_ns": start})
         append_event(log, {"task_id": node, "event": "end", "t_ns": end})
-    from bench.metrics import summarize
+    from bench.measure.metrics import summarize
     from pipelines.core.instrument import read_events
 
     summary = summarize(read_events(log), submit, w.upstream)
@@ -175,7 +175,7 @@ def test_results_schema_accepts_a_written_report_and_names_a_broken_field(tmp_pa
     import pytest
 
     from bench.compare import keep_events_beside
-    from bench.errors import BenchError
+    from bench.kit.errors import BenchError
     from bench.results import validate_results
 
     results = fake_results(tmp_path)
@@ -197,7 +197,7 @@ def test_results_schema_accepts_a_written_report_and_names_a_broken_field(tmp_pa
 
 
 def test_scale_figure_plots_overhead_per_task(tmp_path):
-    from bench.report_compare import scale_figure
+    from bench.report import scale_figure
 
     results = fake_results(tmp_path)
     for n in (3, 9):
@@ -229,7 +229,7 @@ def fake_recovery(tmp_path, impl, fault):
             )
     for event in events:
         append_event(log, event)
-    from bench.metrics import recovery
+    from bench.measure.metrics import recovery
 
     run = {"label": "run-1", "warmup": False, "complete": True, "error": "", "resubmitted": 3}
     run |= {"submit_ns": submit, "fault_ns": fault_ns, **recovery(events, submit, fault_ns)}
@@ -268,7 +268,7 @@ def test_recovery_section_feature_table_and_timeline(tmp_path):
 
 
 def test_two_runs_give_deltas(tmp_path):
-    from bench.report_delta import delta_table
+    from bench.report.delta import delta_table
 
     before = fake_results(tmp_path)
     after = fake_results(tmp_path)
@@ -279,7 +279,7 @@ def test_two_runs_give_deltas(tmp_path):
 
 
 def test_feature_verdicts_quote_what_the_probes_measured():
-    from bench import feature_table as ft
+    from bench.report import features as ft
 
     def case(impl, scenario, **run):
         return {"impl": impl, "config": "default", "scenario": scenario, "runs": [run]}

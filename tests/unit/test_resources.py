@@ -6,8 +6,8 @@ import os
 import subprocess
 import sys
 
-from bench.processes import stop_group
-from bench.resources import ResourceSampler
+from bench.kit.processes import stop_group
+from bench.measure.resources import ResourceSampler
 
 BUSY = "import time\nx = bytearray(200 * 2**20)\nend = time.process_time() + 0.6\nwhile time.process_time() < end: pass\n"
 

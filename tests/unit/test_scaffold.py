@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.errors import BenchError, check_schema
-from bench.home import REPO
-from bench.manifest import SCHEMA
+from bench.kit.errors import BenchError, check_schema
+from bench.kit.home import REPO
+from bench.kit.manifest import SCHEMA
 from bench.scaffold import new_implementation, remove_implementation, todo_items
 
 BENCH = Path(sys.executable).with_name("bench")

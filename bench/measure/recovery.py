@@ -1,0 +1,171 @@
+"""State persistence: kill a component in the middle of a run, recover, count what it cost.
+
+Faults (an implementation lists the ones it has in its manifest's `faults`):
+
+* **worker** — SIGKILL the processes running tasks, as the OOM killer or a lost machine
+  would: Luigi's worker process group, Airflow's busy LocalExecutor workers with their task
+  processes, the baseline's only process.
+* **scheduler** — SIGKILL the scheduler (Airflow's scheduler with its executor; luigid),
+  then start it again, as a supervisor would.
+* **restart** — SIGTERM the scheduler (a clean stop, as for a deploy), then start it again.
+* **database** — SIGKILL the metadata database (Airflow on PostgreSQL), then start it
+  again on the same data; services that died meanwhile are restarted, as a supervisor would.
+
+Recovery is what the orchestrator does by itself plus the standard operator action: Airflow
+finds lost tasks through heartbeats and orphan checks (failed tasks are cleared, as in the
+UI); Luigi's worker command is rerun until it succeeds (as cron would), skipping every task
+whose output exists; the baseline runs again from the start. The failure-detection timeouts
+are set to 30 s in every implementation (the manifest's `[recovery]` settings), so the
+scenario compares mechanisms rather than default timeouts — the report lists both.
+
+Two workloads: a fan-out of sleeping tasks killed when the first wave has run for
+`FAULT_AFTER_S`, for the timing; and the movie pipeline killed as training starts, whose
+outputs must still be identical to a clean run's, with no duplicate row in the warehouse.
+Every figure comes from the case's event log, which also holds the submit and fault marks.
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+
+from bench.kit.errors import BenchError
+from bench.kit.manifest import adapter_class, load_manifest
+from bench.measure.fingerprint import compare, fingerprint
+from bench.measure.metrics import recovery
+from bench.measure.runs import land_dataset
+from bench.measure.scenarios import Case, new_events
+from pipelines.core.instrument import append_event
+from pipelines.core.layout import Layout
+from pipelines.core.serve import warehouse_table
+from pipelines.core.workloads import Workload
+
+FAULTS: dict[str, tuple[str, signal.Signals]] = {
+    "worker": ("worker", signal.SIGKILL),
+    "scheduler": ("scheduler", signal.SIGKILL),
+    "restart": ("scheduler", signal.SIGTERM),
+    "database": ("database", signal.SIGKILL),
+}
+FAULT_AFTER_S = 1.0  # how long the first wave of tasks has run when the fault hits
+MOVIES = "movies"
+
+
+def supports(impl: str, fault: str, variant: str | None = None) -> bool:
+    """The manifest lists the fault; a database fault needs a database server to kill."""
+    if fault == "database" and variant != "postgres":
+        return False
+    return fault in load_manifest(impl).get("faults", [])
+
+
+def _mark(adapter, label: str, event: str) -> int:
+    """Write a harness mark (submit, fault) into the case's event log; return its time."""
+    t_ns = time.time_ns()
+    append_event(
+        adapter.event_log,
+        {
+            "run_id": label,
+            "impl": adapter.name,
+            "task_id": None,
+            "event": event,
+            "t_ns": t_ns,
+            "pid": 0,
+            "host": socket.gethostname(),
+        },
+    )
+    return t_ns
+
+
+def _wait_for(log: Path, offset: int, ready: Callable[[list[dict]], bool], timeout: float) -> None:
+    """Poll the event log until the events since `offset` satisfy `ready`."""
+    deadline, seen = time.monotonic() + timeout, []
+    while time.monotonic() < deadline:
+        events, offset = new_events(log, offset)
+        seen += events
+        if ready(seen):
+            return
+        time.sleep(0.02)
+    raise BenchError(f"no task started within {timeout:.0f} s, nothing to interrupt ({log})")
+
+
+def _starts(events: list[dict], prefix: str = "") -> int:
+    return sum(1 for e in events if e["event"] == "start" and str(e["task_id"]).startswith(prefix))
+
+
+def measure_recovery(
+    impl: str,
+    config: str,
+    case: Case,
+    folder: Path,
+    dataset: str,
+    reference: dict[str, str] | None,
+    timeout: float = 600,
+    variant: str | None = None,
+    on_phase: Callable[[str], None] = lambda _: None,
+) -> dict:
+    """A clean warm-up run, then one run with the fault; its cost from the event log."""
+    component, sig = FAULTS[case.fault]
+    movies = case.workload == MOVIES
+    if movies:
+        date = land_dataset(folder, dataset)
+        options: dict = {}
+    else:
+        options = {"workload": Workload.parse(case.workload).save(folder / "workload.json")}
+    on_phase("starting services")
+    adapter = adapter_class(impl)(
+        folder, variant, config=config, slots=case.slots, recovery=True, **options
+    )
+    result: dict = {"error": ""}
+    with adapter:
+        if not movies:  # the first run after a start is slow: warm up first
+            on_phase("warm-up")
+            _mark(adapter, "warmup-0", "submit")
+            adapter.wait(adapter.submit_workload("warmup-0"), timeout)
+        offset = adapter.event_log.stat().st_size if adapter.event_log.exists() else 0
+        on_phase(f"run, then {case.fault} fault")
+        submit_ns = _mark(adapter, "run-1", "submit")
+        handle = adapter.submit(date) if movies else adapter.submit_workload("run-1")
+        if movies:  # as training starts: the longest steps, the most to lose
+            _wait_for(adapter.event_log, offset, lambda ev: _starts(ev, "train") > 0, timeout)
+        else:
+            want = min(case.slots, Workload.parse(case.workload).n)
+            _wait_for(adapter.event_log, offset, lambda ev: _starts(ev) >= want, timeout)
+            time.sleep(FAULT_AFTER_S)
+        fault_ns = _mark(adapter, "run-1", "fault")
+        adapter.kill(handle, component, sig)
+        on_phase(f"recovering from the {case.fault} fault")
+        try:
+            result["resubmitted"] = adapter.recover(handle, component, timeout)
+        except BenchError as exc:
+            result["error"] = str(exc)
+        on_phase("stopping")
+    events, _ = new_events(adapter.event_log, offset)
+    tasks = [e for e in events if e["task_id"] is not None]
+    result |= {"submit_ns": submit_ns, "fault_ns": fault_ns, **recovery(tasks, submit_ns, fault_ns)}
+    if movies and not result["error"]:
+        result |= _check_outputs(Layout(folder), date, reference)
+    return {
+        "impl": impl,
+        "config": config,
+        **asdict(case),
+        "variant": adapter.variant,
+        "startup_s": round(adapter.startup_seconds, 3),
+        "settings": load_manifest(impl).get("recovery", {}).get("settings", {}),
+        "events": str(adapter.event_log),
+        "runs": [{"label": "run-1", "warmup": False, "complete": not result["error"], **result}],
+    }
+
+
+def _check_outputs(layout: Layout, date, reference: dict[str, str] | None) -> dict:
+    """The recovered run against a clean run: same checksums, no duplicate in the load."""
+    table = warehouse_table(layout)
+    duplicates = len(table) - len(table.drop_duplicates(["user_id", "rank"]))
+    differences = compare(reference, fingerprint(layout, date)) if reference else None
+    return {
+        "load_duplicates": duplicates,
+        "identical_to_clean_run": None if differences is None else not differences,
+        "differences": [d.check for d in differences or []],
+    }

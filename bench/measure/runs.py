@@ -1,0 +1,64 @@
+"""Run folders: create one, land a dataset into it, run an implementation on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.kit.adapter import RunResult
+from bench.kit.errors import BenchError
+from bench.kit.home import bench_home
+from bench.kit.manifest import adapter_class
+from datasets.land import land_dataset
+from pipelines.core.io import read_json, write_json
+from pipelines.core.landing import partition_ready
+from pipelines.core.layout import Layout
+
+DEFAULT_DATASET = "movielens-small"
+
+
+def new_run_dir(label: str, parent: Path | None = None) -> Path:
+    """A fresh, uniquely named folder: `<parent or $BENCH_HOME/runs>/<UTC time>-<label>`."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    base = parent or bench_home() / "runs"
+    for n in range(100):
+        path = base / (f"{stamp}-{label}" + (f"-{n}" if n else ""))
+        try:
+            path.mkdir(parents=True)
+            return path
+        except FileExistsError:
+            continue
+    raise BenchError(f"could not create a run folder under {base}")
+
+
+def resolve_run(workdir: Path, dataset: str | None, date: dt.date | None) -> dt.date:
+    """Decide what to run: land a dataset, or use a partition already in the folder."""
+    layout = Layout(workdir)
+    if dataset is None and date is not None and partition_ready(layout, date):
+        return date  # e.g. an increment landed by `bench stream emit`
+    if dataset is None and date is None and layout.landed_dates():
+        return layout.landed_dates()[-1]
+    return land_dataset(workdir, dataset or DEFAULT_DATASET, date)
+
+
+def run_implementation(
+    impl: str,
+    workdir: Path,
+    date: dt.date,
+    variant: str | None = None,
+    timeout: float = 1800,
+    on_phase: Callable[[str], None] = lambda _: None,
+    config: str = "default",
+) -> RunResult:
+    """One pipeline run through the implementation's adapter; the result is saved beside it."""
+    started = time.monotonic()
+    on_phase("preparing environment")
+    adapter = adapter_class(impl)(workdir, variant, config=config)
+    result = adapter.run(date, timeout=timeout, on_phase=on_phase)
+    record = {**result.as_dict(), "total_seconds": round(time.monotonic() - started, 3)}
+    history = Path(workdir) / "_runs.json"
+    previous = read_json(history) if history.exists() else []
+    write_json([*previous, record], history)
+    return result

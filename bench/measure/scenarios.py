@@ -1,0 +1,222 @@
+"""Scheduling scenarios: synthetic workloads run on real orchestrators, measured from events.
+
+* **latency**: a chain of no-op tasks → trigger latency and inter-task latency.
+* **parallelism**: a fan-out of sleeping tasks at 1, 2, 4 (8) slots → makespan, speedup,
+  efficiency, peak concurrency; and a CPU-bound fan-out that meets the machine's 2 cores.
+* **scale**: chains and fan-outs of 10 and 100 no-op tasks (and 1000 in the full profile) →
+  orchestration overhead per task as the graph grows.
+* **scaleout** (--runtime docker): a fan-out over 1, 2, 4 worker containers of one task
+  each, where the implementation can spread one run over several workers.
+* **recovery** and **calendar**: see bench.measure.recovery and bench.measure.probes.calendar.
+
+Method: one service stack per (implementation, config, slots); one warm-up run, discarded
+(the first run after a start pays for imports and parsing); then `repeat` measured runs.
+The harness writes its submit mark into the same event log as the tasks, on the same clock,
+so every figure can be recomputed from `events.jsonl` in the case's folder.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from bench.kit.errors import BenchError
+from bench.kit.http import probe_page
+from bench.kit.manifest import adapter_class
+from bench.kit.processes import session_id
+from bench.measure.metrics import clock_agreement, summarize, task_intervals
+from bench.measure.resources import ResourceSampler, measure_idle
+from pipelines.core.instrument import append_event, parse_events
+from pipelines.core.workloads import Workload
+
+IDLE_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class Case:
+    scenario: str
+    workload: str
+    slots: int
+    fault: str = ""  # recovery cases: worker | scheduler | restart (bench.measure.recovery)
+    repeat: int = 0  # measured runs; 0: the profile's
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    repeat: int
+    cases: tuple[Case, ...]
+
+
+PROBES = (  # bench.measure.probes.calendar, bench.measure.probes.deploy: claims of the feature table
+    Case("schedule", "movies", 2),  # does it start runs by itself
+    Case("calendar", "movies", 2),  # backfill three days
+    Case("deploy", "new_pipeline", 2),  # does it find a pipeline deployed while it runs
+)
+RECOVERY = (  # bench.measure.recovery: each fault mid-fan-out, and the movie pipeline's worker killed
+    *(
+        Case("recovery", "fanout:8:sleep:2", 4, fault)
+        for fault in ("worker", "scheduler", "restart", "database")
+    ),
+    Case("recovery", "movies", 2, "worker"),
+)
+
+
+def _scaleout(workload: str, containers: tuple[int, ...]) -> tuple[Case, ...]:
+    """A fan-out over K worker containers of one task each (--runtime docker only)."""
+    return tuple(Case("scaleout", workload, k) for k in containers)
+
+
+def _scale(sizes: tuple[int, ...], repeat: int) -> tuple[Case, ...]:
+    """Chains and fan-outs of no-op tasks of growing size, at 4 slots."""
+    return tuple(
+        Case("scale", f"{shape}:{n}:noop", 4, repeat=repeat)
+        for shape in ("chain", "fanout")
+        for n in sizes
+    )
+
+
+def _profile(name: str, repeat: int, fanout: str, slots: tuple[int, ...], cpu: str) -> Profile:
+    cases = [Case("latency", "chain:20:noop", 2)]
+    cases += [Case("parallelism", fanout, w) for w in slots]
+    cases += [Case("cpu", cpu, w) for w in (1, 2, 4)]
+    scaleout = _scaleout(fanout, (1, 2, 4))
+    return Profile(name, repeat, (*cases, *RECOVERY, *PROBES, *scaleout))
+
+
+PROFILES = {
+    # quick is CI's smoke test: every code path on every orchestrator, small shapes (the
+    # CPU-bound cases run the same path as parallelism; standard and full measure them)
+    "quick": Profile(
+        "quick",
+        1,
+        (
+            Case("latency", "chain:10:noop", 2),
+            Case("parallelism", "fanout:4:sleep:1", 1),
+            Case("parallelism", "fanout:4:sleep:1", 4),
+            Case("recovery", "fanout:4:sleep:2", 2, "worker"),
+            *_scaleout("fanout:2:sleep:1", (1, 2)),  # a Celery task takes ~5 s
+        ),
+    ),
+    # standard: scale once per size (a chain of 100 takes Airflow ~2 minutes per run)
+    "standard": Profile(
+        "standard",
+        3,
+        _profile("standard", 3, "fanout:16:sleep:1", (1, 2, 4, 8), "fanout:4:cpu:1000").cases
+        + _scale((10, 100), repeat=1),
+    ),
+    # full adds N = 1000 (hours on Airflow) and more repetitions
+    "full": Profile(
+        "full",
+        5,
+        _profile("full", 5, "fanout:16:sleep:1", (1, 2, 4, 8), "fanout:8:cpu:1000").cases
+        + _scale((10, 100, 1000), repeat=0),
+    ),
+}
+
+
+def new_events(path: Path, offset: int) -> tuple[list[dict], int]:
+    """Events appended to the log since byte `offset`, and the new offset."""
+    if not path.exists():
+        return [], offset
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        data = fh.read()
+    return parse_events(data.decode().splitlines()), offset + len(data)
+
+
+def measure_case(
+    impl: str,
+    config: str,
+    case: Case,
+    repeat: int,
+    folder: Path,
+    timeout: float = 600,
+    variant: str | None = None,
+    on_phase: Callable[[str], None] = lambda _: None,
+    settings: dict[str, str] | None = None,
+) -> dict:
+    """Warm-up + `repeat` measured runs of one case on a fresh stack; metrics per run.
+    `settings` overrides single settings of the config (see Adapter)."""
+    workload = Workload.parse(case.workload)
+    spec = workload.save(folder / "workload.json")
+    on_phase("starting services")
+    adapter = adapter_class(impl)(
+        folder,
+        variant,
+        config=config,
+        slots=case.slots,
+        workload=spec,
+        scale_out=case.scenario == "scaleout",
+        settings=settings,
+    )
+    runs, offset, idle, dashboard = [], 0, None, None
+    worker: list[int] = []  # the session of the run in flight (Luigi, baseline)
+
+    def groups() -> list[int]:
+        return [session_id(s.process) for s in adapter.services.services] + worker
+
+    with adapter:
+        if case.scenario == "latency":  # once per implementation × config
+            on_phase("idle resources")
+            idle = measure_idle(groups, IDLE_SECONDS)
+            dashboard = probe_page(adapter.dashboard_url) if adapter.dashboard_url else None
+        for index in range(repeat + 1):
+            label = f"{'warmup' if index == 0 else 'run'}-{index}"
+            on_phase(label)
+            submit_ns = time.time_ns()
+            append_event(
+                adapter.event_log,
+                {
+                    "run_id": label,
+                    "impl": impl,
+                    "task_id": None,
+                    "event": "submit",
+                    "t_ns": submit_ns,
+                    "pid": 0,
+                    "host": socket.gethostname(),
+                },
+            )
+            native: dict[str, tuple[int, int]] = {}
+            try:
+                with ResourceSampler(groups) as busy:
+                    handle = adapter.submit_workload(label)
+                    worker[:] = [session_id(handle)] if hasattr(handle, "poll") else []
+                    adapter.wait(handle, timeout)
+                native = adapter.native_timings(handle)
+                error = ""
+            except BenchError as exc:
+                error = str(exc)
+            worker.clear()
+            events, offset = new_events(adapter.event_log, offset)
+            tasks = [e for e in events if e["event"] != "submit"]
+            summary = (
+                summarize(tasks, submit_ns, workload.upstream) if not error else {"complete": False}
+            )
+            summary["resources"] = busy.result()
+            if native and summary.get("complete"):
+                summary["native_offset_s"] = clock_agreement(task_intervals(tasks), native)
+            runs.append(
+                {
+                    "label": label,
+                    "warmup": index == 0,
+                    "submit_ns": submit_ns,
+                    "error": error,
+                    **summary,
+                }
+            )
+        on_phase("stopping")
+    return {
+        "impl": impl,
+        "config": config,
+        **asdict(case),
+        "variant": adapter.variant,
+        "startup_s": round(adapter.startup_seconds, 3),
+        "idle_resources": idle,
+        "dashboard": dashboard,
+        "events": str(adapter.event_log),
+        "runs": runs,
+    }

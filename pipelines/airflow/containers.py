@@ -1,0 +1,77 @@
+"""The parts of Airflow's stack that exist only under --runtime docker.
+
+* **PostgreSQL** in its own container (`--airflow-db postgres`, and always under Celery):
+  a fresh cluster on a volume of the stack, so killing and restarting the database
+  container (a fault of the recovery scenario) finds its data again.
+* **CeleryExecutor** for scale-out: a Redis broker container and K worker containers, each
+  running one task at a time (`worker_concurrency = 1`), the way a worker fleet on K
+  machines would. The result backend is the metadata database, as Airflow's docs advise.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.kit import Services
+
+PG_PORT, REDIS_PORT = 5432, 6379
+PG_START = (  # a fresh cluster on first start; trust for the stack's network only
+    'test -s "$PGDATA/PG_VERSION" || { initdb -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null && '
+    'echo "host all all all trust" >> "$PGDATA/pg_hba.conf"; }; '
+    "exec postgres -h '*' -k /tmp"
+)
+
+
+def postgres_url(runtime, driver: str = "postgresql+psycopg2") -> str:
+    return f"{driver}://postgres@{runtime.peer('postgres')}:{PG_PORT}/airflow"
+
+
+def start_postgres(runtime, services: Services) -> None:
+    services.start(
+        "postgres",
+        ["sh", "-c", PG_START],
+        {},
+        service="postgres",
+        volumes={"pgdata": "/var/lib/bench-pg"},
+    )
+    wait_for_postgres(runtime, services)
+
+
+def wait_for_postgres(runtime, services: Services) -> None:
+    """Until the server answers and the `airflow` database exists."""
+
+    def ready() -> bool:
+        if runtime.exec("postgres", ["pg_isready", "-q", "-h", "127.0.0.1"])[0] != 0:
+            return False
+        code, output = runtime.exec("postgres", ["createdb", "-h", "127.0.0.1", "airflow"])
+        return code == 0 or "already exists" in output
+
+    services.wait_until("PostgreSQL", ready, 60, 0.3)
+
+
+def celery_settings(runtime) -> dict[str, str]:
+    return {
+        "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
+        "AIRFLOW__CELERY__BROKER_URL": f"redis://{runtime.peer('redis')}:{REDIS_PORT}/0",
+        "AIRFLOW__CELERY__RESULT_BACKEND": postgres_url(runtime, "db+postgresql"),
+        "AIRFLOW__CELERY__WORKER_CONCURRENCY": "1",
+    }
+
+
+def start_redis(services: Services) -> None:
+    argv = ["redis-server", "--bind", "0.0.0.0", "--protected-mode", "no", "--save", ""]
+    services.start("redis", argv, {}, service="redis")
+
+
+def start_celery_workers(
+    services: Services, airflow: str, env: dict[str, str], count: int, cwd: Path
+) -> None:
+    """K `airflow celery worker` containers; returns once each says it is ready."""
+    for i in range(count):
+        services.start(f"worker-{i}", [airflow, "celery", "worker"], env, cwd=cwd)
+    workers = [services.get(f"worker-{i}") for i in range(count)]
+
+    def all_ready() -> bool:
+        return all(" ready." in w.log.read_text(errors="replace") for w in workers)
+
+    services.wait_until(f"{count} Celery worker(s)", all_ready, 120, 0.5)

@@ -1,0 +1,280 @@
+"""Luigi adapter: a `luigid` central scheduler (with task history) and a `luigi` worker run.
+
+Luigi has no "trigger" API: a run *is* a worker process asking the scheduler for the
+pipeline's last task. `submit` starts that command in its own process group; `wait` waits
+for it and reads its exit code, which means something only because `luigi.cfg` sets a
+`[retcode]` section (otherwise Luigi exits 0 even when tasks fail).
+
+Variants: `central` (luigid, as in production) and `local` (`--local-scheduler`, no server).
+"""
+
+from __future__ import annotations
+
+import configparser
+import contextlib
+import datetime as dt
+import os
+import shutil
+import signal
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.kit import (
+    REPO,
+    Adapter,
+    BenchError,
+    Fleet,
+    Spawned,
+    free_port,
+    log_tail,
+    request_json,
+    signal_process,
+    stop_process,
+)
+from pipelines.core.workloads import Workload
+
+RETCODES = {
+    10: "already running",
+    20: "a dependency is missing (has the day's partition landed?)",
+    25: "tasks could not run",
+    30: "a task failed",
+    35: "scheduling error",
+    40: "unhandled exception",
+}
+
+
+class LuigiAdapter(Adapter[Spawned]):
+    name = "luigi"
+
+    def __init__(self, workdir: Path, variant: str | None = None, **options) -> None:
+        super().__init__(workdir, variant, **options)
+        self.port = free_port()
+        self.env = self.process_env(
+            {"LUIGI_CONFIG_PATH": str(self._write_config()), "LUIGI_RUN_DIR": str(self.state_dir)}
+        )
+
+    @property
+    def dashboard_url(self) -> str | None:
+        if self.variant == "local":
+            return None
+        return f"{self.url}/static/visualiser/index.html"
+
+    @property
+    def url(self) -> str:
+        """Where the harness reaches luigid."""
+        return f"http://{self.runtime.address('luigid')}:{self.port}"
+
+    def runs_started_by_itself(self) -> dict[str, dt.date | None]:
+        """Every task luigid knows about: with no worker asking, there should be none."""
+        if self.variant == "local":
+            return {}
+        status, reply = request_json("GET", f"{self.url}/api/task_list")
+        tasks = ((reply or {}).get("response") or {}) if status == 200 else {}
+        return dict.fromkeys(tasks)
+
+    def _write_config(self) -> Path:
+        """The run's luigi.cfg: pipelines/luigi/luigi.cfg plus this config's settings
+        ("section.option"), read by luigid and by every worker alike."""
+        config = configparser.ConfigParser(interpolation=None)  # keep ${LUIGI_RUN_DIR} as is
+        config.read(REPO / "pipelines" / "luigi" / "luigi.cfg")
+        for key, value in self.settings.items():
+            section, option = key.split(".", 1)
+            if not config.has_section(section):
+                config.add_section(section)
+            config.set(section, option, value)
+        path = self.state_dir / "luigi.cfg"
+        with open(path, "w") as out:
+            out.write(f"# written by the harness: config {self.config!r}\n")
+            config.write(out)
+        return path
+
+    def start(self) -> None:
+        if self.variant == "local":
+            return
+        (self.state_dir / "luigid").mkdir(exist_ok=True)  # luigid dies if --logdir is missing
+        self.services.start(
+            "luigid",
+            [
+                self.bin("luigid"),
+                "--address",
+                self.runtime.bind_host,
+                "--port",
+                str(self.port),
+                "--state-path",
+                str(self.state_dir / "luigid" / "state.pickle"),
+                "--logdir",
+                str(self.state_dir / "luigid"),
+            ],
+            self.env,
+            cwd=self.state_dir,
+        )
+        self._wait_healthy()
+
+    def _wait_healthy(self) -> None:
+        url = f"{self.url}/api/task_list"
+        self.services.wait_until(
+            "luigid", lambda: request_json("GET", url, timeout=2)[0] == 200, 60, 0.2
+        )
+
+    def submit(self, date: dt.date) -> Spawned:
+        task = ["--module", "pipelines.luigi.movie_pipeline", "MoviePipeline"]
+        return self._worker(
+            [*task, "--workdir", str(self.workdir), "--date", date.isoformat()], date.isoformat()
+        )
+
+    def backfill(self, first: dt.date, last: dt.date) -> Spawned:
+        """`RangeDaily` over the dates — the command cron would run. It only looks 100 days
+        back from *now*, so now is set to the day after `last`."""
+        after = last + dt.timedelta(days=1)
+        task = ["--module", "pipelines.luigi.movie_pipeline", "RangeDaily", "--of", "MoviePipeline"]
+        task += ["--MoviePipeline-workdir", str(self.workdir), "--start", first.isoformat()]
+        now = dt.datetime.combine(after, dt.time(), tzinfo=dt.UTC)
+        task += ["--stop", after.isoformat(), "--now", str(int(now.timestamp()))]
+        return self._worker(task, f"backfill-{first}-{last}")
+
+    def submit_workload(self, label: str) -> Spawned:
+        task = ["--module", "pipelines.luigi.workload", "WorkloadRun"]
+        done_dir = self.workload.parent / "done" / label  # WorkloadNode's targets
+
+        def done() -> bool:
+            return all((done_dir / n).exists() for n in Workload.load(self.workload).nodes)
+
+        args = [*task, "--spec", str(self.workload), "--label", label]
+        worker = self._worker(args, label, done=done)
+        worker.label = label  # for native_timings
+        return worker
+
+    def native_timings(self, handle: Spawned) -> dict[str, tuple[int, int]]:
+        """RUNNING and DONE times of each workload node from luigid's task history.
+
+        luigid stores naive local time (ENVIRONMENT.md): read as local, as it was written.
+        """
+        history = self.state_dir / "history.db"
+        label = getattr(handle, "label", None)
+        if self.variant == "local" or label is None or not history.exists():
+            return {}
+        query = """
+            SELECT node.value, e.event_name, e.ts FROM task_events e
+            JOIN tasks t ON e.task_id = t.id
+            JOIN task_parameters lbl ON lbl.task_id = t.id AND lbl.name = 'label' AND lbl.value = ?
+            JOIN task_parameters node ON node.task_id = t.id AND node.name = 'node'
+            WHERE t.name = 'WorkloadNode' AND e.event_name IN ('RUNNING', 'DONE')"""
+        with contextlib.closing(sqlite3.connect(history)) as db:
+            rows = db.execute(query, (label,)).fetchall()
+        seen: dict[str, dict[str, int]] = {}
+        for node, event, ts in rows:
+            moment = dt.datetime.fromisoformat(ts)  # naive: local time
+            seen.setdefault(node, {})[event] = (
+                int(moment.timestamp()) * 1_000_000_000 + moment.microsecond * 1000
+            )
+        return {
+            n: (e["RUNNING"], e["DONE"]) for n, e in seen.items() if {"RUNNING", "DONE"} <= e.keys()
+        }
+
+    def run_new_pipeline(self, timeout: float) -> dict[str, float]:
+        """Copy a new task module next to the worker and run it: there is no registry to
+        update, so it is known the moment a command names it."""
+        started = time.monotonic()
+        deploy = self.state_dir / "deploy"
+        deploy.mkdir(exist_ok=True)
+        shutil.copy(REPO / "pipelines" / "luigi" / "probe" / "new_pipeline.py", deploy)
+        task = ["--module", "new_pipeline", "NewPipeline", "--workdir", str(self.state_dir)]
+        path = {"PYTHONPATH": f"{deploy}{os.pathsep}{self.env['PYTHONPATH']}"}
+        self.wait(self._worker(task, "new-pipeline", path), timeout)
+        return {"until_known_s": 0.0, "until_done_s": time.monotonic() - started}
+
+    def _worker(
+        self,
+        task_args: list[str],
+        label: str,
+        env: dict[str, str] | None = None,
+        done: Callable[[], bool] | None = None,
+    ) -> Spawned:
+        """Start `luigi <task> --workers N` in its own process group; it runs until done."""
+        scheduler = (
+            ["--local-scheduler"]
+            if self.variant == "local"
+            else [
+                "--scheduler-host",
+                self.runtime.peer("luigid"),
+                "--scheduler-port",
+                str(self.port),
+            ]
+        )
+        self.worker_log = self.state_dir / "logs" / f"worker-{label}.log"
+        self.resubmit = lambda: self._worker(task_args, label, env, done)
+        env = {**self.env, **(env or {})}
+        if self.scale_out and self.variant != "local":
+            return self._fleet(task_args, label, env, scheduler, done)
+        argv = [self.bin("luigi"), *task_args, "--workers", str(self.slots), *scheduler]
+        return self.runtime.spawn(f"worker-{label}", argv, env, self.worker_log, self.state_dir)
+
+    def _fleet(
+        self,
+        task_args: list[str],
+        label: str,
+        env: dict[str, str],
+        scheduler: list[str],
+        done: Callable[[], bool] | None,
+    ) -> Fleet:
+        """`slots` workers with one task at a time each, all asking luigid for the same
+        graph: luigid hands each ready task to one of them. Each stays while tasks it
+        could run are pending (keep-alive), so a worker does not quit while another still
+        runs the last upstream task."""
+        argv = [self.bin("luigi"), *task_args, "--workers", "1", "--worker-keep-alive"]
+        members = [
+            self.runtime.spawn(
+                f"worker-{label}-{i}",
+                [*argv, *scheduler],
+                env,
+                self.worker_log.with_name(f"worker-{label}-{i}.log"),
+                self.state_dir,
+            )
+            for i in range(self.slots)
+        ]
+        self.worker_log = self.worker_log.with_name(f"worker-{label}-0.log")  # for errors
+        return Fleet(members, done)
+
+    # -- faults
+    def kill(self, handle: Spawned, component: str, sig: signal.Signals) -> None:
+        if component == "worker":  # the worker and the task processes it forked: one group
+            signal_process(handle, sig)
+            handle.wait()
+        elif self.variant == "local":
+            raise BenchError("luigi --variant local has no scheduler to kill")
+        else:
+            self.services.signal("luigid", sig)
+
+    def recover(self, handle: Spawned, component: str, timeout: float) -> int:
+        """luigid is restarted (systemd would); the worker command is rerun until it exits 0
+        (cron would) — each rerun skips every task whose output exists."""
+        if component != "worker":
+            self.services.restart("luigid")
+            self._wait_healthy()
+        return self.rerun_until_done(handle, self.resubmit, timeout)
+
+    def wait(self, handle: Spawned, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        try:
+            while handle.poll() is None:
+                self.services.check()
+                if time.monotonic() > deadline:
+                    raise BenchError(
+                        f"luigi run not finished after {timeout:.0f} s (log: {self.worker_log})"
+                    )
+                time.sleep(0.1)
+        finally:
+            stop_process(handle, grace=5)  # forked task processes go with the worker
+        if handle.returncode != 0:
+            meaning = RETCODES.get(handle.returncode, f"exit code {handle.returncode}")
+            raise BenchError(f"luigi: {meaning}: {self._task_error()} (log: {self.worker_log})")
+
+    def _task_error(self) -> str:
+        """The exception line Luigi logged for the failed task, if there is one."""
+        lines = self.worker_log.read_text(errors="replace").splitlines()
+        errors = [
+            ln for ln in lines if ln.startswith(("pipelines.core.io.DataError", "ValueError"))
+        ]
+        return errors[-1] if errors else log_tail(self.worker_log)
