@@ -1,12 +1,14 @@
 """`bench compare`: every implementation × config, on the movie pipeline and on the
 scheduling scenarios, measured, checked, and written up.
 
-* movies: the real pipeline end to end on the dataset, in a fresh stack per run (start-up,
-  pipeline wall time, stop), results checked identical to the baseline's.
-* scenarios (bench.measure.scenarios): latency, parallelism and CPU-bound fan-outs from event logs.
+    plan (bench.measure.plan)  →  for each implementation × config:
+        movies   (bench.measure.movies)     the real pipeline, results fingerprinted
+        cases    (bench.measure.scenarios, .recovery, .probes)   one CaseResult each
+    →  Results (bench.results)  →  results.json + event logs  →  report (bench.report)
 
 Warm-up runs are discarded; figures are medians with interquartile ranges over `repeat`
-measured runs. A case that fails is recorded with its reason and the rest carry on.
+measured runs. A case that fails is recorded with its reason and the rest carry on. Every
+finished piece is saved to `progress.json`, so rerunning with the same `--out` resumes.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import time
-from dataclasses import asdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from rich.console import Console
@@ -23,63 +26,116 @@ from rich.table import Table
 
 from bench.kit.errors import BenchError
 from bench.kit.home import REPO
-from bench.kit.manifest import load_manifest
+from bench.kit.manifest import load_manifest, reference_implementation
 from bench.kit.runtimes import describe as describe_runtime
 from bench.kit.runtimes import selected as selected_runtime
-from bench.measure.fingerprint import compare, fingerprint
+from bench.measure.movies import check_against_reference, measure_movies
+from bench.measure.plan import PROFILES, Case, Profile
 from bench.measure.probes.calendar import measure_calendar, measure_schedule
 from bench.measure.probes.deploy import measure_deploy
 from bench.measure.provenance import provenance
 from bench.measure.recovery import measure_recovery, supports
-from bench.measure.runs import DEFAULT_DATASET, land_dataset, new_run_dir, run_implementation
-from bench.measure.scenarios import PROFILES, Case, Profile, measure_case
-from bench.measure.stats import median_iqr
+from bench.measure.runs import DEFAULT_DATASET, new_run_dir
+from bench.measure.scenarios import measure_case
 from bench.report import write_report
 from bench.report.headline import headline_numbers
+from bench.results import CaseResult, MovieSeries, Results
 from bench.scaffold import ready
 from datasets.registry import load_manifest as dataset_manifest
 from pipelines.core.io import read_json, write_json
-from pipelines.core.layout import Layout
 
-PHASES = ("startup_seconds", "run_seconds", "stop_seconds")
-PROBES = {  # one run each, default config
-    "calendar": measure_calendar,
-    "schedule": measure_schedule,
-    "deploy": measure_deploy,
+
+@dataclass
+class Job:
+    """One case to measure on one implementation × config, with everything it needs."""
+
+    impl: str
+    config: str
+    case: Case
+    folder: Path
+    dataset: str
+    variant: str | None
+    repeat: int
+    reference: dict[str, str] | None  # the clean run's fingerprint, for recovery's outputs
+    on_phase: Callable[[str], None]
+
+
+def _probe(measure) -> Callable[[Job], CaseResult]:
+    return lambda job: measure(
+        job.impl, job.config, job.folder, job.dataset, job.variant, on_phase=job.on_phase
+    )
+
+
+MEASURE: dict[str, Callable[[Job], CaseResult]] = {
+    "calendar": _probe(measure_calendar),
+    "schedule": _probe(measure_schedule),
+    "deploy": _probe(measure_deploy),
+    "recovery": lambda job: measure_recovery(
+        job.impl,
+        job.config,
+        job.case,
+        job.folder,
+        job.dataset,
+        job.reference,
+        variant=job.variant,
+        on_phase=job.on_phase,
+    ),
 }
 
 
-def configs_of(impl: str, wanted: list[str]) -> list[str]:
-    return [c for c in wanted if c in load_manifest(impl)["configs"]]
+def measure(job: Job) -> CaseResult:
+    """The case's measurer (a probe, recovery, or a timed workload scenario)."""
+    if job.case.scenario in MEASURE:
+        return MEASURE[job.case.scenario](job)
+    return measure_case(
+        job.impl,
+        job.config,
+        job.case,
+        job.case.repeat or job.repeat,
+        job.folder,
+        variant=job.variant,
+        on_phase=job.on_phase,
+    )
 
 
-def run_movies(
-    impl: str, config: str, dataset: str, repeat: int, base: Path, tick, variant: str | None
-) -> tuple[list[dict], dict | None]:
-    """Warm-up + `repeat` end-to-end movie runs; returns the runs and the first fingerprint."""
-    records, first = [], None
-    for index in range(repeat + 1):
-        folder = base / f"movies-{impl}-{config}-{index}"
-        shutil.rmtree(folder, ignore_errors=True)  # left half-done by an interrupted compare
-        folder.mkdir(parents=True)
-        date = land_dataset(folder, dataset)
-        result = run_implementation(impl, folder, date, variant, config=config, on_phase=tick)
-        record = {**result.as_dict(), "config": config, "warmup": index == 0}
-        if result.ok:
-            current = fingerprint(Layout(folder), date)
-            first = first or current
-            record["identical_to_first_run"] = not compare(first, current)
-        records.append(record)
-    return records, first
+@dataclass
+class State:
+    """What a compare has measured so far; saved after every piece (`progress.json`)."""
 
+    plan: dict
+    runs_dir: str
+    movies: dict[str, MovieSeries] = field(default_factory=dict)
+    fingerprints: dict[str, dict[str, str]] = field(default_factory=dict)
+    scenarios: list[CaseResult] = field(default_factory=list)
 
-def movies_summary(records: list[dict]) -> dict:
-    measured = [r for r in records if not r["warmup"] and r["ok"]]
-    return {
-        "runs_ok": len(measured),
-        "runs_failed": sum(1 for r in records if not r["ok"]),
-        **{phase: median_iqr([r[phase] for r in measured]) for phase in PHASES},
-    }
+    @classmethod
+    def resume(cls, path: Path, plan: dict, label: str) -> State:
+        saved = read_json(path) if path.exists() else {}
+        if saved.get("plan") != plan:
+            return cls(plan, str(new_run_dir(label)))
+        return cls(
+            plan,
+            saved["runs_dir"],
+            {k: MovieSeries.from_dict(v) for k, v in saved["movies"].items()},
+            saved["fingerprints"],
+            [CaseResult.from_dict(c) for c in saved["scenarios"]],
+        )
+
+    def save(self, path: Path) -> None:
+        write_json(
+            {
+                "plan": self.plan,
+                "runs_dir": self.runs_dir,
+                "movies": {k: m.to_dict() for k, m in self.movies.items()},
+                "fingerprints": self.fingerprints,
+                "scenarios": [c.to_dict() for c in self.scenarios],
+            },
+            path,
+        )
+
+    @property
+    def pieces(self) -> int:
+        return len(self.movies) + len(self.scenarios)
 
 
 def compare_implementations(
@@ -91,7 +147,8 @@ def compare_implementations(
     out: Path | None,
     variants: dict[str, str] | None = None,
 ) -> bool:
-    """`variants` picks an implementation's variant (e.g. {"airflow": "postgres"})."""
+    """Measure, write results.json and the report into `out`; True if every result equals
+    the reference's and no case failed. `variants` picks an implementation's variant."""
     variants = variants or {}
     dataset = dataset or DEFAULT_DATASET
     for impl in impls:
@@ -103,9 +160,6 @@ def compare_implementations(
     pairs = [(impl, config) for impl in impls for config in configs_of(impl, configs)]
     if not pairs:
         raise BenchError(f"none of {', '.join(impls)} has config(s) {', '.join(configs)}")
-
-    # an interrupted compare with the same --out resumes: finished pieces are not measured again
-    progress_file = report_dir / "progress.json"
     plan = {
         "profile": profile_name,
         "dataset": dataset,
@@ -113,141 +167,132 @@ def compare_implementations(
         "variants": variants,
         "runtime": selected_runtime(),
     }
-    progress = read_json(progress_file) if progress_file.exists() else {}
-    if progress.get("plan") != plan:
-        progress = {
-            "plan": plan,
-            "runs_dir": str(new_run_dir(f"compare-{profile_name}")),
-            "movies": {},
-            "fingerprints": {},
-            "scenarios": [],
-        }
-    elif progress["movies"] or progress["scenarios"]:
-        console.print(
-            f"resuming from {progress_file}: {len(progress['movies']) + len(progress['scenarios'])} pieces already measured"
-        )
-    runs_dir = Path(progress["runs_dir"])
-    movies: dict[str, dict] = progress["movies"]
-    fingerprints: dict[str, dict] = progress["fingerprints"]
-    scenarios: list[dict] = progress["scenarios"]
-    done_cases = {case_slug(c) for c in scenarios}
-    steps = sum(
-        1 + len(cases_for(impl, config, profile, variants.get(impl))) for impl, config in pairs
+    progress_file = report_dir / "progress.json"
+    state = State.resume(progress_file, plan, f"compare-{profile_name}")
+    if state.pieces:
+        console.print(f"resuming from {progress_file}: {state.pieces} pieces already measured")
+    _measure_all(console, state, pairs, profile, dataset, variants, progress_file)
+    results = _assemble(state, impls, profile, dataset, variants, started)
+    keep_events_beside(results, report_dir)
+    write_json(results.to_dict(), report_dir / "results.json")
+    progress_file.unlink()
+    report = write_report(report_dir, results)
+    _print_summary(console, results)
+    console.print(f"report: {report}")
+    failed = [s for s in results.scenarios if s.error]
+    return not failed and all(
+        m.identical_results and not m.runs_failed for m in results.movies.values()
     )
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=console) as bar:
-        task = bar.add_task("compare", total=steps, completed=len(movies) + len(scenarios))
+
+
+def _measure_all(
+    console: Console,
+    state: State,
+    pairs: list[tuple[str, str]],
+    profile: Profile,
+    dataset: str,
+    variants: dict[str, str],
+    progress_file: Path,
+) -> None:
+    """Every piece not measured yet, with a progress bar; saved after each."""
+    runs_dir = Path(state.runs_dir)
+    done = {case_slug(c) for c in state.scenarios}
+    steps = sum(1 + len(cases_for(i, c, profile, variants.get(i))) for i, c in pairs)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, TimeElapsedColumn(), console=console) as bar:
+        task = bar.add_task("compare", total=steps, completed=state.pieces)
         for impl, config in pairs:
-            key = f"{impl}/{config}"
+            key, variant = f"{impl}/{config}", variants.get(impl)
 
             def tick(phase: str, what: str = "", key: str = key) -> None:
                 bar.update(task, description=f"{key} {what}: {phase}")
 
-            if key not in movies:
-                records, first = run_movies(
+            if key not in state.movies:
+                series, first = measure_movies(
                     impl,
                     config,
                     dataset,
                     profile.repeat,
                     runs_dir,
                     lambda p: tick(p, "movies"),
-                    variants.get(impl),
+                    variant,
                 )
-                movies[key] = {
-                    "impl": impl,
-                    "config": config,
-                    "runs": records,
-                    **movies_summary(records),
-                }
+                state.movies[key] = series
                 if first:
-                    fingerprints[key] = first
-                write_json(progress, progress_file)
+                    state.fingerprints[key] = first
+                state.save(progress_file)
                 bar.advance(task)
-            for case in cases_for(impl, config, profile, variants.get(impl)):
-                identity = {"impl": impl, "config": config, **asdict(case)}
-                if case_slug(identity) in done_cases:
+            for case in cases_for(impl, config, profile, variant):
+                identity = CaseResult(impl, config, **asdict(case))
+                if case_slug(identity) in done:
                     continue
                 folder = runs_dir / case_slug(identity)
                 shutil.rmtree(folder, ignore_errors=True)  # a half-measured case starts over
                 folder.mkdir(parents=True)
-                began = time.monotonic()
-
-                def on_phase(phase: str, c: Case = case) -> None:
-                    tick(phase, f"{c.workload} {c.fault}".strip())
-
-                try:
-                    if case.scenario in PROBES:
-                        measured = PROBES[case.scenario](
-                            impl, config, folder, dataset, variants.get(impl), on_phase=on_phase
-                        )
-                    elif case.scenario == "recovery":
-                        measured = measure_recovery(
-                            impl,
-                            config,
-                            case,
-                            folder,
-                            dataset,
-                            fingerprints.get(key),
-                            variant=variants.get(impl),
-                            on_phase=on_phase,
-                        )
-                    else:
-                        measured = measure_case(
-                            impl,
-                            config,
-                            case,
-                            case.repeat or profile.repeat,
-                            folder,
-                            variant=variants.get(impl),
-                            on_phase=on_phase,
-                        )
-                except BenchError as exc:
-                    measured = {**identity, "error": str(exc), "runs": []}
-                    console.print(f"[red]{case_slug(identity)} failed[/]: {exc}")
-                measured["seconds"] = round(time.monotonic() - began, 1)
-                scenarios.append(measured)
-                write_json(progress, progress_file)
+                job = Job(
+                    impl,
+                    config,
+                    case,
+                    folder,
+                    dataset,
+                    variant,
+                    profile.repeat,
+                    state.fingerprints.get(key),
+                    lambda phase, c=case: tick(phase, f"{c.workload} {c.fault}".strip()),
+                )
+                state.scenarios.append(_measured_or_failed(console, job, identity))
+                state.save(progress_file)
                 bar.advance(task)
 
-    reference = next((fp for key, fp in fingerprints.items() if key.startswith("baseline/")), None)
-    reference = reference or next(iter(fingerprints.values()), {})
-    for key, entry in movies.items():
-        differences = (
-            [d.check for d in compare(reference, fingerprints[key])]
-            if key in fingerprints
-            else ["run failed"]
-        )
-        entry["differences_from_reference"] = differences
-        measured = [r for r in entry["runs"] if not r["warmup"] and r["ok"]]
-        entry["identical_results"] = not differences and all(
-            r.get("identical_to_first_run") for r in measured
-        )
 
-    results = {
-        "schema": "orchestrator-bench/compare/v2",
-        "started_at": started.isoformat(timespec="seconds"),
-        "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "profile": profile_name,
-        "repeat": profile.repeat,
-        "dataset": dataset_manifest(dataset),
-        "provenance": provenance(impls),
-        "configs": {impl: load_manifest(impl)["configs"] for impl in impls},
-        "movies": movies,
-        "scenarios": scenarios,
-        "run_folders": str(runs_dir),
-        "variants": variants,
-        "runtime": describe_runtime(impls),
-    }
-    keep_events_beside(results, report_dir)
-    write_json(results, report_dir / "results.json")
-    progress_file.unlink()
-    report = write_report(report_dir, results)
+def _measured_or_failed(console: Console, job: Job, identity: CaseResult) -> CaseResult:
+    """The case's result; a failure becomes a result carrying its reason."""
+    began = time.monotonic()
+    try:
+        result = measure(job)
+    except BenchError as exc:
+        result = identity
+        result.error = str(exc)
+        console.print(f"[red]{case_slug(identity)} failed[/]: {exc}")
+    result.seconds = round(time.monotonic() - began, 1)
+    return result
 
+
+def _assemble(
+    state: State,
+    impls: list[str],
+    profile: Profile,
+    dataset: str,
+    variants: dict[str, str],
+    started: dt.datetime,
+) -> Results:
+    """The results model, every movie series checked against the reference's results (the
+    implementation whose manifest says `reference = true`, else the first that ran)."""
+    reference_impl = reference_implementation()
+    reference = next(
+        (fp for key, fp in state.fingerprints.items() if key.startswith(f"{reference_impl}/")),
+        None,
+    )
+    reference = reference or next(iter(state.fingerprints.values()), {})
+    for key, series in state.movies.items():
+        check_against_reference(series, reference, state.fingerprints.get(key))
+    return Results(
+        started_at=started.isoformat(timespec="seconds"),
+        finished_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        profile=profile.name,
+        repeat=profile.repeat,
+        dataset=dataset_manifest(dataset),
+        provenance=provenance(impls),
+        configs={impl: load_manifest(impl)["configs"] for impl in impls},
+        movies=state.movies,
+        scenarios=state.scenarios,
+        run_folders=state.runs_dir,
+        variants=variants,
+        runtime=describe_runtime(impls),
+    )
+
+
+def _print_summary(console: Console, results: Results) -> None:
     table = Table(
         "implementation",
         "config",
@@ -257,22 +302,21 @@ def compare_implementations(
         "identical",
     )
     headline = headline_numbers(results)
-    for key, entry in movies.items():
+    for key, series in results.movies.items():
         row = headline.get(key, {})
         table.add_row(
-            entry["impl"],
-            entry["config"],
-            f"{entry['run_seconds'][0]:.2f}",
+            series.impl,
+            series.config,
+            f"{series.run_seconds[0]:.2f}",
             _fmt(row.get("trigger_latency_s")),
             _fmt(row.get("inter_task_p50_s")),
-            "[green]yes[/]" if entry["identical_results"] else "[red]NO[/]",
+            "[green]yes[/]" if series.identical_results else "[red]NO[/]",
         )
     console.print(table)
-    console.print(f"report: {report}")
-    failed = [s for s in scenarios if s.get("error")]
-    return (
-        all(e["identical_results"] and not e["runs_failed"] for e in movies.values()) and not failed
-    )
+
+
+def configs_of(impl: str, wanted: list[str]) -> list[str]:
+    return [c for c in wanted if c in load_manifest(impl)["configs"]]
 
 
 def cases_for(impl: str, config: str, profile: Profile, variant: str | None = None) -> list[Case]:
@@ -301,31 +345,27 @@ def cases_for(impl: str, config: str, profile: Profile, variant: str | None = No
     return [c for c in profile.cases if applies(c)]
 
 
-def case_slug(case: dict) -> str:
+def case_slug(case: CaseResult) -> str:
     """Folder and event-log name of a case, unique within a profile:
-    `parallelism-airflow-tuned-w4`, `recovery-worker-luigi-default-w2-movies`."""
-    parts = [case["scenario"], case.get("fault"), case["impl"], case["config"], f"w{case['slots']}"]
-    if case["scenario"] in (
-        "scale",
-        "recovery",
-        "scaleout",
-    ):  # these vary the workload, not the slots
-        parts.append(case["workload"].replace(":", "-"))
+    `parallelism-IMPL-tuned-w4`, `recovery-worker-IMPL-default-w2-movies`."""
+    parts = [case.scenario, case.fault, case.impl, case.config, f"w{case.slots}"]
+    if case.scenario in ("scale", "recovery", "scaleout"):  # these vary the workload
+        parts.append(case.workload.replace(":", "-"))
     return "-".join(p for p in parts if p)
 
 
-def keep_events_beside(results: dict, report_dir: Path) -> None:
+def keep_events_beside(results: Results, report_dir: Path) -> None:
     """Copy every case's event log next to results.json and point to it relatively, so a
     report folder carries its raw data with it (run folders may be cleaned away)."""
     events_dir = report_dir / "events"
     events_dir.mkdir(exist_ok=True)
-    for case in results["scenarios"]:
-        source = Path(case.get("events", ""))
+    for case in results.scenarios:
+        source = Path(case.events or "")
         if not source.is_absolute() or not source.exists():
             continue
         target = events_dir / f"{case_slug(case)}.jsonl"
         shutil.copyfile(source, target)
-        case["events"] = str(target.relative_to(report_dir))
+        case.events = str(target.relative_to(report_dir))
 
 
 def _fmt(value: float | None) -> str:

@@ -1,30 +1,207 @@
-"""results.json: checked against bench/results.schema.json (`bench validate-results`)."""
+"""The results model: what `bench compare` measured, typed, and the one way to read it back.
+
+    Results            one compare run (results.json)
+    ├── movies         {"impl/config": MovieSeries}   the real pipeline end to end
+    └── scenarios      [CaseResult]                   one per measured case, in measured order
+                       └── runs  [RunRecord]          one per run (warm-up first)
+
+The measuring code (bench.measure) returns `CaseResult`s, the compare assembles `Results`,
+the report reads only `Results`. On disk it is JSON, checked once against
+`results.schema.json` when it is loaded (`load_results`), so the report never meets a
+malformed file halfway through. A run's record keeps the open JSON shape its scenario
+writes (the schema's `$defs` name each kind's fields): scenarios add metrics faster than a
+class hierarchy would follow, and every figure is recomputed from the event logs anyway.
+"""
 
 from __future__ import annotations
 
 import json
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from bench.kit.errors import BenchError, check_schema
 
 SCHEMA = Path(__file__).with_name("results.schema.json")
+FORMAT = "orchestrator-bench/compare/v2"
+
+RunRecord = dict[str, Any]
+"""One run of a case: `warmup`, `complete`, `error` and its scenario's metrics (the schema's
+`measured_run`, `recovery_run`, `calendar_run`, ... definitions)."""
+
+Stat = tuple[float, float, float]
+"""(median, first quartile, third quartile)."""
 
 
-def validate_results(path: Path) -> dict:
-    """Load and check a results file; raise BenchError naming the first problem."""
+def _known(cls: type, data: dict) -> tuple[dict, dict]:
+    """Split `data` into the dataclass's fields and the rest (kept, written back as is)."""
+    names = {f.name for f in fields(cls)} - {"extra"}
+    return {k: v for k, v in data.items() if k in names}, {
+        k: v for k, v in data.items() if k not in names
+    }
+
+
+@dataclass
+class CaseResult:
+    """One case (scenario × workload × slots, or a fault, or a probe) on one
+    implementation × config: its runs, and what it measured once per stack."""
+
+    impl: str
+    config: str
+    scenario: str
+    workload: str
+    slots: int
+    runs: list[RunRecord] = field(default_factory=list)
+    fault: str = ""
+    repeat: int = 0
+    variant: str | None = None
+    startup_s: float | None = None
+    events: str | None = None  # the event log; relative to the report folder once kept there
+    error: str | None = None  # the case failed as a whole (services did not start, ...)
+    seconds: float | None = None  # wall time the harness spent on the case
+    idle_resources: dict | None = None
+    dashboard: dict | None = None
+    settings: dict[str, str] | None = None  # recovery: the failure-detection settings used
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.impl}/{self.config}"
+
+    @property
+    def measured(self) -> list[RunRecord]:
+        """The runs that count: not the warm-up, and complete."""
+        return [r for r in self.runs if not r.get("warmup") and r.get("complete")]
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and bool(self.runs)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> CaseResult:
+        known, extra = _known(cls, data)
+        return cls(**known, extra=extra)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {k: v for k, v in asdict(self).items() if k != "extra"}
+        data = {k: v for k, v in data.items() if v is not None or k in ("dashboard",)}
+        return {**data, **self.extra}
+
+
+@dataclass
+class MovieSeries:
+    """The real pipeline end to end on one implementation × config: warm-up + measured runs,
+    each in a fresh stack, and whether every result equals the reference's."""
+
+    impl: str
+    config: str
+    runs: list[RunRecord]
+    runs_ok: int
+    runs_failed: int
+    startup_seconds: Stat
+    run_seconds: Stat
+    stop_seconds: Stat
+    identical_results: bool = False
+    differences_from_reference: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.impl}/{self.config}"
+
+    @property
+    def measured(self) -> list[RunRecord]:
+        return [r for r in self.runs if not r["warmup"] and r["ok"]]
+
+    @classmethod
+    def from_dict(cls, data: dict) -> MovieSeries:
+        known, extra = _known(cls, data)
+        for stat in ("startup_seconds", "run_seconds", "stop_seconds"):
+            known[stat] = tuple(known[stat])
+        return cls(**known, extra=extra)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {k: v for k, v in asdict(self).items() if k != "extra"}
+        return {**data, **self.extra}
+
+
+@dataclass
+class Results:
+    """One `bench compare` run."""
+
+    started_at: str
+    finished_at: str
+    profile: str
+    repeat: int
+    dataset: dict[str, Any]
+    provenance: dict[str, Any]
+    configs: dict[str, dict[str, Any]]  # impl → the manifest's [configs]
+    movies: dict[str, MovieSeries]
+    scenarios: list[CaseResult]
+    run_folders: str
+    variants: dict[str, str] = field(default_factory=dict)
+    runtime: dict[str, Any] = field(default_factory=lambda: {"name": "local"})
+    schema: str = FORMAT
+
+    @property
+    def impls(self) -> list[str]:
+        """Every implementation in the run, in the order it was measured."""
+        return list(dict.fromkeys([m.impl for m in self.movies.values()] + self.case_impls))
+
+    @property
+    def case_impls(self) -> list[str]:
+        return list(dict.fromkeys(c.impl for c in self.scenarios))
+
+    def cases(self, scenario: str) -> list[CaseResult]:
+        return [c for c in self.scenarios if c.scenario == scenario]
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Results:
+        data = dict(data)
+        data["movies"] = {k: MovieSeries.from_dict(v) for k, v in data["movies"].items()}
+        data["scenarios"] = [CaseResult.from_dict(c) for c in data["scenarios"]]
+        data["runtime"] = data.get("runtime") or {"name": "local"}
+        data["variants"] = data.get("variants") or {}
+        return cls(**data)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": self.schema,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "profile": self.profile,
+            "repeat": self.repeat,
+            "dataset": self.dataset,
+            "provenance": self.provenance,
+            "configs": self.configs,
+            "movies": {k: m.to_dict() for k, m in self.movies.items()},
+            "scenarios": [c.to_dict() for c in self.scenarios],
+            "run_folders": self.run_folders,
+            "variants": self.variants,
+            "runtime": self.runtime,
+        }
+
+    def check(self, source: Path) -> None:
+        """Against the schema; raise BenchError naming the first problem in `source`."""
+        check_schema(self.to_dict(), json.loads(SCHEMA.read_text()), source)
+
+
+def load_results(path: Path) -> Results:
+    """Read and check a results file (or the folder holding it), including that the event
+    logs it names are there; raise BenchError naming the first problem."""
     if path.is_dir():
         path = path / "results.json"
     if not path.exists():
         raise BenchError(f"{path}: not found; give a folder written by bench compare")
     try:
-        results = json.loads(path.read_text())
+        raw = json.loads(path.read_text())
     except json.JSONDecodeError as exc:
         raise BenchError(f"{path}: not JSON ({exc})") from None
-    check_schema(results, json.loads(SCHEMA.read_text()), path)
-    for case in results["scenarios"]:
-        log = path.parent / case["events"] if case.get("events") else None
-        if log is not None and not log.exists():
+    check_schema(raw, json.loads(SCHEMA.read_text()), path)
+    results = Results.from_dict(raw)
+    for case in results.scenarios:
+        if case.events and not (path.parent / case.events).exists():
             raise BenchError(
-                f"{path}: the event log {case['events']} behind {case['workload']} is missing"
+                f"{path}: the event log {case.events} behind {case.workload} is missing"
             )
     return results

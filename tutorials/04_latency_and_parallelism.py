@@ -40,8 +40,9 @@ import pandas as pd
 from IPython.display import Image, Markdown, display
 
 from bench.measure import metrics
-from bench.measure.scenarios import Case, measure_case
-from bench.report import ecdf_figure, gantt_figure, speedup_figure
+from bench.measure.plan import Case
+from bench.measure.scenarios import measure_case
+from bench.report.figures import ecdf_figure, gantt_figure, speedup_figure
 from bench.teaching import source
 
 folder = Path(tempfile.mkdtemp(prefix="tutorial-04-"))
@@ -53,11 +54,6 @@ for impl in IMPLS:
     for slots in SLOTS:
         case = Case("parallelism", FANOUT, slots)
         cases.append(measure_case(impl, "default", case, REPEAT, folder / f"{impl}-w{slots}"))
-results = {"scenarios": cases}
-
-
-def measured(case: dict) -> list[dict]:
-    return [r for r in case["runs"] if not r["warmup"] and r.get("complete")]
 
 
 # %% [markdown]
@@ -70,12 +66,12 @@ def measured(case: dict) -> list[dict]:
 display(Markdown(source(metrics.edge_latencies)))
 rows = []
 for case in cases:
-    for run in measured(case):
+    for run in case.measured:  # the runs that count: not the warm-up, and complete
         rows.append(
             {
-                "impl": case["impl"],
-                "workload": case["workload"],
-                "slots": case["slots"],
+                "impl": case.impl,
+                "workload": case.workload,
+                "slots": case.slots,
                 "trigger s": run["trigger_latency_s"],
                 "inter-task p50 s": run["inter_task_latency_s"]["p50"],
                 "makespan s": run["makespan_s"],
@@ -85,7 +81,7 @@ table = pd.DataFrame(rows)
 display(table.round(3))
 
 # %%
-display(Image(ecdf_figure(results, folder / "ecdf.png")))
+display(Image(ecdf_figure(cases, folder / "ecdf.png")))
 
 # %% [markdown]
 # Read the ECDF left to right: the further right a curve sits, the longer ready tasks
@@ -95,8 +91,8 @@ display(Image(ecdf_figure(results, folder / "ecdf.png")))
 # ## Parallelism: speedup and the timeline
 
 # %%
-display(Image(speedup_figure(results, folder / "speedup.png")))
-display(Image(gantt_figure(results, folder / "gantt.png", Path("/"))))
+display(Image(speedup_figure(cases, folder / "speedup.png")))
+display(Image(gantt_figure(cases, folder / "gantt.png", Path("/"))))
 
 # %% [markdown]
 # Speedup is the makespan at 1 slot divided by the makespan at w slots. Sleeping tasks do
@@ -120,7 +116,7 @@ if KNOB_RUN:
             folder / f"knob-{value}",
             settings={KNOB: value},
         )
-        p50 = np.median([r["inter_task_latency_s"]["p50"] for r in measured(case)])
+        p50 = np.median([r["inter_task_latency_s"]["p50"] for r in case.measured])
         knob.append({KNOB: value, "inter-task p50 s": round(float(p50), 3)})
     display(pd.DataFrame(knob))
 
@@ -134,12 +130,12 @@ if KNOB_RUN:
 
 # %%
 for case in cases:
-    assert measured(case), f"{case['impl']} {case['workload']} w{case['slots']} did not finish"
+    assert case.measured, f"{case.impl} {case.workload} w{case.slots} did not finish"
 for impl in IMPLS:
     spans = {
-        c["slots"]: np.median([r["makespan_s"] for r in measured(c)])
+        c.slots: np.median([r["makespan_s"] for r in c.measured])
         for c in cases
-        if c["impl"] == impl and c["scenario"] == "parallelism"
+        if c.impl == impl and c.scenario == "parallelism"
     }
     if len(spans) > 1:
         assert spans[max(spans)] < spans[min(spans)], f"{impl}: more slots were not faster"

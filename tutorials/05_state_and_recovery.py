@@ -33,8 +33,8 @@ from pathlib import Path
 from IPython.display import Image, Markdown, display
 
 from bench.measure import metrics
+from bench.measure.plan import Case
 from bench.measure.recovery import measure_recovery, supports
-from bench.measure.scenarios import Case
 from bench.report.recovery import recovery_figure, recovery_table
 from bench.teaching import source
 
@@ -51,7 +51,6 @@ cases = [
     for impl in IMPLS
     if supports(impl, FAULT)
 ]
-results = {"scenarios": cases}
 
 # %% [markdown]
 # ## What happened
@@ -63,8 +62,8 @@ results = {"scenarios": cases}
 # exists; the baseline starts over.
 
 # %%
-display(Markdown(recovery_table(results)))
-display(Image(recovery_figure(results, folder / "recovery.png", Path("/"))))
+display(Markdown(recovery_table(cases)))
+display(Image(recovery_figure(cases, folder / "recovery.png", Path("/"))))
 
 # %% [markdown]
 # How the columns are computed — from the events alone, the same for every orchestrator:
@@ -91,9 +90,9 @@ display(Markdown(source(metrics.recovery)))
 
 # %%
 for case in cases:
-    run = case["runs"][0]
-    assert run["error"] == "", f"{case['impl']}: {run['error']}"
+    run = case.runs[0]
+    assert run["error"] == "", f"{case.impl}: {run['error']}"
     assert run["time_to_completion_s"] is not None and run["fault_ns"] > run["submit_ns"]
     assert run["in_flight_at_fault"] >= 1  # the kill did hit running work
     assert run["wasted_task_s"] > 0
-print({c["impl"]: round(c["runs"][0]["wasted_task_s"], 2) for c in cases})
+print({c.impl: round(c.runs[0]["wasted_task_s"], 2) for c in cases})

@@ -1,4 +1,8 @@
-"""Implementation manifests (`pipelines/<name>/pipeline.toml`): found, read, validated."""
+"""Implementation manifests (`pipelines/<name>/pipeline.toml`): found, read, validated.
+
+Everything the generic harness needs to know about an orchestrator comes from here — its
+adapter, configs and their reasons, capabilities and faults, colour, and the words the report
+uses for it — so no module outside pipelines/<name>/ names one."""
 
 from __future__ import annotations
 
@@ -14,10 +18,47 @@ from bench.kit.home import REPO
 SCHEMA = Path(__file__).with_name("manifest.schema.json")
 
 
+PIPELINES = REPO / "pipelines"
+FALLBACK_COLOR = "#888888"
+
+
 def implementations() -> list[str]:
-    """Names of every folder under pipelines/ that has a manifest, baseline last."""
-    names = sorted(p.parent.name for p in (REPO / "pipelines").glob("*/pipeline.toml"))
-    return sorted(names, key=lambda n: n == "baseline")
+    """Names of every folder under pipelines/ that has a manifest, the reference last."""
+    names = sorted(p.parent.name for p in PIPELINES.glob("*/pipeline.toml"))
+    return sorted(names, key=lambda n: _declared(n).get("reference", False))
+
+
+def _declared(name: str) -> dict:
+    """The manifest's raw TOML, for ordering and lookups that must not fail on a manifest
+    that `load_manifest` would refuse (that one names the problem when it is used)."""
+    try:
+        return tomllib.loads((PIPELINES / name / "pipeline.toml").read_text())
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def reference_implementation() -> str:
+    """The implementation whose results every other must equal: the one whose manifest says
+    `reference = true` (a plain-Python run of the core, in this repository)."""
+    marked = [n for n in implementations() if load_manifest(n).get("reference")]
+    if len(marked) != 1:
+        found = ", ".join(marked) or "none"
+        raise BenchError(
+            f"exactly one pipelines/*/pipeline.toml must say `reference = true` (found: {found})"
+        )
+    return marked[0]
+
+
+def color(name: str) -> str:
+    """The implementation's colour in every figure (`[report] color`), stable across reports."""
+    return _declared(name).get("report", {}).get("color", FALLBACK_COLOR)
+
+
+def words(name: str, key: str, default: str = "") -> str:
+    """How the report describes one aspect of `name` (`[report]` in its manifest: `slots`,
+    `backfill`, `recovery`, `native_timings`, `variants`), so generic code names no
+    orchestrator."""
+    return _declared(name).get("report", {}).get(key, default)
 
 
 @cache

@@ -37,8 +37,10 @@ from bench.kit.errors import BenchError
 from bench.kit.manifest import adapter_class, load_manifest
 from bench.measure.fingerprint import compare, fingerprint
 from bench.measure.metrics import recovery
+from bench.measure.plan import Case
 from bench.measure.runs import land_dataset
-from bench.measure.scenarios import Case, new_events
+from bench.measure.scenarios import new_events
+from bench.results import CaseResult
 from pipelines.core.instrument import append_event
 from pipelines.core.layout import Layout
 from pipelines.core.serve import warehouse_table
@@ -105,7 +107,7 @@ def measure_recovery(
     timeout: float = 600,
     variant: str | None = None,
     on_phase: Callable[[str], None] = lambda _: None,
-) -> dict:
+) -> CaseResult:
     """A clean warm-up run, then one run with the fault; its cost from the event log."""
     component, sig = FAULTS[case.fault]
     movies = case.workload == MOVIES
@@ -147,16 +149,16 @@ def measure_recovery(
     result |= {"submit_ns": submit_ns, "fault_ns": fault_ns, **recovery(tasks, submit_ns, fault_ns)}
     if movies and not result["error"]:
         result |= _check_outputs(Layout(folder), date, reference)
-    return {
-        "impl": impl,
-        "config": config,
+    return CaseResult(
+        impl,
+        config,
         **asdict(case),
-        "variant": adapter.variant,
-        "startup_s": round(adapter.startup_seconds, 3),
-        "settings": load_manifest(impl).get("recovery", {}).get("settings", {}),
-        "events": str(adapter.event_log),
-        "runs": [{"label": "run-1", "warmup": False, "complete": not result["error"], **result}],
-    }
+        runs=[{"label": "run-1", "warmup": False, "complete": not result["error"], **result}],
+        variant=adapter.variant,
+        startup_s=round(adapter.startup_seconds, 3),
+        settings=load_manifest(impl).get("recovery", {}).get("settings", {}),
+        events=str(adapter.event_log),
+    )
 
 
 def _check_outputs(layout: Layout, date, reference: dict[str, str] | None) -> dict:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 from bench.kit.errors import BenchError
@@ -28,94 +28,13 @@ from bench.kit.http import probe_page
 from bench.kit.manifest import adapter_class
 from bench.kit.processes import session_id
 from bench.measure.metrics import clock_agreement, summarize, task_intervals
+from bench.measure.plan import Case
 from bench.measure.resources import ResourceSampler, measure_idle
+from bench.results import CaseResult
 from pipelines.core.instrument import append_event, parse_events
 from pipelines.core.workloads import Workload
 
 IDLE_SECONDS = 5.0
-
-
-@dataclass(frozen=True)
-class Case:
-    scenario: str
-    workload: str
-    slots: int
-    fault: str = ""  # recovery cases: worker | scheduler | restart (bench.measure.recovery)
-    repeat: int = 0  # measured runs; 0: the profile's
-
-
-@dataclass(frozen=True)
-class Profile:
-    name: str
-    repeat: int
-    cases: tuple[Case, ...]
-
-
-PROBES = (  # bench.measure.probes.calendar, bench.measure.probes.deploy: claims of the feature table
-    Case("schedule", "movies", 2),  # does it start runs by itself
-    Case("calendar", "movies", 2),  # backfill three days
-    Case("deploy", "new_pipeline", 2),  # does it find a pipeline deployed while it runs
-)
-RECOVERY = (  # bench.measure.recovery: each fault mid-fan-out, and the movie pipeline's worker killed
-    *(
-        Case("recovery", "fanout:8:sleep:2", 4, fault)
-        for fault in ("worker", "scheduler", "restart", "database")
-    ),
-    Case("recovery", "movies", 2, "worker"),
-)
-
-
-def _scaleout(workload: str, containers: tuple[int, ...]) -> tuple[Case, ...]:
-    """A fan-out over K worker containers of one task each (--runtime docker only)."""
-    return tuple(Case("scaleout", workload, k) for k in containers)
-
-
-def _scale(sizes: tuple[int, ...], repeat: int) -> tuple[Case, ...]:
-    """Chains and fan-outs of no-op tasks of growing size, at 4 slots."""
-    return tuple(
-        Case("scale", f"{shape}:{n}:noop", 4, repeat=repeat)
-        for shape in ("chain", "fanout")
-        for n in sizes
-    )
-
-
-def _profile(name: str, repeat: int, fanout: str, slots: tuple[int, ...], cpu: str) -> Profile:
-    cases = [Case("latency", "chain:20:noop", 2)]
-    cases += [Case("parallelism", fanout, w) for w in slots]
-    cases += [Case("cpu", cpu, w) for w in (1, 2, 4)]
-    scaleout = _scaleout(fanout, (1, 2, 4))
-    return Profile(name, repeat, (*cases, *RECOVERY, *PROBES, *scaleout))
-
-
-PROFILES = {
-    # quick is CI's smoke test: every code path on every orchestrator, small shapes (the
-    # CPU-bound cases run the same path as parallelism; standard and full measure them)
-    "quick": Profile(
-        "quick",
-        1,
-        (
-            Case("latency", "chain:10:noop", 2),
-            Case("parallelism", "fanout:4:sleep:1", 1),
-            Case("parallelism", "fanout:4:sleep:1", 4),
-            Case("recovery", "fanout:4:sleep:2", 2, "worker"),
-            *_scaleout("fanout:2:sleep:1", (1, 2)),  # a Celery task takes ~5 s
-        ),
-    ),
-    # standard: scale once per size (a chain of 100 takes Airflow ~2 minutes per run)
-    "standard": Profile(
-        "standard",
-        3,
-        _profile("standard", 3, "fanout:16:sleep:1", (1, 2, 4, 8), "fanout:4:cpu:1000").cases
-        + _scale((10, 100), repeat=1),
-    ),
-    # full adds N = 1000 (hours on Airflow) and more repetitions
-    "full": Profile(
-        "full",
-        5,
-        _profile("full", 5, "fanout:16:sleep:1", (1, 2, 4, 8), "fanout:8:cpu:1000").cases
-        + _scale((10, 100, 1000), repeat=0),
-    ),
-}
 
 
 def new_events(path: Path, offset: int) -> tuple[list[dict], int]:
@@ -138,7 +57,7 @@ def measure_case(
     variant: str | None = None,
     on_phase: Callable[[str], None] = lambda _: None,
     settings: dict[str, str] | None = None,
-) -> dict:
+) -> CaseResult:
     """Warm-up + `repeat` measured runs of one case on a fresh stack; metrics per run.
     `settings` overrides single settings of the config (see Adapter)."""
     workload = Workload.parse(case.workload)
@@ -209,14 +128,14 @@ def measure_case(
                 }
             )
         on_phase("stopping")
-    return {
-        "impl": impl,
-        "config": config,
+    return CaseResult(
+        impl,
+        config,
         **asdict(case),
-        "variant": adapter.variant,
-        "startup_s": round(adapter.startup_seconds, 3),
-        "idle_resources": idle,
-        "dashboard": dashboard,
-        "events": str(adapter.event_log),
-        "runs": runs,
-    }
+        runs=runs,
+        variant=adapter.variant,
+        startup_s=round(adapter.startup_seconds, 3),
+        idle_resources=idle,
+        dashboard=dashboard,
+        events=str(adapter.event_log),
+    )

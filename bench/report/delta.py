@@ -8,20 +8,23 @@ change smaller than both runs' interquartile ranges is noise, so the IQR is show
 
 from __future__ import annotations
 
+from bench.report.context import ReportContext
 from bench.report.headline import headline_numbers
+from bench.report.markdown import md_table
+from bench.results import Results
 
 
-def _headline(results: dict) -> dict[str, dict[str, float]]:
+def _headline(results: Results) -> dict[str, dict[str, float | None]]:
     """Per implementation/config: the figures worth tracking from run to run."""
     numbers = headline_numbers(results)
-    out: dict[str, dict[str, float]] = {}
-    for key, entry in results["movies"].items():
+    out: dict[str, dict[str, float | None]] = {}
+    for key, entry in results.movies.items():
         row = numbers.get(key, {})
         speedups = row.get("speedup", {})
         widest = max(speedups, default=None)
         out[key] = {
-            "start-up s": (entry.get("startup_seconds") or [None])[0],
-            "movies pipeline s": entry["run_seconds"][0],
+            "start-up s": entry.startup_seconds[0],
+            "movies pipeline s": entry.run_seconds[0],
             "trigger latency s": row.get("trigger_latency_s"),
             "inter-task p50 s": row.get("inter_task_p50_s"),
             "inter-task p95 s": row.get("inter_task_p95_s"),
@@ -30,7 +33,7 @@ def _headline(results: dict) -> dict[str, dict[str, float]]:
     return out
 
 
-def delta_table(current: dict, previous: dict) -> str:
+def delta_table(current: Results, previous: Results) -> str:
     """Markdown: for each implementation/config in both runs, old → new and the change."""
     new, old = _headline(current), _headline(previous)
     rows = []
@@ -47,22 +50,22 @@ def delta_table(current: dict, previous: dict) -> str:
     if not rows:
         return "The two runs have no implementation/config in common."
     header = ["impl/config", "figure", "before", "now", "change", "change %"]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
+    return md_table(header, rows)
 
 
-def delta_section(current: dict, previous: dict, previous_name: str) -> str:
-    prov_new, prov_old = current["provenance"], previous["provenance"]
+def section(ctx: ReportContext) -> str:
+    """The section, when the report was asked to compare with an earlier run."""
+    if ctx.previous is None:
+        return ""
+    previous_name, previous = ctx.previous
+    current = ctx.results
+    prov_new, prov_old = current.provenance, previous.provenance
     return f"""## Changes since {previous_name}
 
-Before: {previous["profile"]} profile, {_runtime(previous)} runtime, {previous["started_at"]}, code {prov_old["git_sha"][:12]}.
-Now: {current["profile"]} profile, {_runtime(current)} runtime, {current["started_at"]}, code {prov_new["git_sha"][:12]}.
+Before: {previous.profile} profile, {previous.runtime["name"]} runtime, {previous.started_at}, code {prov_old["git_sha"][:12]}.
+Now: {current.profile} profile, {current.runtime["name"]} runtime, {current.started_at}, code {prov_new["git_sha"][:12]}.
 Medians of each run; a change within the runs' interquartile ranges (in the tables above) is
 noise, and runs on different machines or profiles compare only roughly.
 
 {delta_table(current, previous)}
 """
-
-
-def _runtime(results: dict) -> str:
-    return (results.get("runtime") or {"name": "local"})["name"]

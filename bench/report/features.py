@@ -1,4 +1,4 @@
-"""The feature table of the classic Airflow-vs-Luigi write-ups, checked instead of asserted.
+"""The feature table of the classic orchestrator write-ups, checked instead of asserted.
 
 Each row is a claim, the probe that checks it, and per implementation a verdict with the
 evidence measured in this run (`default` config). A claim this run did not probe says so —
@@ -9,30 +9,43 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bench.kit.manifest import load_manifest
+from bench.kit.errors import BenchError
+from bench.kit.manifest import load_manifest, words
 from bench.measure.probes.calendar import OWN_RUN_WAIT_S
+from bench.report.context import ReportContext
+from bench.report.markdown import md_table
+from bench.results import CaseResult, Results
 
 NOT_PROBED = "not probed in this run"
 
 
-def _cases(results: dict, impl: str, scenario: str, fault: str = "") -> list[dict]:
+def _cases(results: Results, impl: str, scenario: str, fault: str = "") -> list[CaseResult]:
     return [
         c
-        for c in results["scenarios"]
-        if c["impl"] == impl
-        and c["config"] == "default"
-        and c["scenario"] == scenario
-        and c.get("fault", "") == fault
-        and c.get("runs")
-        and not c.get("error")
+        for c in results.cases(scenario)
+        if c.impl == impl and c.config == "default" and c.fault == fault and c.ok
     ]
 
 
-def dashboard(results: dict, impl: str) -> str:
+def _manifest(impl: str) -> dict:
+    """The implementation's manifest, or {} for results of one this checkout lacks."""
+    try:
+        return load_manifest(impl)
+    except BenchError:
+        return {}
+
+
+def _has_services(impl: str) -> bool:
+    return bool(_manifest(impl).get("services", {}).get("processes", [True]))
+
+
+def _capable(impl: str, capability: str) -> bool:
+    return capability in _manifest(impl).get("capabilities", [capability])
+
+
+def dashboard(results: Results, impl: str) -> str:
     for case in _cases(results, impl, "latency"):
-        if "dashboard" not in case:  # results from before this probe existed
-            break
-        page = case["dashboard"]
+        page = case.dashboard
         if page is None:
             return "no: nothing to browse"
         if page.get("status") == 200:
@@ -45,21 +58,21 @@ def dashboard(results: dict, impl: str) -> str:
     return NOT_PROBED
 
 
-def parallelism(results: dict, impl: str) -> str:
+def parallelism(results: Results, impl: str) -> str:
     cases = _cases(results, impl, "parallelism")
     if not cases:
         return NOT_PROBED
-    widest = max(cases, key=lambda c: c["slots"])
-    peak = max(r.get("peak_concurrency", 0) for r in widest["runs"] if not r["warmup"])
+    widest = max(cases, key=lambda c: c.slots)
+    peak = max(r.get("peak_concurrency", 0) for r in widest.runs if not r["warmup"])
     verdict = "yes" if peak > 1 else "no"
-    return f"{verdict}: {peak} tasks running at once with {widest['slots']} slots ({widest['workload']})"
+    return f"{verdict}: {peak} tasks running at once with {widest.slots} slots ({widest.workload})"
 
 
-def persists_state(results: dict, impl: str) -> str:
+def persists_state(results: Results, impl: str) -> str:
     cases = _cases(results, impl, "recovery", "scheduler")
     if not cases:
-        return "no scheduler" if impl == "baseline" else NOT_PROBED
-    run = cases[0]["runs"][0]
+        return NOT_PROBED if _has_services(impl) else "no scheduler"
+    run = cases[0].runs[0]
     if run.get("error"):
         return f"no: did not finish after a scheduler crash ({run['error'][:80]})"
     redone = run["reexecuted_tasks"]
@@ -70,12 +83,12 @@ def persists_state(results: dict, impl: str) -> str:
     )
 
 
-def resumes_from_outputs(results: dict, impl: str) -> str:
+def resumes_from_outputs(results: Results, impl: str) -> str:
     """After the worker is killed mid-pipeline, does the rerun skip the finished steps?"""
-    cases = [c for c in _cases(results, impl, "recovery", "worker") if c["workload"] == "movies"]
+    cases = [c for c in _cases(results, impl, "recovery", "worker") if c.workload == "movies"]
     if not cases:
         return NOT_PROBED
-    run = cases[0]["runs"][0]
+    run = cases[0].runs[0]
     if run.get("error"):
         return f"no: did not finish ({run['error'][:80]})"
     extra = run["reexecuted_tasks"] - run["in_flight_at_fault"]
@@ -87,27 +100,25 @@ def resumes_from_outputs(results: dict, impl: str) -> str:
     )
 
 
-def calendar(results: dict, impl: str) -> str:
+def calendar(results: Results, impl: str) -> str:
     cases = _cases(results, impl, "calendar")
     if not cases:
-        return "no: no backfill tool" if impl == "baseline" else NOT_PROBED
-    run = cases[0]["runs"][0]
+        return NOT_PROBED if _capable(impl, "backfill") else "no: no backfill tool"
+    run = cases[0].runs[0]
     if not run["complete"]:
         return f"no: {run['error'][:100] or 'published ' + str(run['versions'])}"
-    how = {"airflow": "one backfill request, runs created by the scheduler"}.get(
-        impl, "one RangeDaily command (cron starts it in production)"
-    )
+    how = words(impl, "backfill", "one backfill request")
     return (
         f"yes: {len(run['dates'])} days in order in {run['seconds']:.0f} s — {how}; "
         f"published {' → '.join(run['versions'])}"
     )
 
 
-def own_schedule(results: dict, impl: str) -> str:
+def own_schedule(results: Results, impl: str) -> str:
     cases = _cases(results, impl, "schedule")
     if not cases:
-        return "no: no scheduler" if impl == "baseline" else NOT_PROBED
-    run = cases[0]["runs"][0]
+        return NOT_PROBED if _has_services(impl) else "no: no scheduler"
+    run = cases[0].runs[0]
     if not run["started_runs"]:
         return (
             f"no: services up for {OWN_RUN_WAIT_S:.0f} s, nothing submitted, nothing started "
@@ -123,11 +134,11 @@ def own_schedule(results: dict, impl: str) -> str:
     )
 
 
-def finds_new_pipelines(results: dict, impl: str) -> str:
+def finds_new_pipelines(results: Results, impl: str) -> str:
     cases = _cases(results, impl, "deploy")
     if not cases:
-        return "no: no services" if impl == "baseline" else NOT_PROBED
-    run = cases[0]["runs"][0]
+        return NOT_PROBED if _has_services(impl) else "no: no services"
+    run = cases[0].runs[0]
     if run["error"]:
         return f"no: {run['error'][:100]}"
     if run["until_known_s"] == 0:
@@ -141,25 +152,25 @@ def finds_new_pipelines(results: dict, impl: str) -> str:
     )
 
 
-def runs_on_many_workers(results: dict, impl: str) -> str:
+def runs_on_many_workers(results: Results, impl: str) -> str:
     cases = _cases(results, impl, "scaleout")
     if not cases:
-        if "scale-out" not in load_manifest(impl)["capabilities"]:
+        if not _capable(impl, "scale-out"):
             return "no: its adapter has no multi-worker topology"
         return "not probed (the scale-out scenario needs --runtime docker)"
-    widest = max(cases, key=lambda c: c["slots"])
-    runs = [r for r in widest["runs"] if not r["warmup"] and r.get("complete")]
+    widest = max(cases, key=lambda c: c.slots)
+    runs = widest.measured
     if not runs or "hosts" not in runs[0]:
         return NOT_PROBED
     hosts = max(r["hosts"] for r in runs)
     verdict = "yes" if hosts > 1 else "no"
     return (
-        f"{verdict}: one run's tasks started on {hosts} of {widest['slots']} worker containers; "
+        f"{verdict}: one run's tasks started on {hosts} of {widest.slots} worker containers; "
         "each read the pipeline code from the repository mounted into it"
     )
 
 
-ROWS: list[tuple[str, str, Callable[[dict, str], str]]] = [
+ROWS: list[tuple[str, str, Callable[[Results, str], str]]] = [
     ("web dashboard", "fetch the UI page while the services are up", dashboard),
     ("parallelism", "peak concurrency of the widest fan-out", parallelism),
     ("persists state", "scheduler SIGKILL mid fan-out, restart", persists_state),
@@ -183,11 +194,20 @@ ROWS: list[tuple[str, str, Callable[[dict, str], str]]] = [
 ]
 
 
-def feature_table(results: dict) -> str:
-    impls = list(dict.fromkeys(c["impl"] for c in results["scenarios"]))
-    header = ["claim", "probe", *impls]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for claim, probe, check in ROWS:
-        cells = [check(results, impl).replace("|", "/") for impl in impls]
-        lines.append("| " + " | ".join([claim, probe, *cells]) + " |")
-    return "\n".join(lines)
+def feature_table(results: Results) -> str:
+    impls = results.case_impls
+    rows = [
+        [claim, probe, *[check(results, impl).replace("|", "/") for impl in impls]]
+        for claim, probe, check in ROWS
+    ]
+    return md_table(["claim", "probe", *impls], rows)
+
+
+def section(ctx: ReportContext) -> str:
+    return f"""## Feature table, checked
+
+The claims of the classic orchestrator comparisons, each with the probe that checks it and,
+per implementation, the verdict with what this run measured (default config).
+
+{feature_table(ctx.results)}
+"""

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from bench.measure.metrics import speedup
 from bench.measure.stats import median_iqr
+from bench.results import Results
 
 
-def headline_numbers(results: dict) -> dict[str, dict]:
+def headline_numbers(results: Results) -> dict[str, dict]:
     """Per implementation/config: medians of the latency scenario's measured runs, and the
     parallelism speedup at 4 slots. Used by the console table and the report."""
     out: dict[str, dict] = {}
-    for case in results["scenarios"]:
-        key = f"{case['impl']}/{case['config']}"
-        measured = [r for r in case["runs"] if not r["warmup"] and r.get("complete")]
+    for case in results.scenarios:
+        measured = case.measured
         if not measured:
             continue
-        row = out.setdefault(key, {"makespans": {}, "cpu_makespans": {}})
-        if case["scenario"] == "latency":
+        row = out.setdefault(case.key, {"makespans": {}, "cpu_makespans": {}})
+        if case.scenario == "latency":
             row["trigger_latency_s"] = median_iqr([r["trigger_latency_s"] for r in measured])[0]
             row["inter_task_p50_s"] = median_iqr(
                 [r["inter_task_latency_s"]["p50"] for r in measured]
@@ -25,9 +25,9 @@ def headline_numbers(results: dict) -> dict[str, dict]:
             row["inter_task_p95_s"] = median_iqr(
                 [r["inter_task_latency_s"]["p95"] for r in measured]
             )[0]
-        elif case["scenario"] in ("parallelism", "cpu"):
-            target = row["makespans"] if case["scenario"] == "parallelism" else row["cpu_makespans"]
-            target[case["slots"]] = median_iqr([r["makespan_s"] for r in measured])[0]
+        elif case.scenario in ("parallelism", "cpu"):
+            target = row["makespans"] if case.scenario == "parallelism" else row["cpu_makespans"]
+            target[case.slots] = median_iqr([r["makespan_s"] for r in measured])[0]
     for row in out.values():
         row["speedup"] = speedup(row.pop("makespans"))
         row["cpu_speedup"] = speedup(row.pop("cpu_makespans"))

@@ -11,6 +11,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from bench.measure import metrics
+from bench.report.context import ReportContext
+from bench.report.markdown import fmt, md_table
+from bench.report.style import save
+from bench.results import CaseResult
 from pipelines.core.instrument import read_events
 
 FAULT_WORDS = {
@@ -21,15 +25,15 @@ FAULT_WORDS = {
 }
 
 
-def recovery_cases(results: dict) -> list[dict]:
-    return [c for c in results["scenarios"] if c["scenario"] == "recovery"]
+def recovery_cases(cases: list[CaseResult]) -> list[CaseResult]:
+    return [c for c in cases if c.scenario == "recovery"]
 
 
 def _f(value, digits: int = 2) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
+    return fmt(value, digits)
 
 
-def recovery_table(results: dict) -> str:
+def recovery_table(cases: list[CaseResult]) -> str:
     """One row per (implementation, fault, workload), in the order they were measured."""
     header = [
         "impl",
@@ -45,10 +49,10 @@ def recovery_table(results: dict) -> str:
         "outputs identical / load duplicates",
     ]
     rows = []
-    for case in recovery_cases(results):
-        run = (case.get("runs") or [{}])[0]
-        error = case.get("error") or run.get("error")
-        head = [case["impl"], FAULT_WORDS.get(case["fault"], case["fault"]), case["workload"]]
+    for case in recovery_cases(cases):
+        run = (case.runs or [{}])[0]
+        error = case.error or run.get("error")
+        head = [case.impl, FAULT_WORDS.get(case.fault, case.fault), case.workload]
         if error:
             rows.append([*head, f"failed: {error[:140]}", *[""] * 7])
             continue
@@ -71,30 +75,25 @@ def recovery_table(results: dict) -> str:
                 check,
             ]
         )
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
+    return md_table(header, rows)
 
 
-def detection_settings(results: dict) -> list[str]:
+def detection_settings(cases: list[CaseResult]) -> list[str]:
     """The failure-detection settings each recovery case ran with, with their reasons."""
     out = []
     seen = set()
-    for case in recovery_cases(results):
-        for option, value in case.get("settings", {}).items():
-            if (case["impl"], option) not in seen:
-                seen.add((case["impl"], option))
-                out.append(f"- **{case['impl']}**: `{option} = {value}`")
+    for case in recovery_cases(cases):
+        for option, value in (case.settings or {}).items():
+            if (case.impl, option) not in seen:
+                seen.add((case.impl, option))
+                out.append(f"- **{case.impl}**: `{option} = {value}`")
     return out
 
 
-def recovery_figure(results: dict, path: Path, report_dir: Path) -> Path | None:
+def recovery_figure(cases: list[CaseResult], path: Path, report_dir: Path) -> Path | None:
     """Each interrupted fan-out run on one time axis: finished attempts solid, attempts
     killed by the fault hatched, the fault a red line."""
-    cases = [
-        c
-        for c in recovery_cases(results)
-        if c.get("runs") and c["workload"] != "movies" and not c.get("error")
-    ]
+    cases = [c for c in recovery_cases(cases) if c.runs and c.workload != "movies" and not c.error]
     if not cases:
         return None
     fig, axes = plt.subplots(
@@ -102,11 +101,11 @@ def recovery_figure(results: dict, path: Path, report_dir: Path) -> Path | None:
     )
     latest = 0.0
     for ax, case in zip(axes[:, 0], cases, strict=True):
-        run = case["runs"][0]
+        run = case.runs[0]
         origin = run["submit_ns"]
         events = [
             e
-            for e in read_events(report_dir / case["events"])
+            for e in read_events(report_dir / (case.events or ""))
             if e["t_ns"] >= origin and e.get("task_id") is not None
         ]
         spans = metrics.attempt_spans(events)
@@ -126,20 +125,33 @@ def recovery_figure(results: dict, path: Path, report_dir: Path) -> Path | None:
                 )
         ax.axvline((run["fault_ns"] - origin) / 1e9, color="#c44e52", linewidth=1.5)
         ax.set_yticks([])
-        label = f"{case['impl']}\n{FAULT_WORDS.get(case['fault'], case['fault'])}"
+        label = f"{case.impl}\n{FAULT_WORDS.get(case.fault, case.fault)}"
         ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
         ax.invert_yaxis()
     axes[-1, 0].set_xlabel("seconds since submit (one row per task; hatched: killed attempt)")
     axes[-1, 0].set_xlim(0, latest * 1.03)
-    axes[0, 0].set_title(f"Recovery: {cases[0]['workload']}, fault at the red line")
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    axes[0, 0].set_title(f"Recovery: {cases[0].workload}, fault at the red line")
+    return save(fig, path)
 
 
-def recovery_section(results: dict) -> str:
-    if not recovery_cases(results):
-        return "No recovery case in this profile."
-    return "\n".join(detection_settings(results)) + "\n\n" + recovery_table(results)
+def section(ctx: ReportContext) -> str:
+    """The section: what recovery means per implementation, the settings, the table."""
+    cases = recovery_cases(ctx.results.scenarios)
+    if not cases:
+        body = "No recovery case in this profile."
+    else:
+        body = "\n".join(detection_settings(cases)) + "\n\n" + recovery_table(cases)
+    actions = "\n".join(f"- **{impl}**: {text}" for impl, text in ctx.described("recovery"))
+    return f"""## Recovery
+
+A component is hit in the middle of a run; recovery is what the orchestrator does by itself
+plus the usual operator action:
+
+{actions or "- (not stated by the manifests)"}
+
+*Wasted task-s*: time spent in attempts whose work was thrown away. *Resubmitted*: reruns or
+clears the operator needed. Runs on the `default` config with each implementation's
+failure-detection settings (its manifest's `[recovery]`, where each has its reason):
+
+{body}
+"""

@@ -18,8 +18,9 @@ import pytest
 
 from bench.kit.docker_engine import available, leftovers
 from bench.kit.runtimes import use_runtime
+from bench.measure.plan import Case
 from bench.measure.recovery import measure_recovery
-from bench.measure.scenarios import Case, measure_case
+from bench.measure.scenarios import measure_case
 
 from .conftest import BENCH, bench
 
@@ -64,7 +65,7 @@ def test_luigi_worker_containers_share_one_run_through_luigid(tmp_path: Path) ->
         measured = measure_case(
             "luigi", "default", Case("scaleout", "fanout:4:sleep:1", 2), 1, tmp_path
         )
-    run = measured["runs"][-1]
+    run = measured.runs[-1]
     assert run["complete"], run
     assert run["hosts"] == 2  # tasks started in both worker containers
     assert nothing_of_ours_left()
@@ -74,7 +75,7 @@ def test_a_killed_worker_container_is_recovered_by_rerunning_luigi(tmp_path: Pat
     case = Case("recovery", "fanout:4:sleep:2", 2, "worker")
     with use_runtime("docker"):
         measured = measure_recovery("luigi", "default", case, tmp_path, "movielens-small", None)
-    run = measured["runs"][0]
+    run = measured.runs[0]
     assert run["error"] == "" and run["time_to_completion_s"] is not None
     assert run["fault_ns"] > run["submit_ns"]
     assert nothing_of_ours_left()

@@ -6,7 +6,8 @@ import pytest
 
 from bench.compare import case_slug, cases_for
 from bench.measure import metrics as m
-from bench.measure.scenarios import PROFILES, Case
+from bench.measure.plan import PROFILES, Case
+from bench.results import CaseResult
 
 S = 1_000_000_000
 
@@ -67,9 +68,9 @@ def test_recovery_runs_on_default_configs_and_only_for_listed_faults():
 
 def test_case_names_are_unique_within_every_profile():
     for profile in PROFILES.values():
-        slugs = [case_slug({"impl": "x", "config": "y", **vars(c)}) for c in profile.cases]
+        slugs = [case_slug(CaseResult("x", "y", **vars(c))) for c in profile.cases]
         assert len(slugs) == len(set(slugs)), profile.name
-    case = {"impl": "luigi", "config": "default", **vars(Case("recovery", "movies", 2, "worker"))}
+    case = CaseResult("luigi", "default", **vars(Case("recovery", "movies", 2, "worker")))
     assert case_slug(case) == "recovery-worker-luigi-default-w2-movies"
 
 

@@ -7,6 +7,7 @@ import json
 from bench.kit.manifest import load_manifest
 from bench.report import write_report
 from bench.report.headline import headline_numbers
+from bench.results import CaseResult, Results
 from pipelines.core.instrument import append_event
 from pipelines.core.workloads import Workload
 
@@ -39,19 +40,21 @@ def fake_case(tmp_path, impl, config, scenario, workload, slots, task_seconds, g
         {"label": "warmup-0", "warmup": True, "submit_ns": submit, **summary},
         {"label": "run-1", "warmup": False, "submit_ns": submit, **summary},
     ]
-    return {
-        "impl": impl,
-        "config": config,
-        "scenario": scenario,
-        "workload": workload,
-        "slots": slots,
-        "startup_s": 1.0,
-        "idle_resources": {"cpu_seconds": 1.0, "peak_rss_mib": 250.0, "seconds": 5.0}
-        if scenario == "latency"
-        else None,
-        "events": str(log),
-        "runs": runs,
-    }
+    return CaseResult.from_dict(
+        {
+            "impl": impl,
+            "config": config,
+            "scenario": scenario,
+            "workload": workload,
+            "slots": slots,
+            "startup_s": 1.0,
+            "idle_resources": {"cpu_seconds": 1.0, "peak_rss_mib": 250.0, "seconds": 5.0}
+            if scenario == "latency"
+            else None,
+            "events": str(log),
+            "runs": runs,
+        }
+    )
 
 
 def fake_results(tmp_path):
@@ -80,29 +83,31 @@ def fake_results(tmp_path):
         }
         for i, c in (("airflow", "default"), ("airflow", "tuned"), ("luigi", "default"))
     }
-    return {
-        "profile": "quick",
-        "repeat": 1,
-        "started_at": "t0",
-        "finished_at": "t1",
-        "dataset": {"name": "movielens-small", "citation": "Harper & Konstan 2015"},
-        "provenance": {
-            "python": "3.11",
-            "git_sha": "abc",
-            "git_dirty": False,
-            "orchestrators": {"airflow": {"package": "apache-airflow", "version": "3.3.2"}},
-            "machine": {
-                "cores": 2,
-                "cpu_model": "x",
-                "memory_gib": 24,
-                "load_average_at_start": [0, 0, 0],
+    return Results.from_dict(
+        {
+            "profile": "quick",
+            "repeat": 1,
+            "started_at": "t0",
+            "finished_at": "t1",
+            "dataset": {"name": "movielens-small", "citation": "Harper & Konstan 2015"},
+            "provenance": {
+                "python": "3.11",
+                "git_sha": "abc",
+                "git_dirty": False,
+                "orchestrators": {"airflow": {"package": "apache-airflow", "version": "3.3.2"}},
+                "machine": {
+                    "cores": 2,
+                    "cpu_model": "x",
+                    "memory_gib": 24,
+                    "load_average_at_start": [0, 0, 0],
+                },
             },
-        },
-        "configs": {n: load_manifest(n)["configs"] for n in ("airflow", "luigi")},
-        "movies": movies,
-        "scenarios": scenarios,
-        "run_folders": str(tmp_path),
-    }
+            "configs": {n: load_manifest(n)["configs"] for n in ("airflow", "luigi")},
+            "movies": movies,
+            "scenarios": [c.to_dict() for c in scenarios],
+            "run_folders": str(tmp_path),
+        }
+    )
 
 
 def test_headline_numbers_come_from_the_scenarios(tmp_path):
@@ -120,7 +125,7 @@ def test_report_has_every_section_and_embeds_its_figures(tmp_path):
     (tmp_path / "report").mkdir()
     keep_events_beside(results, tmp_path / "report")  # relative paths, as in a real report
     probe = {"impl": "luigi", "config": "default", "workload": "movies", "slots": 2}
-    results["scenarios"] += [  # probes: runs with no makespan, reported in the feature table
+    probes = [  # probes: runs with no makespan, reported in the feature table
         {
             **probe,
             "scenario": "calendar",
@@ -149,6 +154,7 @@ def test_report_has_every_section_and_embeds_its_figures(tmp_path):
             ],
         },
     ]
+    results.scenarios += [CaseResult.from_dict(p) for p in probes]
     report = write_report(tmp_path / "report", results)
     text = report.read_text()
     for section in (
@@ -168,7 +174,7 @@ def test_report_has_every_section_and_embeds_its_figures(tmp_path):
     assert "| airflow | default | 0.20 | 250 | 2.50 | 2.50 (fanout:4:sleep:1 w=4) | 300 |" in text
     page = (tmp_path / "report" / "report.html").read_text()
     assert page.count("data:image/png;base64,") == 4 and "<table>" in page
-    json.dumps(results)  # results stay serialisable
+    json.dumps(results.to_dict())  # results stay serialisable
 
 
 def test_results_schema_accepts_a_written_report_and_names_a_broken_field(tmp_path):
@@ -176,39 +182,39 @@ def test_results_schema_accepts_a_written_report_and_names_a_broken_field(tmp_pa
 
     from bench.compare import keep_events_beside
     from bench.kit.errors import BenchError
-    from bench.results import validate_results
+    from bench.results import load_results
 
     results = fake_results(tmp_path)
-    results |= {"schema": "orchestrator-bench/compare/v2", "run_folders": "x"}
-    results["dataset"]["files"] = {}
-    results["provenance"]["orchestrators"] = {}
-    for entry in results["movies"].values():
-        entry["runs"] = [{"ok": True, "reason": "", "warmup": False, "run_seconds": 5.0}]
+    results.run_folders = "x"
+    results.dataset["files"] = {}
+    results.provenance["orchestrators"] = {}
+    for entry in results.movies.values():
+        entry.runs = [{"ok": True, "reason": "", "warmup": False, "run_seconds": 5.0}]
     out = tmp_path / "out"
     out.mkdir()
     keep_events_beside(results, out)
-    assert all(not c["events"].startswith("/") for c in results["scenarios"])
-    (out / "results.json").write_text(json.dumps(results))
-    assert validate_results(out)["profile"] == "quick"
-    results["scenarios"][0]["runs"][1].pop("makespan_s")
-    (out / "results.json").write_text(json.dumps(results))
+    assert all(not (c.events or "/").startswith("/") for c in results.scenarios)
+    (out / "results.json").write_text(json.dumps(results.to_dict()))
+    loaded = load_results(out)
+    assert loaded.profile == "quick" and loaded.to_dict() == results.to_dict()  # round trip
+    results.scenarios[0].runs[1].pop("makespan_s")
+    (out / "results.json").write_text(json.dumps(results.to_dict()))
     with pytest.raises(BenchError, match="scenarios/0/runs/1: 'makespan_s' is a required property"):
-        validate_results(out)
+        load_results(out)
 
 
 def test_scale_figure_plots_overhead_per_task(tmp_path):
-    from bench.report import scale_figure
+    from bench.report.figures import scale_figure
 
     results = fake_results(tmp_path)
     for n in (3, 9):
-        results["scenarios"].append(
+        results.scenarios.append(
             fake_case(tmp_path, "luigi", "default", "scale", f"chain:{n}:noop", 4, 0.01, 0.02)
         )
-    path = scale_figure(results, tmp_path / "scale.png")
+    path = scale_figure(results.scenarios, tmp_path / "scale.png")
     assert path is not None and path.stat().st_size > 5000
-    assert (
-        scale_figure(fake_results(tmp_path), tmp_path / "none.png") is None
-    )  # no scale cases, no figure
+    none = scale_figure(fake_results(tmp_path).scenarios, tmp_path / "none.png")
+    assert none is None  # no scale cases, no figure
 
 
 def fake_recovery(tmp_path, impl, fault):
@@ -233,24 +239,26 @@ def fake_recovery(tmp_path, impl, fault):
 
     run = {"label": "run-1", "warmup": False, "complete": True, "error": "", "resubmitted": 3}
     run |= {"submit_ns": submit, "fault_ns": fault_ns, **recovery(events, submit, fault_ns)}
-    return {
-        "impl": impl,
-        "config": "default",
-        "scenario": "recovery",
-        "workload": "fanout:4:sleep:2",
-        "slots": 2,
-        "fault": fault,
-        "settings": {"scheduler.worker_disconnect_delay": "30"},
-        "events": str(log),
-        "runs": [run],
-    }
+    return CaseResult.from_dict(
+        {
+            "impl": impl,
+            "config": "default",
+            "scenario": "recovery",
+            "workload": "fanout:4:sleep:2",
+            "slots": 2,
+            "fault": fault,
+            "settings": {"scheduler.worker_disconnect_delay": "30"},
+            "events": str(log),
+            "runs": [run],
+        }
+    )
 
 
 def test_recovery_section_feature_table_and_timeline(tmp_path):
     from bench.compare import keep_events_beside
 
     results = fake_results(tmp_path)
-    results["scenarios"] += [fake_recovery(tmp_path, "luigi", f) for f in ("worker", "scheduler")]
+    results.scenarios += [fake_recovery(tmp_path, "luigi", f) for f in ("worker", "scheduler")]
     (tmp_path / "report").mkdir()
     keep_events_beside(results, tmp_path / "report")
     text = write_report(tmp_path / "report", results).read_text()
@@ -272,7 +280,7 @@ def test_two_runs_give_deltas(tmp_path):
 
     before = fake_results(tmp_path)
     after = fake_results(tmp_path)
-    after["movies"]["luigi/default"]["run_seconds"] = (4.0, 3.0, 5.0)
+    after.movies["luigi/default"].run_seconds = (4.0, 3.0, 5.0)
     table = delta_table(after, before)
     assert "| luigi/default | movies pipeline s | 5.000 | 4.000 | -1.000 | -20% |" in table
     assert "| airflow/default | movies pipeline s | 5.000 | 5.000 | +0.000 | +0% |" in table
@@ -281,11 +289,12 @@ def test_two_runs_give_deltas(tmp_path):
 def test_feature_verdicts_quote_what_the_probes_measured():
     from bench.report import features as ft
 
-    def case(impl, scenario, **run):
-        return {"impl": impl, "config": "default", "scenario": scenario, "runs": [run]}
+    def case(impl, scenario, slots=2, **run):
+        return CaseResult(impl, "default", scenario, "movies", slots, runs=[run])
 
-    results = {
-        "scenarios": [
+    results = Results(
+        "t0", "t1", "quick", 1, {}, {}, {}, {}, run_folders="x",
+        scenarios=[
             case("airflow", "schedule", started_runs=["scheduled__x"], error="",
                  seconds_to_own_run=0.5, seconds_to_done=16.3),
             case("luigi", "schedule", started_runs=[], error=""),
@@ -293,10 +302,10 @@ def test_feature_verdicts_quote_what_the_probes_measured():
                  versions=["v0001", "v0002", "v0003"], error=""),
             case("airflow", "deploy", error="", until_known_s=287.2, until_done_s=291.0),
             case("luigi", "deploy", error="", until_known_s=0.0, until_done_s=1.4),
-            case("luigi", "scaleout", warmup=False, complete=True, hosts=4) | {"slots": 4},
-            case("airflow", "scaleout", warmup=False, complete=True, hosts=1) | {"slots": 2},
-        ]
-    }  # fmt: skip
+            case("luigi", "scaleout", 4, warmup=False, complete=True, hosts=4),
+            case("airflow", "scaleout", 2, warmup=False, complete=True, hosts=1),
+        ],
+    )  # fmt: skip
     assert ft.own_schedule(results, "airflow").startswith(
         "yes: started scheduled__x by itself 0.5 s"
     )

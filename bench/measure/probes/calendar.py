@@ -18,13 +18,18 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench.kit.errors import BenchError
 from bench.kit.manifest import adapter_class
+from bench.measure.probes import probe_result
 from bench.measure.runs import land_dataset
 from datasets.stream import emit
 from pipelines.core.io import read_json
 from pipelines.core.layout import Layout
+
+if TYPE_CHECKING:
+    from bench.results import CaseResult
 
 DAYS = 3
 INCREMENT_ROWS = 500
@@ -38,7 +43,7 @@ def measure_calendar(
     variant: str | None = None,
     timeout: float = 900,
     on_phase: Callable[[str], None] = lambda _: None,
-) -> dict:
+) -> CaseResult:
     on_phase("landing three days")
     first = land_dataset(folder, dataset)
     dates = [first + dt.timedelta(days=n) for n in range(DAYS)]
@@ -80,7 +85,7 @@ def measure_schedule(
     variant: str | None = None,
     timeout: float = 600,
     on_phase: Callable[[str], None] = lambda _: None,
-) -> dict:
+) -> CaseResult:
     on_phase("starting services, calendar on")
     adapter = adapter_class(impl)(folder, variant, config=config, schedules=True)
     run: dict = {"label": "schedule", "warmup": False, "error": "", "started_runs": []}
@@ -108,21 +113,3 @@ def measure_schedule(
         on_phase("stopping")
     run["complete"] = bool(own) and not run["error"]
     return probe_result(adapter, "schedule", "movies", run)
-
-
-def probe_result(adapter, scenario: str, workload: str, run: dict) -> dict:
-    """A probe's one run as a case of results.json (the shape the other scenarios have);
-    it names an event log only if the probe's tasks wrote one."""
-    events = adapter.event_log
-    return {
-        "impl": adapter.name,
-        "config": adapter.config,
-        "scenario": scenario,
-        "workload": workload,
-        "slots": adapter.slots,
-        "fault": "",
-        "variant": adapter.variant,
-        "startup_s": round(adapter.startup_seconds, 3),
-        **({"events": str(events)} if events.exists() else {}),
-        "runs": [run],
-    }

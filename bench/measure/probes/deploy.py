@@ -14,7 +14,8 @@ from pathlib import Path
 
 from bench.kit.errors import BenchError
 from bench.kit.manifest import adapter_class
-from bench.measure.probes.calendar import probe_result
+from bench.measure.probes import probe_result
+from bench.results import CaseResult
 
 
 def measure_deploy(
@@ -25,7 +26,7 @@ def measure_deploy(
     variant: str | None = None,
     timeout: float = 600,
     on_phase: Callable[[str], None] = lambda _: None,
-) -> dict:
+) -> CaseResult:
     on_phase("starting services")
     adapter = adapter_class(impl)(folder, variant, config=config)
     run: dict = {"label": "deploy", "warmup": False, "error": ""}

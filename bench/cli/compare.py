@@ -1,0 +1,99 @@
+"""`bench compare`, `bench report` and `bench validate-results`: measure everything, write
+the report, rebuild or check it later."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bench.cli.consoles import console
+from bench.cli.options import (
+    DatasetOpt,
+    RuntimeOpt,
+    checked_impls,
+    checked_runtime,
+    checked_variants,
+)
+from bench.kit.manifest import implementations
+from bench.kit.runtimes import use_runtime
+
+
+def compare(
+    impl: Annotated[
+        str,
+        typer.Option(help="comma-separated implementations (default: every one in pipelines/)"),
+    ] = "",
+    config: Annotated[str, typer.Option(help="comma-separated config variants")] = "default,tuned",
+    profile: Annotated[
+        str, typer.Option(help="quick (CI, minutes), standard, or full")
+    ] = "standard",
+    dataset: DatasetOpt = None,
+    out: Annotated[
+        Path | None, typer.Option(help="report folder (default: reports/<UTC time>)")
+    ] = None,
+    variant: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="IMPL=VALUE, repeatable: an implementation's variant (its manifest's "
+            "`variants`, first by default), e.g. a metadata DB"
+        ),
+    ] = None,
+    runtime: RuntimeOpt = "local",
+) -> None:
+    """Measure every implementation × config and write the comparison report.
+
+    The movie pipeline end to end (results checked identical to the reference's), then the
+    scheduling scenarios: chain latency, fan-out parallelism, CPU-bound fan-out, recovery
+    from a killed worker or scheduler, the feature-table probes. Writes results.json (with
+    the raw event logs beside it), report.md, report.html and figures/ under --out. Rerun
+    with the same --out to resume an interrupted compare.
+    """
+    from bench.compare import compare_implementations
+    from bench.measure.plan import PROFILES
+
+    if profile not in PROFILES:
+        raise typer.BadParameter(
+            f"{profile!r}; choose from {', '.join(PROFILES)}", param_hint="--profile"
+        )
+    variants = checked_variants(variant)
+    checked_runtime(runtime)
+    chosen = [n.strip() for n in impl.split(",") if n.strip()]
+    names = checked_impls(chosen) if chosen else implementations()  # the reference last
+    configs = [c.strip() for c in config.split(",") if c.strip()]
+    with use_runtime(runtime):
+        ok = compare_implementations(console, names, configs, profile, dataset, out, variants)
+    if not ok:
+        raise typer.Exit(1)
+
+
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="a folder with results.json from bench compare")],
+    since: Annotated[
+        Path | None,
+        typer.Argument(help="an earlier run's folder: adds what changed since (deltas)"),
+    ] = None,
+) -> None:
+    """Rebuild report.md, report.html and figures/ from a compare run's results.json.
+
+    Given a second folder, the report gains a "Changes since" table: old → new, per figure.
+    """
+    from bench.report import write_report
+    from bench.results import load_results
+
+    results = load_results(run_dir)
+    previous = (str(since), load_results(since)) if since else None
+    console.print(f"report: {write_report(run_dir, results, previous)}")
+
+
+def validate_results(
+    run_dir: Annotated[Path, typer.Argument(help="a report folder or its results.json")],
+) -> None:
+    """Check a results.json against the schema, and that its event logs are there."""
+    from bench.results import load_results
+
+    results = load_results(run_dir)
+    console.print(
+        f"valid: {len(results.movies)} movie series, {len(results.scenarios)} scenario cases"
+    )

@@ -1,0 +1,61 @@
+"""`bench envs build` and `bench tutorials ...`: the environments and the course."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bench.cli.consoles import console
+from bench.cli.options import checked_impls
+from bench.kit.manifest import implementations
+
+envs_app = typer.Typer(help="The per-implementation virtual environments.", no_args_is_help=True)
+tutorials_app = typer.Typer(
+    help="The tutorial notebooks (tutorials/NN_*.py, jupytext sources).", no_args_is_help=True
+)
+
+
+@envs_app.command("build")
+def envs_build(
+    impls: Annotated[list[str] | None, typer.Argument(help="default: all")] = None,
+) -> None:
+    """Build (or find cached) the virtual environment of each implementation."""
+    from bench.kit.envs import ensure_env
+
+    for name in impls or implementations():
+        checked_impls([name])
+        with console.status(f"building the {name} environment"):
+            path = ensure_env(name)
+        console.print(f"{name}: {path}")
+
+
+TutorialNames = Annotated[
+    list[str] | None, typer.Argument(help="a number or name prefix, e.g. 02 (default: all)")
+]
+
+
+@tutorials_app.command("build")
+def tutorials_build(names: TutorialNames = None) -> None:
+    """Write each tutorial's .ipynb beside its source, to open in Jupyter."""
+    from bench.tutorials import build, pick
+
+    for source in pick(names):
+        console.print(f"{build(source)}")
+
+
+@tutorials_app.command("render")
+def tutorials_render(
+    names: TutorialNames = None,
+    out: Annotated[Path, typer.Option(help="folder for the HTML files")] = Path(
+        "reports/tutorials"
+    ),
+) -> None:
+    """Execute each tutorial (real orchestrators: minutes) and render it to HTML."""
+    from bench.tutorials import pick, render
+
+    for source in pick(names):
+        with console.status(f"running {source.name}"):
+            target, seconds = render(source, out.resolve())
+        console.print(f"{target} ({seconds:.0f} s)")

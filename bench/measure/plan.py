@@ -1,0 +1,93 @@
+"""The plan: which cases a profile measures (`quick`, `standard`, `full`).
+
+A case is one scenario on one workload at one slot count (or one fault, or one probe); the
+compare runs each applicable case for every implementation × config (bench.compare decides
+what applies from the manifests).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Case:
+    scenario: str
+    workload: str
+    slots: int
+    fault: str = ""  # recovery cases: worker | scheduler | restart (bench.measure.recovery)
+    repeat: int = 0  # measured runs; 0: the profile's
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    repeat: int
+    cases: tuple[Case, ...]
+
+
+PROBES = (  # bench.measure.probes.calendar, bench.measure.probes.deploy: claims of the feature table
+    Case("schedule", "movies", 2),  # does it start runs by itself
+    Case("calendar", "movies", 2),  # backfill three days
+    Case("deploy", "new_pipeline", 2),  # does it find a pipeline deployed while it runs
+)
+RECOVERY = (  # bench.measure.recovery: each fault mid-fan-out, and the movie pipeline's worker killed
+    *(
+        Case("recovery", "fanout:8:sleep:2", 4, fault)
+        for fault in ("worker", "scheduler", "restart", "database")
+    ),
+    Case("recovery", "movies", 2, "worker"),
+)
+
+
+def _scaleout(workload: str, containers: tuple[int, ...]) -> tuple[Case, ...]:
+    """A fan-out over K worker containers of one task each (--runtime docker only)."""
+    return tuple(Case("scaleout", workload, k) for k in containers)
+
+
+def _scale(sizes: tuple[int, ...], repeat: int) -> tuple[Case, ...]:
+    """Chains and fan-outs of no-op tasks of growing size, at 4 slots."""
+    return tuple(
+        Case("scale", f"{shape}:{n}:noop", 4, repeat=repeat)
+        for shape in ("chain", "fanout")
+        for n in sizes
+    )
+
+
+def _profile(name: str, repeat: int, fanout: str, slots: tuple[int, ...], cpu: str) -> Profile:
+    cases = [Case("latency", "chain:20:noop", 2)]
+    cases += [Case("parallelism", fanout, w) for w in slots]
+    cases += [Case("cpu", cpu, w) for w in (1, 2, 4)]
+    scaleout = _scaleout(fanout, (1, 2, 4))
+    return Profile(name, repeat, (*cases, *RECOVERY, *PROBES, *scaleout))
+
+
+PROFILES = {
+    # quick is CI's smoke test: every code path on every orchestrator, small shapes (the
+    # CPU-bound cases run the same path as parallelism; standard and full measure them)
+    "quick": Profile(
+        "quick",
+        1,
+        (
+            Case("latency", "chain:10:noop", 2),
+            Case("parallelism", "fanout:4:sleep:1", 1),
+            Case("parallelism", "fanout:4:sleep:1", 4),
+            Case("recovery", "fanout:4:sleep:2", 2, "worker"),
+            *_scaleout("fanout:2:sleep:1", (1, 2)),  # a Celery task takes ~5 s
+        ),
+    ),
+    # standard: scale once per size (a chain of 100 takes Airflow ~2 minutes per run)
+    "standard": Profile(
+        "standard",
+        3,
+        _profile("standard", 3, "fanout:16:sleep:1", (1, 2, 4, 8), "fanout:4:cpu:1000").cases
+        + _scale((10, 100), repeat=1),
+    ),
+    # full adds N = 1000 (hours on Airflow) and more repetitions
+    "full": Profile(
+        "full",
+        5,
+        _profile("full", 5, "fanout:16:sleep:1", (1, 2, 4, 8), "fanout:8:cpu:1000").cases
+        + _scale((10, 100, 1000), repeat=0),
+    ),
+}

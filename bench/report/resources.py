@@ -1,0 +1,57 @@
+"""The report's resources section: what each orchestrator's own processes cost, idle and busy."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bench.report.context import ReportContext
+from bench.report.markdown import fmt, md_table
+from bench.results import CaseResult, Results
+
+HEADER = [
+    "impl",
+    "config",
+    "idle CPU (cores busy)",
+    "idle RSS MiB",
+    "CPU-s per latency run",
+    "CPU-s per fan-out run",
+    "peak RSS MiB busy",
+]
+
+
+def _row(results: Results, case: CaseResult) -> list[str]:
+    idle = case.idle_resources or {}
+    busy = {
+        f"{c.workload} w={c.slots}": [r["resources"] for r in c.measured if r.get("resources")]
+        for c in results.scenarios
+        if (c.impl, c.config) == (case.impl, case.config)
+        and c.scenario in ("latency", "parallelism")
+    }
+    busy = {k: v for k, v in busy.items() if v}
+    widest = list(busy)[-1] if busy else None
+    latency = busy.get(f"{case.workload} w={case.slots}", [])
+    return [
+        case.impl,
+        case.config,
+        f"{idle['cpu_seconds'] / idle['seconds']:.2f}",
+        fmt(idle["peak_rss_mib"], 0),
+        fmt(float(np.median([r["cpu_seconds"] for r in latency])), 2) if latency else "–",
+        f"{fmt(float(np.median([r['cpu_seconds'] for r in busy[widest]])), 2)} ({widest})"
+        if widest
+        else "–",
+        fmt(max(r["peak_rss_mib"] for v in busy.values() for r in v), 0) if busy else "–",
+    ]
+
+
+def section(ctx: ReportContext) -> str:
+    rows = [_row(ctx.results, c) for c in ctx.results.scenarios if c.idle_resources]
+    table = md_table(HEADER, rows) if rows else "Not measured in this run."
+    return f"""## Resources
+
+What the orchestrator's own processes (every service and every worker or task process they
+start) cost: CPU-seconds and the peak of their summed resident memory, sampled every 0.2 s.
+Idle: the services started, nothing submitted, for 5 s. RSS counts pages that forked
+workers share once per process, so it overstates memory held; a lower bound for CPU.
+
+{table}
+"""

@@ -1,0 +1,61 @@
+"""The report's closing sections: the configurations, the method, and where it ran."""
+
+from __future__ import annotations
+
+from bench.measure import metrics
+from bench.report.context import ReportContext
+
+
+def configurations(ctx: ReportContext) -> str:
+    tuned = [
+        f"- **{impl} / {name}**: `{option} = {value}` — {spec['reasons'][option]}"
+        for impl, configs in ctx.results.configs.items()
+        for name, spec in configs.items()
+        for option, value in spec["settings"].items()
+    ]
+    slots = [f"- **{impl}**: {text}" for impl, text in ctx.described("slots")]
+    return f"""## Configurations
+
+`default` is each orchestrator as installed. `tuned` changes only these settings:
+
+{chr(10).join(tuned) or "- (none)"}
+
+What one slot is in each implementation:
+
+{chr(10).join(slots) or "- (not stated by the manifests)"}
+"""
+
+
+def method(ctx: ReportContext) -> str:
+    return f"## Method and metric definitions\n\n{(metrics.__doc__ or '').strip()}\n"
+
+
+def _runtime_line(runtime: dict) -> str:
+    if runtime["name"] != "docker":
+        return "local (every service a process group on this machine)"
+    images = ", ".join(f"{k} `{v}`" for k, v in runtime["images"].items())
+    return (
+        f"docker: every service and worker in its own container, each limited to "
+        f"{runtime['cpus_per_container']:g} CPUs and {runtime['memory_per_container']} "
+        f"(base `{runtime['base_image']}`; images {images})"
+    )
+
+
+def environment(ctx: ReportContext) -> str:
+    r = ctx.results
+    prov, machine = r.provenance, r.provenance["machine"]
+    versions = ", ".join(f"{o['package']} {o['version']}" for o in prov["orchestrators"].values())
+    meanings = dict(ctx.described("variants"))
+    variants = ", ".join(
+        f"{impl}: {value}" + (f" ({meanings[impl]})" if impl in meanings else "")
+        for impl, value in r.variants.items()
+    )
+    dirty = " (uncommitted changes)" if prov["git_dirty"] else ""
+    return f"""## Environment
+- {machine["cores"]} cores ({machine["cpu_model"]}), {machine["memory_gib"]} GiB, load at start {machine["load_average_at_start"]}
+- Python {prov["python"]}; {versions}; code {prov["git_sha"][:12]}{dirty}
+- Runtime: {_runtime_line(r.runtime)}
+- Variants: {variants or "each implementation's first"}
+- Run folders: `{r.run_folders}`
+- Data: {r.dataset["name"]}; {r.dataset["citation"]}
+"""
