@@ -27,7 +27,7 @@ def new_implementation(name: str, pipelines: Path = REPO / "pipelines") -> Path:
     if not NAME.match(name):
         raise BenchError(
             f"{name!r} cannot name an implementation: use lower-case letters, digits and "
-            "underscores, starting with a letter (it becomes a Python package), e.g. prefect"
+            "underscores, starting with a letter (it becomes a Python package), e.g. my_flow"
         )
     folder = pipelines / name
     if folder.exists():
@@ -82,6 +82,7 @@ def ready(name: str) -> None:
         if not (folder / file).exists()
     ]
     missing += todo_items(name)
+    missing += contract_mismatches(name)
     if missing:
         shown = "; ".join(missing[:6]) + (
             f"; and {len(missing) - 6} more" if len(missing) > 6 else ""
@@ -89,6 +90,50 @@ def ready(name: str) -> None:
         raise BenchError(
             f"{name} is not ready to verify ({len(missing)} to do, see pipelines/{name}/README.md): {shown}"
         )
+
+
+# what a manifest may declare → the adapter methods that make it true
+DECLARED_BY = {
+    "capabilities": {
+        "web-ui": ("dashboard_url",),
+        "backfill": ("backfill",),
+    },
+    "faults": {
+        fault: ("kill", "recover") for fault in ("worker", "scheduler", "restart", "database")
+    },
+}
+
+
+def contract_mismatches(name: str) -> list[str]:
+    """Where the manifest and the adapter disagree: a declared capability or fault whose
+    methods the adapter does not override (the report would probe it and fail), or an
+    overridden method whose capability the manifest does not declare (the report would
+    never probe it). Empty when they agree."""
+    from bench.kit.adapter import Adapter
+    from bench.kit.manifest import adapter_class, load_manifest
+
+    manifest, adapter = load_manifest(name), adapter_class(name)
+
+    def overrides(method: str) -> bool:
+        return getattr(adapter, method) is not getattr(Adapter, method)
+
+    problems = []
+    for section, table in DECLARED_BY.items():
+        declared = set(manifest.get(section, []))
+        for item, methods in table.items():
+            absent = [m for m in methods if not overrides(m)]
+            if item in declared and absent:
+                problems.append(
+                    f"pipeline.toml declares {section} {item!r} but the adapter has no "
+                    f"{', '.join(absent)}()"
+                )
+    for capability, methods in DECLARED_BY["capabilities"].items():
+        if capability not in manifest["capabilities"] and all(overrides(m) for m in methods):
+            problems.append(
+                f"the adapter has {', '.join(methods)}() but pipeline.toml does not declare "
+                f"capabilities {capability!r}"
+            )
+    return problems
 
 
 def remove_implementation(name: str, pipelines: Path = REPO / "pipelines") -> None:

@@ -24,7 +24,7 @@ def sources() -> list[Path]:
 
 
 def pick(names: list[str] | None) -> list[Path]:
-    """Sources by number or name prefix (`01`, `02_luigi`); all without names."""
+    """Sources by number or name prefix (`01`, `02`); all without names."""
     every = sources()
     if not names:
         return every

@@ -1,4 +1,5 @@
-"""`bench verify`: run everything on the same data, print a pass/fail table."""
+"""`bench verify`: check each implementation's contract (manifest against adapter), run it
+and the reference implementation on the same data, print a pass/fail table."""
 
 from __future__ import annotations
 
@@ -7,12 +8,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from bench.kit.manifest import reference_implementation
 from bench.measure.fingerprint import compare, fingerprint
 from bench.measure.runs import DEFAULT_DATASET, land_dataset, new_run_dir, run_implementation
 from bench.scaffold import ready
 from pipelines.core.layout import Layout
-
-REFERENCE = "baseline"
 
 
 def run_and_fingerprint(
@@ -36,22 +36,23 @@ def verify_implementations(
 ) -> bool:
     dataset = dataset or DEFAULT_DATASET
     for impl in impls:
-        ready(impl)  # a half-written implementation is named, not run
+        ready(impl)  # a half-written implementation, or one whose manifest lies, is not run
     base = new_run_dir("verify", out)
+    name = reference_implementation()
+    impls = [i for i in impls if i != name]
     results = {
-        impl: run_and_fingerprint(console, impl, base / impl, dataset)
-        for impl in [REFERENCE, *impls]
+        impl: run_and_fingerprint(console, impl, base / impl, dataset) for impl in [name, *impls]
     }
-    reference = results[REFERENCE]
+    reference = results[name]
     if isinstance(reference, str):
-        console.print(f"[red]the baseline itself failed[/]: {reference}")
+        console.print(f"[red]the reference ({name}) itself failed[/]: {reference}")
         return False
 
-    table = Table("check", f"{REFERENCE} (reference)", *impls, title=f"bench verify on {dataset}")
+    table = Table("check", f"{name} (reference)", *impls, title=f"bench verify on {dataset}")
     failures = {
         impl: (r if isinstance(r, str) else compare(reference, r))
         for impl, r in results.items()
-        if impl != REFERENCE
+        if impl != name
     }
     for check, value in reference.items():
         cells = []
@@ -78,6 +79,8 @@ def verify_implementations(
                     f"[red]{impl}: {diff.check}[/]: expected {diff.expected}, found {diff.found}"
                 )
         else:
-            console.print(f"[green]{impl}: identical to the baseline[/] ({len(reference)} checks)")
+            console.print(
+                f"[green]{impl}: identical to the reference[/] ({name}, {len(reference)} checks)"
+            )
     console.print(f"run folders: {base}")
     return ok

@@ -71,7 +71,7 @@ def run(
 
 
 def new(
-    name: Annotated[str, typer.Argument(help="the implementation's name, e.g. dagster")],
+    name: Annotated[str, typer.Argument(help="the implementation's name, e.g. my_flow")],
 ) -> None:
     """Scaffold pipelines/NAME/ for a new implementation (manifest, adapter, pipeline,
     Dockerfile, README, test). `bench verify NAME` lists what is left to write."""

@@ -82,7 +82,8 @@ class Adapter(ABC, Generic[Handle]):
         settings: dict[str, str] | None = None,
     ) -> None:
         """`config` names a variant of the manifest's [configs]; `slots` is how many tasks
-        may run at once (Airflow's parallelism, Luigi's and the baseline's workers);
+        may run at once (an executor's parallelism, a number of workers: the manifest's
+        `[report] slots` says which);
         `workload` is a synthetic workload spec to serve instead of the movie pipeline;
         `recovery` adds the manifest's [recovery] failure-detection settings; `schedules`
         lets the orchestrator start runs on its own calendar (otherwise the harness

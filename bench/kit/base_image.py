@@ -3,7 +3,7 @@
 Machines that cannot pull `python:3.11-slim` can still reach Debian's packages: debootstrap
 a minimal bookworm (its python3 is 3.11, as on the host) with venv support and CA
 certificates, and `docker import` the tree. Once it exists, every image build uses it
-(bench.kit.images.base_image). Needs root and the `debootstrap` program (ENVIRONMENT.md).
+(bench.kit.images.base_image). Needs root and the `debootstrap` program (docs/environment.md).
 """
 
 from __future__ import annotations

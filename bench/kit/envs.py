@@ -1,10 +1,11 @@
 """One virtual environment per implementation, created on first use and cached.
 
-Airflow 3 needs SQLAlchemy 2 and Luigi's task history needs SQLAlchemy < 2, so they cannot
-share an environment; giving every implementation its own (from its own lock file) also
-mirrors the containers each one gets later. Environments live in
-`$BENCH_HOME/envs/<impl>-<hash>`, keyed by the lock file's content: edit a lock and the
-next run builds a fresh one. uv builds Airflow's ~135 packages in seconds from its cache.
+Orchestrators pin conflicting versions of the same libraries (two of ours need SQLAlchemy 2
+and SQLAlchemy < 2; docs/environment.md), so they cannot share an environment; giving every
+implementation its own (from its own lock file) also mirrors the containers each one gets
+later. Environments live in `$BENCH_HOME/envs/<impl>-<hash>`, keyed by the lock file's
+content: edit a lock and the next run builds a fresh one. uv builds even a ~135-package
+environment in seconds from its cache.
 """
 
 from __future__ import annotations

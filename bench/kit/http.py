@@ -58,7 +58,7 @@ def probe_page(url: str, timeout: float = 10) -> dict[str, Any]:
 
 
 def iso_ns(text: str) -> int:
-    """An API's ISO-8601 timestamp (UTC, microseconds; Airflow's, Prefect's) → integer ns
+    """An API's ISO-8601 timestamp (UTC, microseconds, as REST APIs write them) → integer ns
     since the epoch, exactly (no float rounding of the nanoseconds)."""
     moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     return int(moment.timestamp()) * 1_000_000_000 + moment.microsecond * 1000

@@ -1,10 +1,11 @@
-"""A throw-away PostgreSQL server for Airflow's metadata, started by the harness.
+"""A throw-away PostgreSQL server for an orchestrator's metadata, started by the harness.
 
-Production Airflow runs on PostgreSQL; SQLite serialises every write. `--airflow-db
-postgres` measures that set-up: a fresh cluster (`initdb`) in a temporary folder, one
-`postgres` process group on a free port on 127.0.0.1, trust authentication (only local
-processes can reach it), deleted when the stack stops. PostgreSQL refuses to run as root,
-so as root the server runs as the `postgres` user (ENVIRONMENT.md).
+Production deployments of orchestrators with a metadata DB run it on PostgreSQL; SQLite
+serialises every write. An implementation's `postgres` variant measures that set-up: a fresh
+cluster (`initdb`) in a temporary folder, one `postgres` process group on a free port on
+127.0.0.1, trust authentication (only local processes can reach it), deleted when the stack
+stops. PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user
+(docs/environment.md).
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ def find_program(name: str) -> str:
     )
     if not found:
         raise BenchError(
-            f"--airflow-db postgres needs PostgreSQL's `{name}` program; install it "
-            "(Debian: apt-get install postgresql) or use --airflow-db sqlite"
+            f"a PostgreSQL variant needs PostgreSQL's `{name}` program; install it "
+            "(Debian: apt-get install postgresql) or choose another --variant"
         )
     return found
 
@@ -43,10 +44,10 @@ def _as_owner(argv: list[str]) -> list[str]:
 class PostgresServer:
     """`start()` inside an adapter's `Services`; `remove()` after they are stopped."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, database: str) -> None:
         self.services = services
         self.port = free_port()
-        self.database = "airflow"
+        self.database = database
         self.folder: Path | None = None
 
     @property

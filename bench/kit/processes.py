@@ -1,10 +1,10 @@
 """Start orchestrator services as process groups and make sure none outlives the harness.
 
 Every service gets its own session (`start_new_session=True`), so it and every process it
-forks (Airflow's LocalExecutor workers, Luigi's task processes) share one process group
-that can be signalled as a whole. Stopping sends SIGTERM to the group, waits, then
-SIGKILLs the group: the Airflow scheduler sometimes ignores SIGTERM, and a surviving
-worker would skew the next measurement. `Services` is a context manager, and Ctrl-C or an
+forks (executor workers, task processes) share one process group that can be signalled as
+a whole. Stopping sends SIGTERM to the group, waits, then SIGKILLs the group: some
+schedulers sometimes ignore SIGTERM (docs/environment.md), and a surviving worker would
+skew the next measurement. `Services` is a context manager, and Ctrl-C or an
 exception inside it still stops everything.
 """
 
@@ -40,9 +40,9 @@ class Spawned(Protocol):
 class Fleet:
     """Several copies of one command started together (a fleet of worker containers),
     handled as one. It has finished when all have; it succeeded when `done()` says the
-    work is complete — a worker's own exit code cannot tell: a Luigi worker whose tasks
-    another worker ran exits 10 or 25 ("already running", "not granted run permission"),
-    which in a fleet is the point. Without `done`, every member must exit 0."""
+    work is complete — a worker's own exit code cannot tell: a worker whose tasks another
+    worker ran may exit non-zero ("already running", "not granted run permission"), which
+    in a fleet is the point. Without `done`, every member must exit 0."""
 
     def __init__(self, members: list[Spawned], done: Callable[[], bool] | None = None) -> None:
         self.members, self.done = members, done
@@ -155,8 +155,8 @@ def descendants(pid: int) -> list[psutil.Process]:
 
 
 def kill_strays(processes: list[psutil.Process]) -> None:
-    """SIGKILL whichever of `processes` still runs. Airflow's task processes start their own
-    session, so signalling the scheduler's group does not reach them."""
+    """SIGKILL whichever of `processes` still runs. Some executors start each task process
+    in its own session, so signalling the scheduler's group does not reach them."""
     for process in processes:
         with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
             process.kill()

@@ -76,14 +76,14 @@ PROFILES = {
             *_scaleout("fanout:2:sleep:1", (1, 2)),  # a Celery task takes ~5 s
         ),
     ),
-    # standard: scale once per size (a chain of 100 takes Airflow ~2 minutes per run)
+    # standard: scale once per size (a chain of 100 takes the slowest default config ~2 min)
     "standard": Profile(
         "standard",
         3,
         _profile("standard", 3, "fanout:16:sleep:1", (1, 2, 4, 8), "fanout:4:cpu:1000").cases
         + _scale((10, 100), repeat=1),
     ),
-    # full adds N = 1000 (hours on Airflow) and more repetitions
+    # full adds N = 1000 (hours on the slowest default config) and more repetitions
     "full": Profile(
         "full",
         5,

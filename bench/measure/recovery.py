@@ -3,20 +3,20 @@
 Faults (an implementation lists the ones it has in its manifest's `faults`):
 
 * **worker** — SIGKILL the processes running tasks, as the OOM killer or a lost machine
-  would: Luigi's worker process group, Airflow's busy LocalExecutor workers with their task
-  processes, the baseline's only process.
-* **scheduler** — SIGKILL the scheduler (Airflow's scheduler with its executor; luigid),
-  then start it again, as a supervisor would.
+  would (a worker's process group, an executor's busy workers with their task processes, or
+  a command's only process).
+* **scheduler** — SIGKILL the scheduler (with its executor, where it has one), then start it
+  again, as a supervisor would.
 * **restart** — SIGTERM the scheduler (a clean stop, as for a deploy), then start it again.
-* **database** — SIGKILL the metadata database (Airflow on PostgreSQL), then start it
-  again on the same data; services that died meanwhile are restarted, as a supervisor would.
+* **database** — SIGKILL the metadata database server, then start it again on the same
+  data; services that died meanwhile are restarted, as a supervisor would.
 
-Recovery is what the orchestrator does by itself plus the standard operator action: Airflow
-finds lost tasks through heartbeats and orphan checks (failed tasks are cleared, as in the
-UI); Luigi's worker command is rerun until it succeeds (as cron would), skipping every task
-whose output exists; the baseline runs again from the start. The failure-detection timeouts
-are set to 30 s in every implementation (the manifest's `[recovery]` settings), so the
-scenario compares mechanisms rather than default timeouts — the report lists both.
+Recovery is what the orchestrator does by itself plus the standard operator action, both in
+the adapter's `recover` (and described in its manifest's `[report] recovery`): lost tasks
+found by heartbeats and cleared, a command rerun until it succeeds (as cron would), a run
+started again from the first step. The failure-detection timeouts are set in every
+implementation (the manifest's `[recovery]` settings), so the scenario compares mechanisms
+rather than default timeouts — the report lists both.
 
 Two workloads: a fan-out of sleeping tasks killed when the first wave has run for
 `FAULT_AFTER_S`, for the timing; and the movie pipeline killed as training starts, whose

@@ -2,7 +2,7 @@
 
 A sampler thread looks every `interval` seconds at every process in the watched sessions
 (each service the adapter started, and each worker it launched, leads its own session;
-sessions rather than process groups, because Airflow's task processes set their own group),
+sessions rather than process groups, because some executors give each task its own group),
 and records the summed RSS — the peak is the largest sum seen — and each process's
 latest CPU time. CPU-seconds are the sum over every process seen, so short-lived task
 processes count too (up to one interval of their life may be missed: a lower bound).

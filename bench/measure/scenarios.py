@@ -73,7 +73,7 @@ def measure_case(
         settings=settings,
     )
     runs, offset, idle, dashboard = [], 0, None, None
-    worker: list[int] = []  # the session of the run in flight (Luigi, baseline)
+    worker: list[int] = []  # the session of the run in flight (a run that is a command)
 
     def groups() -> list[int]:
         return [session_id(s.process) for s in adapter.services.services] + worker

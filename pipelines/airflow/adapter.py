@@ -1,10 +1,10 @@
 """Airflow 3 adapter: scheduler + dag-processor + api-server, LocalExecutor; the metadata
 DB is SQLite in the run folder (variant `sqlite`) or a PostgreSQL server the harness starts
-(variant `postgres`, `--airflow-db postgres`). Under --runtime docker each is a container,
+(variant `postgres`, `--variant airflow=postgres`). Under --runtime docker each is a container,
 PostgreSQL too, and the scale-out scenario swaps LocalExecutor for CeleryExecutor with K
 worker containers (pipelines.airflow.containers).
 
-Facts this relies on (measured, see ENVIRONMENT.md): the three processes must agree on the
+Facts this relies on (measured, see docs/environment.md): the three processes must agree on the
 JWT secret and on the execution API URL (which contains the api-server's port); the
 scheduler always opens a log server (8793 by default, so every stack gets a free port);
 LocalExecutor pre-forks `[core] parallelism` workers, so parallelism is set explicitly.
@@ -70,7 +70,7 @@ class AirflowAdapter(Adapter[str]):
         if self.postgres_container:
             database = postgres_url(self.runtime)
         elif self.variant == "postgres":
-            self.postgres = PostgresServer(self.services)
+            self.postgres = PostgresServer(self.services, database="airflow")
             database = self.postgres.url
         else:
             database = f"sqlite:///{self.state_dir}/airflow.db"
@@ -322,7 +322,7 @@ class AirflowAdapter(Adapter[str]):
                     process.send_signal(sig)
         elif component == "database":
             if not (self.postgres or self.postgres_container):
-                raise BenchError("the database fault needs --airflow-db postgres")
+                raise BenchError("the database fault needs --variant airflow=postgres")
             self.services.signal("postgres", sig)
         else:
             self.services.signal("scheduler", sig)

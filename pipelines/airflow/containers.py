@@ -1,6 +1,6 @@
 """The parts of Airflow's stack that exist only under --runtime docker.
 
-* **PostgreSQL** in its own container (`--airflow-db postgres`, and always under Celery):
+* **PostgreSQL** in its own container (`--variant airflow=postgres`, and always under Celery):
   a fresh cluster on a volume of the stack, so killing and restarting the database
   container (a fault of the recovery scenario) finds its data again.
 * **CeleryExecutor** for scale-out: a Redis broker container and K worker containers, each

@@ -149,7 +149,7 @@ class LuigiAdapter(Adapter[Spawned]):
     def native_timings(self, handle: Spawned) -> dict[str, tuple[int, int]]:
         """RUNNING and DONE times of each workload node from luigid's task history.
 
-        luigid stores naive local time (ENVIRONMENT.md): read as local, as it was written.
+        luigid stores naive local time (docs/environment.md): read as local, as it was written.
         """
         history = self.state_dir / "history.db"
         label = getattr(handle, "label", None)

@@ -25,8 +25,8 @@ NEXT_DAY = "2016-10-18"
 def test_verify_airflow_and_luigi_identical_to_baseline(tmp_path):
     done = bench("verify", "airflow", "luigi", "--out", tmp_path)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
-    assert "airflow: identical to the baseline" in done.stdout
-    assert "luigi: identical to the baseline" in done.stdout
+    assert "airflow: identical to the reference" in done.stdout
+    assert "luigi: identical to the reference" in done.stdout
     assert_no_orphans(tmp_path)
 
 

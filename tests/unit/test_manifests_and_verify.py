@@ -43,3 +43,24 @@ def test_compare_reports_changed_missing_and_extra_checks():
     diffs = {d.check: (d.expected, d.found) for d in compare(reference, found)}
     assert diffs == {"b": ("2", "20"), "c": ("3", "(missing)"), "d": ("(missing)", "4")}
     assert compare(reference, dict(reference)) == []
+
+
+def test_the_harness_names_no_orchestrator():
+    """What differs between orchestrators comes from their folders and manifests: bench/
+    (outside the contributor templates, which point to examples) names none of them."""
+    import re
+
+    from bench.kit.home import REPO
+    from bench.kit.manifest import implementations, load_manifest
+
+    names = [n for n in implementations() if not load_manifest(n).get("reference")]
+    packages = [load_manifest(n)["orchestrator"]["package"] for n in names]
+    pattern = re.compile("|".join(re.escape(w) for w in names + packages), re.IGNORECASE)
+    hits = [
+        f"{path.relative_to(REPO)}:{number}: {line.strip()}"
+        for path in sorted((REPO / "bench").rglob("*"))
+        if path.is_file() and "templates" not in path.parts and path.suffix != ".pyc"
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert hits == []

@@ -95,3 +95,39 @@ def test_bench_new_then_verify_names_what_is_missing() -> None:
         assert "adapter.py" in message and "submit" in message
     finally:
         remove_implementation(name)
+
+
+def test_verify_finds_where_manifest_and_adapter_disagree(monkeypatch) -> None:
+    from bench.kit import Adapter
+    from bench.kit import manifest as manifests
+    from bench.scaffold import contract_mismatches
+
+    class Half(Adapter[str]):
+        name = "half"
+
+        def submit(self, date):
+            return "run"
+
+        def wait(self, handle, timeout):
+            return None
+
+        def backfill(self, first, last):
+            return "runs"
+
+    declared = {"capabilities": ["web-ui"], "faults": ["worker"]}
+    monkeypatch.setattr(manifests, "load_manifest", lambda name: declared)
+    monkeypatch.setattr(manifests, "adapter_class", lambda name: Half)
+    problems = contract_mismatches("half")
+    assert problems == [
+        "pipeline.toml declares capabilities 'web-ui' but the adapter has no dashboard_url()",
+        "pipeline.toml declares faults 'worker' but the adapter has no kill, recover()",
+        "the adapter has backfill() but pipeline.toml does not declare capabilities 'backfill'",
+    ]
+
+
+def test_every_implementation_keeps_its_manifest_and_adapter_in_step() -> None:
+    from bench.kit.manifest import implementations
+    from bench.scaffold import contract_mismatches
+
+    for name in implementations():
+        assert contract_mismatches(name) == [], name

@@ -6,10 +6,11 @@ submitted; if a run starts by itself within `OWN_RUN_WAIT_S`, that day's data is
 (the run's sensor waits for it) and the run must finish. *Backfill*: see below.
 
 The folder gets the dataset's snapshot for day 0 and a stream increment for days 1 and 2
-(`bench stream emit`); then one request covers all three days — Airflow: a backfill of the
-`@daily` DAG through the REST API, which its scheduler turns into three runs; Luigi:
-`RangeDaily`, the command cron would start. Each day must publish the next model version
-(v0001, v0002, v0003), which only happens if the days ran in order.
+(`bench stream emit`); then one request covers all three days — the adapter's `backfill`,
+in the orchestrator's own terms (a backfill through its API that its scheduler turns into
+runs, or the range command cron would start; the manifest's `[report] backfill` says
+which). Each day must publish the next model version (v0001, v0002, v0003), which only
+happens if the days ran in order.
 """
 
 from __future__ import annotations

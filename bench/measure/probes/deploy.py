@@ -1,8 +1,8 @@
 """Does the orchestrator find a pipeline deployed while it runs? Checked, not asserted.
 
 With the services up, a pipeline they have never seen is deployed the way each
-orchestrator expects (Airflow: a DAG file copied into the DAGs folder; Luigi: a task module
-copied next to the worker), then run. Measured: seconds from the deploy until the
+orchestrator expects (the adapter's `run_new_pipeline`: a file copied into the folder its
+scheduler watches, or a module copied next to the worker), then run. Measured: seconds from the deploy until the
 orchestrator knows the pipeline, and until its run is done.
 """
 
