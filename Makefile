@@ -30,8 +30,7 @@ compare: setup  ## run every implementation on MovieLens and compare them
 verify: setup  ## check that every implementation produces identical results
 	$(BIN)/bench verify
 
-test: setup  ## lint, unit tests, then integration tests on the real orchestrators
-	$(BIN)/ruff check .
+test: setup lint  ## lint, unit tests, then integration tests on the real orchestrators
 	$(BIN)/pytest tests/unit
 	$(BIN)/pytest -m integration --durations=12 tests/integration pipelines  # and pipelines/NAME/test_NAME.py
 
@@ -41,8 +40,10 @@ test-unit: setup  ## the fast tier only
 bench-core: setup  ## pytest-benchmark of the core steps (movielens-small, synthetic:1000000)
 	$(BIN)/pytest tests/benchmarks --benchmark-enable --benchmark-only --benchmark-autosave
 
-lint: setup
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+lint: setup  ## ruff (lint and format) and mypy (the kit and the results model)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 lock:  ## re-resolve every lock file (after editing a requirements .in file)
 	uv pip compile -q --python-version 3.11 requirements/bench.in -o requirements/bench.lock

@@ -24,6 +24,7 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -80,11 +81,11 @@ class ContainerProcess:
 
     def wait(self, timeout: float | None = None) -> int:
         deadline = None if timeout is None else time.monotonic() + timeout
-        while self.poll() is None:
-            if deadline is not None and time.monotonic() > deadline:
+        while (code := self.poll()) is None:
+            if timeout is not None and deadline is not None and time.monotonic() > deadline:
                 raise subprocess.TimeoutExpired(self.container.name, timeout)
             time.sleep(0.1)
-        return self.returncode
+        return code
 
     def exited_within(self, seconds: float) -> bool:
         try:
@@ -122,7 +123,7 @@ class DockerRuntime:
         self.labels = {LABEL: "stack", STACK_LABEL: self.stack, IMPL_LABEL: impl}
         self.mounts = _mounts(mounts)
         self._network = None
-        self._containers: dict[str, object] = {}
+        self._containers: dict[str, Any] = {}  # docker.models.containers.Container
 
     @property
     def network(self):

@@ -65,11 +65,11 @@ class Fleet:
 
     def wait(self, timeout: float | None = None) -> int:
         deadline = None if timeout is None else time.monotonic() + timeout
-        while self.poll() is None:
-            if deadline is not None and time.monotonic() > deadline:
+        while (code := self.poll()) is None:
+            if timeout is not None and deadline is not None and time.monotonic() > deadline:
                 raise subprocess.TimeoutExpired("fleet", timeout)
             time.sleep(0.1)
-        return self.returncode
+        return code
 
     def send_signal(self, sig: signal.Signals) -> None:
         for member in self.members:
