@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import signal
-import subprocess
-import time
 
 import pytest
 
-from bench.kit.envs import ensure_env, process_env
-from bench.kit.home import REPO
 from bench.measure.fingerprint import fingerprint
 from pipelines.core.io import read_json
 from pipelines.core.layout import Layout
-from tests.integration.conftest import BENCH, assert_no_orphans, bench, processes_under
+from tests.integration.conftest import assert_no_orphans, bench
 
 pytestmark = pytest.mark.integration
 FULL_LOAD = "2016-10-17"
@@ -74,61 +68,6 @@ def test_incremental_results_agree_across_orchestrators(tmp_path):
     assert prints["airflow"] == prints["luigi"]
 
 
-def test_luigi_range_daily_backfills_in_order_and_skips_complete_days(tmp_path):
-    work = tmp_path / "backfill"
-    assert bench("run", "baseline", "--workdir", work).returncode == 0  # the full load
-    for day in ("2016-10-18", "2016-10-19"):
-        assert (
-            bench("stream", "emit", "--workdir", work, "--date", day, "--rows", "300").returncode
-            == 0
-        )
-    env = ensure_env("luigi")
-    argv = [
-        str(env / "bin" / "luigi"),
-        "--module",
-        "pipelines.luigi.movie_pipeline",
-        "RangeDaily",
-        "--of",
-        "MoviePipeline",
-        "--MoviePipeline-workdir",
-        str(work),
-        "--start",
-        "2016-10-18",
-        "--stop",
-        "2016-10-20",
-        "--local-scheduler",
-        # RangeDaily looks only `days_back` (100) days behind *now*: a 2016 backfill sets now
-        "--now",
-        str(int(dt.datetime(2016, 10, 20, tzinfo=dt.UTC).timestamp())),
-    ]
-    luigi_env = process_env(
-        env,
-        {
-            "LUIGI_CONFIG_PATH": str(REPO / "pipelines/luigi/luigi.cfg"),
-            "LUIGI_RUN_DIR": str(tmp_path),
-        },
-    )
-    first = subprocess.run(
-        argv, capture_output=True, text=True, env=luigi_env, timeout=600, cwd=tmp_path
-    )
-    assert first.returncode == 0, first.stderr[-3000:]
-    layout = Layout(work)
-    versions = [read_json(layout.published(d))["version"] for d in ("2016-10-18", "2016-10-19")]
-    assert versions == ["v0002", "v0003"]
-    assert read_json(layout.transform_report("2016-10-19"))["partitions"] == [
-        "2016-10-17",
-        "2016-10-18",
-        "2016-10-19",
-    ]
-    again = subprocess.run(
-        argv, capture_output=True, text=True, env=luigi_env, timeout=600, cwd=tmp_path
-    )
-    assert again.returncode == 0
-    assert (
-        "ran successfully" not in again.stderr.split("Execution Summary")[1]
-    )  # nothing left to do
-
-
 @pytest.mark.parametrize("impl", ["airflow", "luigi", "baseline"])
 def test_a_corrupt_partition_fails_with_one_line_naming_the_file(tmp_path, impl):
     from pipelines.core.landing import land_partition
@@ -144,26 +83,4 @@ def test_a_corrupt_partition_fails_with_one_line_naming_the_file(tmp_path, impl)
     error = done.stderr.strip().splitlines()
     assert len(error) == 1 and "not a readable Parquet file" in error[0], done.stderr
     assert "Traceback" not in done.stderr
-    assert_no_orphans(tmp_path)
-
-
-def test_ctrl_c_stops_every_airflow_process(tmp_path):
-    work = tmp_path / "interrupted"
-    process = subprocess.Popen(
-        [str(BENCH), "run", "airflow", "--workdir", str(work)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=dict(os.environ),
-    )
-    deadline = time.monotonic() + 120
-    while len(processes_under(tmp_path)) < 3 and time.monotonic() < deadline:  # services up
-        time.sleep(0.5)
-    assert len(processes_under(tmp_path)) >= 3
-    process.send_signal(signal.SIGINT)
-    _, err = process.communicate(timeout=60)
-    assert process.returncode == 130
-    assert err.decode().strip().splitlines()[-1] == (
-        "bench: interrupted; every process it started has been stopped"
-    )  # the one line, and no traceback
-    assert "Traceback" not in err.decode()
     assert_no_orphans(tmp_path)
