@@ -41,6 +41,7 @@ from bench.report import write_report
 from bench.report.headline import headline_numbers
 from bench.results import CaseResult, MovieSeries, Results
 from bench.scaffold import ready
+from datasets.registry import DatasetSpec
 from datasets.registry import load_manifest as dataset_manifest
 from pipelines.core.io import read_json, write_json
 
@@ -53,7 +54,7 @@ class Job:
     config: str
     case: Case
     folder: Path
-    dataset: str
+    dataset: DatasetSpec
     variant: str | None
     repeat: int
     reference: dict[str, str] | None  # the clean run's fingerprint, for recovery's outputs
@@ -143,7 +144,7 @@ def compare_implementations(
     impls: list[str],
     configs: list[str],
     profile_name: str,
-    dataset: str | None,
+    dataset: DatasetSpec | None,
     out: Path | None,
     variants: dict[str, str] | None = None,
 ) -> bool:
@@ -162,7 +163,7 @@ def compare_implementations(
         raise BenchError(f"none of {', '.join(impls)} has config(s) {', '.join(configs)}")
     plan = {
         "profile": profile_name,
-        "dataset": dataset,
+        "dataset": dataset.name,
         "pairs": [list(p) for p in pairs],
         "variants": variants,
         "runtime": selected_runtime(),
@@ -190,7 +191,7 @@ def _measure_all(
     state: State,
     pairs: list[tuple[str, str]],
     profile: Profile,
-    dataset: str,
+    dataset: DatasetSpec,
     variants: dict[str, str],
     progress_file: Path,
 ) -> None:
@@ -262,7 +263,7 @@ def _assemble(
     state: State,
     impls: list[str],
     profile: Profile,
-    dataset: str,
+    dataset: DatasetSpec,
     variants: dict[str, str],
     started: dt.datetime,
 ) -> Results:

@@ -12,15 +12,16 @@ from bench.kit.manifest import reference_implementation
 from bench.measure.fingerprint import compare, fingerprint
 from bench.measure.runs import DEFAULT_DATASET, land_dataset, new_run_dir, run_implementation
 from bench.scaffold import ready
+from datasets.registry import DatasetSpec
 from pipelines.core.layout import Layout
 
 
 def run_and_fingerprint(
-    console: Console, impl: str, folder: Path, dataset: str
+    console: Console, impl: str, folder: Path, dataset: DatasetSpec
 ) -> dict[str, str] | str:
     """Fingerprint of a fresh run of `impl`, or the one-line reason it failed."""
     folder.mkdir(parents=True, exist_ok=True)
-    with console.status(f"{impl}: landing {dataset}") as status:
+    with console.status(f"{impl}: landing {dataset.name}") as status:
         date = land_dataset(folder, dataset)
         result = run_implementation(
             impl, folder, date, on_phase=lambda p: status.update(f"{impl}: {p}")
@@ -32,7 +33,7 @@ def run_and_fingerprint(
 
 
 def verify_implementations(
-    console: Console, impls: list[str], dataset: str | None, out: Path | None
+    console: Console, impls: list[str], dataset: DatasetSpec | None, out: Path | None
 ) -> bool:
     dataset = dataset or DEFAULT_DATASET
     for impl in impls:
@@ -48,7 +49,7 @@ def verify_implementations(
         console.print(f"[red]the reference ({name}) itself failed[/]: {reference}")
         return False
 
-    table = Table("check", f"{name} (reference)", *impls, title=f"bench verify on {dataset}")
+    table = Table("check", f"{name} (reference)", *impls, title=f"bench verify on {dataset.name}")
     failures = {
         impl: (r if isinstance(r, str) else compare(reference, r))
         for impl, r in results.items()

@@ -11,14 +11,16 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from datasets.registry import dataset_files, load_manifest, prepare
+from datasets.registry import DatasetSpec, dataset_files, load_manifest, prepare
 from pipelines.core.landing import land_partition
 from pipelines.core.layout import Layout
 
 DEFAULT = "movielens-small"
 
 
-def land_dataset(workdir: Path, dataset: str = DEFAULT, date: dt.date | None = None) -> dt.date:
+def land_dataset(
+    workdir: Path, dataset: str | DatasetSpec = DEFAULT, date: dt.date | None = None
+) -> dt.date:
     """Prepare `dataset` (cached) and land it as the full-load snapshot for `date`.
 
     Without a date, the dataset's natural run date is used: the day after its last rating.

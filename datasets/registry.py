@@ -76,6 +76,12 @@ def resolve(name: str) -> DatasetSpec:
     )
 
 
+def as_spec(dataset: str | DatasetSpec) -> DatasetSpec:
+    """A dataset resolved once (at the command line) stays resolved: every function here
+    takes either the name or the `DatasetSpec`."""
+    return dataset if isinstance(dataset, DatasetSpec) else resolve(dataset)
+
+
 def _parse_count(text: str) -> int:
     text = text.replace("_", "")
     scale = {"k": 1_000, "m": 1_000_000}.get(text[-1].lower(), 1)
@@ -134,10 +140,12 @@ def _describe(path: Path) -> dict:
 
 
 def prepare(
-    name: str, home: Path | None = None, progress: Callable[[int], None] | None = None
+    name: str | DatasetSpec,
+    home: Path | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Path:
     """Prepare dataset `name` into the cache (once) and return its folder."""
-    spec = resolve(name)
+    spec = as_spec(name)
     target = dataset_dir(spec, home)
     if (target / "manifest.json").exists():
         return target
@@ -176,8 +184,8 @@ def prepare(
     return target
 
 
-def load_manifest(name: str, home: Path | None = None) -> dict:
-    spec = resolve(name)
+def load_manifest(name: str | DatasetSpec, home: Path | None = None) -> dict:
+    spec = as_spec(name)
     path = manifest_path(spec, home)
     if not path.exists():
         raise DataError(
@@ -186,7 +194,7 @@ def load_manifest(name: str, home: Path | None = None) -> dict:
     return read_json(path)
 
 
-def dataset_files(name: str, home: Path | None = None) -> dict[str, Path]:
+def dataset_files(name: str | DatasetSpec, home: Path | None = None) -> dict[str, Path]:
     """Prepared files by table (ratings, movies), preparing the dataset if needed."""
     folder = prepare(name, home)
     manifest = read_json(folder / "manifest.json")

@@ -35,6 +35,7 @@ from IPython.display import Image, Markdown, display
 from bench.measure import metrics
 from bench.measure.plan import Case
 from bench.measure.recovery import measure_recovery, supports
+from bench.measure.runs import DEFAULT_DATASET
 from bench.report.recovery import recovery_figure, recovery_table
 from bench.teaching import source
 
@@ -45,7 +46,7 @@ cases = [
         "default",
         Case("recovery", WORKLOAD, SLOTS, FAULT),
         folder / impl,
-        "movielens-small",
+        DEFAULT_DATASET,
         None,
     )
     for impl in IMPLS

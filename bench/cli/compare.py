@@ -52,18 +52,20 @@ def compare(
     """
     from bench.compare import compare_implementations
     from bench.measure.plan import PROFILES
+    from datasets.registry import resolve
 
     if profile not in PROFILES:
         raise typer.BadParameter(
             f"{profile!r}; choose from {', '.join(PROFILES)}", param_hint="--profile"
         )
+    spec = resolve(dataset) if dataset else None  # parsed once, passed down as a DatasetSpec
     variants = checked_variants(variant)
     checked_runtime(runtime)
     chosen = [n.strip() for n in impl.split(",") if n.strip()]
     names = checked_impls(chosen) if chosen else implementations()  # the reference last
     configs = [c.strip() for c in config.split(",") if c.strip()]
     with use_runtime(runtime):
-        ok = compare_implementations(console, names, configs, profile, dataset, out, variants)
+        ok = compare_implementations(console, names, configs, profile, spec, out, variants)
     if not ok:
         raise typer.Exit(1)
 

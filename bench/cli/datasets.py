@@ -59,9 +59,9 @@ def datasets_prepare(
         console=console,
     ) as bar:
         task = bar.add_task(f"preparing {spec.name}", total=spec.rows)
-        folder = prepare(name, progress=lambda n: bar.advance(task, n))
+        folder = prepare(spec, progress=lambda n: bar.advance(task, n))
         bar.update(task, completed=spec.rows)
-    manifest = load_manifest(name)
+    manifest = load_manifest(spec)
     files = manifest["files"]
     console.print(
         f"{manifest['name']}: {files['ratings']['rows']:,} ratings, {files['movies']['rows']:,} movies "

@@ -56,12 +56,11 @@ def run(
     ready(impl)
     checked_runtime(runtime)
     day = checked_date(date)  # every argument is checked before any folder is made
-    if dataset:
-        resolve(dataset)
+    spec = resolve(dataset) if dataset else None  # parsed once, passed down
     folder = workdir.resolve() if workdir else new_run_dir(impl)
     folder.mkdir(parents=True, exist_ok=True)
     with use_runtime(runtime), console.status(f"{impl}: landing data") as status:
-        day = resolve_run(folder, dataset, day)
+        day = resolve_run(folder, spec, day)
         result = run_implementation(
             impl, folder, day, variant, timeout, on_phase=lambda p: status.update(f"{impl}: {p}")
         )
@@ -103,8 +102,10 @@ def verify(
     recommendations table. Exit code 1 on any difference.
     """
     from bench.verify import verify_implementations
+    from datasets.registry import resolve
 
-    ok = verify_implementations(console, checked_impls(impls), dataset, out)
+    spec = resolve(dataset) if dataset else None
+    ok = verify_implementations(console, checked_impls(impls), spec, out)
     if not ok:
         raise typer.Exit(1)
 

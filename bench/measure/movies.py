@@ -12,6 +12,7 @@ from bench.measure.fingerprint import compare, fingerprint
 from bench.measure.runs import land_dataset, run_implementation
 from bench.measure.stats import median_iqr
 from bench.results import MovieSeries
+from datasets.registry import DatasetSpec
 from pipelines.core.layout import Layout
 
 PHASES = ("startup_seconds", "run_seconds", "stop_seconds")
@@ -20,7 +21,7 @@ PHASES = ("startup_seconds", "run_seconds", "stop_seconds")
 def measure_movies(
     impl: str,
     config: str,
-    dataset: str,
+    dataset: DatasetSpec,
     repeat: int,
     base: Path,
     on_phase: Callable[[str], None],

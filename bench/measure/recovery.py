@@ -41,6 +41,7 @@ from bench.measure.plan import Case
 from bench.measure.runs import land_dataset
 from bench.measure.scenarios import new_events
 from bench.results import CaseResult
+from datasets.registry import DatasetSpec
 from pipelines.core.instrument import append_event
 from pipelines.core.layout import Layout
 from pipelines.core.serve import warehouse_table
@@ -102,7 +103,7 @@ def measure_recovery(
     config: str,
     case: Case,
     folder: Path,
-    dataset: str,
+    dataset: DatasetSpec,
     reference: dict[str, str] | None,
     timeout: float = 600,
     variant: str | None = None,

@@ -12,11 +12,12 @@ from bench.kit.errors import BenchError
 from bench.kit.home import bench_home
 from bench.kit.manifest import adapter_class
 from datasets.land import land_dataset
+from datasets.registry import DatasetSpec, resolve
 from pipelines.core.io import read_json, write_json
 from pipelines.core.landing import partition_ready
 from pipelines.core.layout import Layout
 
-DEFAULT_DATASET = "movielens-small"
+DEFAULT_DATASET = resolve("movielens-small")
 
 
 def new_run_dir(label: str, parent: Path | None = None) -> Path:
@@ -33,7 +34,7 @@ def new_run_dir(label: str, parent: Path | None = None) -> Path:
     raise BenchError(f"could not create a run folder under {base}")
 
 
-def resolve_run(workdir: Path, dataset: str | None, date: dt.date | None) -> dt.date:
+def resolve_run(workdir: Path, dataset: DatasetSpec | None, date: dt.date | None) -> dt.date:
     """Decide what to run: land a dataset, or use a partition already in the folder."""
     layout = Layout(workdir)
     if dataset is None and date is not None and partition_ready(layout, date):

@@ -47,6 +47,62 @@ def new_events(path: Path, offset: int) -> tuple[list[dict], int]:
     return parse_events(data.decode().splitlines()), offset + len(data)
 
 
+class _Stack:
+    """One started adapter and what its measured runs share: the event log read so far and
+    the process sessions to sample (its services', and the run in flight's)."""
+
+    def __init__(self, adapter, workload: Workload, timeout: float) -> None:
+        self.adapter, self.workload, self.timeout = adapter, workload, timeout
+        self.offset = 0
+        self.worker: list[int] = []  # the session of the run in flight (a run that is a command)
+
+    def groups(self) -> list[int]:
+        return [session_id(s.process) for s in self.adapter.services.services] + self.worker
+
+    def mark_submit(self, label: str) -> int:
+        """The harness's submit mark, in the same log and on the same clock as the tasks."""
+        submit_ns = time.time_ns()
+        append_event(
+            self.adapter.event_log,
+            {
+                "run_id": label,
+                "impl": self.adapter.name,
+                "task_id": None,
+                "event": "submit",
+                "t_ns": submit_ns,
+                "pid": 0,
+                "host": socket.gethostname(),
+            },
+        )
+        return submit_ns
+
+    def run(self, label: str, warmup: bool) -> dict:
+        """Submit one run of the workload, wait for it, and summarise its events."""
+        submit_ns = self.mark_submit(label)
+        native: dict[str, tuple[int, int]] = {}
+        error = ""
+        try:
+            with ResourceSampler(self.groups) as busy:
+                handle = self.adapter.submit_workload(label)
+                self.worker[:] = [session_id(handle)] if hasattr(handle, "poll") else []
+                self.adapter.wait(handle, self.timeout)
+            native = self.adapter.native_timings(handle)
+        except BenchError as exc:
+            error = str(exc)
+        self.worker.clear()
+        events, self.offset = new_events(self.adapter.event_log, self.offset)
+        tasks = [e for e in events if e["event"] != "submit"]
+        summary = (
+            summarize(tasks, submit_ns, self.workload.upstream)
+            if not error
+            else {"complete": False}
+        )
+        summary["resources"] = busy.result()
+        if native and summary.get("complete"):
+            summary["native_offset_s"] = clock_agreement(task_intervals(tasks), native)
+        return {"label": label, "warmup": warmup, "submit_ns": submit_ns, "error": error, **summary}
+
+
 def measure_case(
     impl: str,
     config: str,
@@ -72,61 +128,17 @@ def measure_case(
         scale_out=case.scenario == "scaleout",
         settings=settings,
     )
-    runs, offset, idle, dashboard = [], 0, None, None
-    worker: list[int] = []  # the session of the run in flight (a run that is a command)
-
-    def groups() -> list[int]:
-        return [session_id(s.process) for s in adapter.services.services] + worker
-
+    runs, idle, dashboard = [], None, None
+    stack = _Stack(adapter, workload, timeout)
     with adapter:
         if case.scenario == "latency":  # once per implementation × config
             on_phase("idle resources")
-            idle = measure_idle(groups, IDLE_SECONDS)
+            idle = measure_idle(stack.groups, IDLE_SECONDS)
             dashboard = probe_page(adapter.dashboard_url) if adapter.dashboard_url else None
         for index in range(repeat + 1):
             label = f"{'warmup' if index == 0 else 'run'}-{index}"
             on_phase(label)
-            submit_ns = time.time_ns()
-            append_event(
-                adapter.event_log,
-                {
-                    "run_id": label,
-                    "impl": impl,
-                    "task_id": None,
-                    "event": "submit",
-                    "t_ns": submit_ns,
-                    "pid": 0,
-                    "host": socket.gethostname(),
-                },
-            )
-            native: dict[str, tuple[int, int]] = {}
-            try:
-                with ResourceSampler(groups) as busy:
-                    handle = adapter.submit_workload(label)
-                    worker[:] = [session_id(handle)] if hasattr(handle, "poll") else []
-                    adapter.wait(handle, timeout)
-                native = adapter.native_timings(handle)
-                error = ""
-            except BenchError as exc:
-                error = str(exc)
-            worker.clear()
-            events, offset = new_events(adapter.event_log, offset)
-            tasks = [e for e in events if e["event"] != "submit"]
-            summary = (
-                summarize(tasks, submit_ns, workload.upstream) if not error else {"complete": False}
-            )
-            summary["resources"] = busy.result()
-            if native and summary.get("complete"):
-                summary["native_offset_s"] = clock_agreement(task_intervals(tasks), native)
-            runs.append(
-                {
-                    "label": label,
-                    "warmup": index == 0,
-                    "submit_ns": submit_ns,
-                    "error": error,
-                    **summary,
-                }
-            )
+            runs.append(stack.run(label, warmup=index == 0))
         on_phase("stopping")
     return CaseResult(
         impl,

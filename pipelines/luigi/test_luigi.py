@@ -15,6 +15,7 @@ from bench.measure.plan import Case
 from bench.measure.probes.calendar import measure_calendar
 from bench.measure.probes.deploy import measure_deploy
 from bench.measure.recovery import measure_recovery
+from bench.measure.runs import DEFAULT_DATASET
 from pipelines.core.graph import edges
 from pipelines.core.io import read_json
 from pipelines.core.layout import Layout
@@ -105,7 +106,7 @@ def test_luigi_range_daily_backfills_in_order_and_skips_complete_days(tmp_path):
 
 def test_luigi_finishes_the_run_after_luigid_is_killed_and_restarted(tmp_path):
     case = Case("recovery", "fanout:4:sleep:2", 2, "scheduler")
-    measured = measure_recovery("luigi", "default", case, tmp_path, "movielens-small", None)
+    measured = measure_recovery("luigi", "default", case, tmp_path, DEFAULT_DATASET, None)
     run = measured.runs[0]
     assert run["error"] == "" and run["time_to_completion_s"] is not None
     assert run["fault_ns"] > run["submit_ns"]
@@ -114,7 +115,7 @@ def test_luigi_finishes_the_run_after_luigid_is_killed_and_restarted(tmp_path):
 
 
 def test_calendar_probe_backfills_three_days_in_order_with_luigi(tmp_path):
-    measured = measure_calendar("luigi", "default", tmp_path, "movielens-small")
+    measured = measure_calendar("luigi", "default", tmp_path, DEFAULT_DATASET)
     run = measured.runs[0]
     assert run["complete"], run["error"]
     assert run["versions"] == ["v0001", "v0002", "v0003"]
@@ -123,7 +124,7 @@ def test_calendar_probe_backfills_three_days_in_order_with_luigi(tmp_path):
 
 def test_luigi_runs_a_module_deployed_while_luigid_runs(tmp_path):
 
-    run = measure_deploy("luigi", "default", tmp_path, "movielens-small").runs[0]
+    run = measure_deploy("luigi", "default", tmp_path, DEFAULT_DATASET).runs[0]
     assert run["complete"], run["error"]
     assert (tmp_path / "_luigi" / "new_pipeline.done").read_text() == "deployed\n"
     assert_no_orphans(tmp_path)

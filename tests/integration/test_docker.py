@@ -20,6 +20,7 @@ from bench.kit.docker_engine import available, leftovers
 from bench.kit.runtimes import use_runtime
 from bench.measure.plan import Case
 from bench.measure.recovery import measure_recovery
+from bench.measure.runs import DEFAULT_DATASET
 from bench.measure.scenarios import measure_case
 
 from .conftest import BENCH, bench
@@ -74,7 +75,7 @@ def test_luigi_worker_containers_share_one_run_through_luigid(tmp_path: Path) ->
 def test_a_killed_worker_container_is_recovered_by_rerunning_luigi(tmp_path: Path) -> None:
     case = Case("recovery", "fanout:4:sleep:2", 2, "worker")
     with use_runtime("docker"):
-        measured = measure_recovery("luigi", "default", case, tmp_path, "movielens-small", None)
+        measured = measure_recovery("luigi", "default", case, tmp_path, DEFAULT_DATASET, None)
     run = measured.runs[0]
     assert run["error"] == "" and run["time_to_completion_s"] is not None
     assert run["fault_ns"] > run["submit_ns"]

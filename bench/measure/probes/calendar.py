@@ -25,6 +25,7 @@ from bench.kit.errors import BenchError
 from bench.kit.manifest import adapter_class
 from bench.measure.probes import probe_result
 from bench.measure.runs import land_dataset
+from datasets.registry import DatasetSpec
 from datasets.stream import emit
 from pipelines.core.io import read_json
 from pipelines.core.layout import Layout
@@ -40,7 +41,7 @@ def measure_calendar(
     impl: str,
     config: str,
     folder: Path,
-    dataset: str,
+    dataset: DatasetSpec,
     variant: str | None = None,
     timeout: float = 900,
     on_phase: Callable[[str], None] = lambda _: None,
@@ -82,7 +83,7 @@ def measure_schedule(
     impl: str,
     config: str,
     folder: Path,
-    dataset: str,
+    dataset: DatasetSpec,
     variant: str | None = None,
     timeout: float = 600,
     on_phase: Callable[[str], None] = lambda _: None,

@@ -16,13 +16,14 @@ from bench.kit.errors import BenchError
 from bench.kit.manifest import adapter_class
 from bench.measure.probes import probe_result
 from bench.results import CaseResult
+from datasets.registry import DatasetSpec
 
 
 def measure_deploy(
     impl: str,
     config: str,
     folder: Path,
-    dataset: str,
+    dataset: DatasetSpec,
     variant: str | None = None,
     timeout: float = 600,
     on_phase: Callable[[str], None] = lambda _: None,
