@@ -37,8 +37,9 @@ from bench.measure.provenance import provenance
 from bench.measure.recovery import measure_recovery, supports
 from bench.measure.runs import DEFAULT_DATASET, new_run_dir
 from bench.measure.scenarios import measure_case
+from bench.measure.stats import estimate, format_estimate
 from bench.report import write_report
-from bench.report.headline import headline_numbers
+from bench.report.headline import Headline, headline_numbers
 from bench.results import CaseResult, MovieSeries, Results
 from bench.scaffold import ready
 from datasets.registry import DatasetSpec
@@ -304,13 +305,13 @@ def _print_summary(console: Console, results: Results) -> None:
     )
     headline = headline_numbers(results)
     for key, series in results.movies.items():
-        row = headline.get(key, {})
+        row = headline.get(key, Headline())
         table.add_row(
             series.impl,
             series.config,
-            f"{series.run_seconds[0]:.2f}",
-            _fmt(row.get("trigger_latency_s")),
-            _fmt(row.get("inter_task_p50_s")),
+            format_estimate(estimate([r["run_seconds"] for r in series.measured])),
+            format_estimate(row.trigger_latency),
+            format_estimate(row.inter_task_p50),
             "[green]yes[/]" if series.identical_results else "[red]NO[/]",
         )
     console.print(table)
@@ -367,7 +368,3 @@ def keep_events_beside(results: Results, report_dir: Path) -> None:
         target = events_dir / f"{case_slug(case)}.jsonl"
         shutil.copyfile(source, target)
         case.events = str(target.relative_to(report_dir))
-
-
-def _fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.3f}"

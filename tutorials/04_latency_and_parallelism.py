@@ -14,7 +14,7 @@
 # # 04 · Scheduling latency and parallelism, measured
 #
 # **You will:** run a chain of no-op tasks and a fan-out of sleeping tasks on real
-# orchestrators with the harness, read the latency ECDF, the speedup curve and a Gantt
+# orchestrators with the harness, read the latency ECDF, the parallelism curve and a Gantt
 # timeline, then change one Airflow setting and measure what it does.
 #
 # **Time:** 15–25 minutes (mostly waiting for Airflow). **Prerequisites:** 00–03.
@@ -41,8 +41,9 @@ from IPython.display import Image, Markdown, display
 
 from bench.measure import metrics
 from bench.measure.plan import Case
+from bench.measure.resources import usable_cores
 from bench.measure.scenarios import measure_case
-from bench.report.figures import ecdf_figure, gantt_figure, speedup_figure
+from bench.report.figures import ecdf_figure, gantt_figure, parallelism_figure
 from bench.teaching import source
 
 folder = Path(tempfile.mkdtemp(prefix="tutorial-04-"))
@@ -88,17 +89,24 @@ display(Image(ecdf_figure(cases, folder / "ecdf.png")))
 # waited. The baseline (a thread pool) is the floor; luigid answers a worker within
 # milliseconds; Airflow queues a downstream task only on its scheduler's next loop.
 #
-# ## Parallelism: speedup and the timeline
+# ## Parallelism: how close to the work's own limit, and the timeline
 
 # %%
-display(Image(speedup_figure(cases, folder / "speedup.png")))
+display(Image(parallelism_figure(cases, folder / "parallelism.png", usable_cores())))
 display(Image(gantt_figure(cases, folder / "gantt.png", Path("/"))))
 
 # %% [markdown]
-# Speedup is the makespan at 1 slot divided by the makespan at w slots. Sleeping tasks do
-# not need a CPU, so even a 2-core machine can approach the ideal line; the gaps between
-# the bars of the timeline are the orchestrator's dispatch cost.
-#
+# The work itself sets a limit: with w slots no scheduler can finish faster than
+# L(w) = max(critical path, Σ task work ÷ w). *Achieved parallelism* is Σ task work ÷
+# makespan; it reaches w only if the orchestrator adds nothing. Sleeping tasks do not need
+# a CPU, so even a 2-core machine can approach the ceiling; the gaps between the bars of
+# the timeline are the orchestrator's dispatch cost. Efficiency L(w) ÷ makespan is the
+# same gap as a share — it can never exceed 1. The definition, as code:
+
+# %%
+display(Markdown(source(metrics.lower_bound)))
+
+# %% [markdown]
 # ## Change one knob
 # Airflow 3's scheduler sleeps `scheduler_idle_sleep_time` (1 s) whenever a loop found
 # nothing to do — and in a chain, the next task becomes ready right after such a loop.
@@ -123,8 +131,10 @@ if KNOB_RUN:
 # %% [markdown]
 # ## Exercises
 # 1. What is Luigi's inter-task p50 on the chain, in milliseconds? And Airflow's?
-# 2. Add `8` to `SLOTS`: does any orchestrator reach a speedup of 8 on 8 one-second tasks?
-#    Why can the measured speedup even exceed the ideal? (Hint: dispatch cost at 1 slot.)
+# 2. Add `8` to `SLOTS`: does any orchestrator reach an achieved parallelism of 8 on 8
+#    one-second tasks? An older version of this report divided the makespan at 1 slot by
+#    the makespan at w and found "speedups" above w — why does that ratio reward an
+#    orchestrator that waits between tasks? (Hint: compare the waiting at 1 slot and at w.)
 # 3. How much does the knob change Airflow's inter-task p50? What does it cost while idle?
 #    (`bench compare` reports CPU-seconds idle and busy for default and tuned.)
 

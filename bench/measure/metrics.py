@@ -4,10 +4,18 @@
 * **inter-task latency**, per edge into a task: its start − the end of its *last* upstream
   to finish (a join waits for all; only the last one to finish keeps it waiting).
 * **makespan**: last task end − first task start. **wall**: last task end − submit.
-* **speedup** S(w) = makespan(1) / makespan(w); **efficiency** S(w) / w.
+* **task work** d: each task's own duration — its CPU time (`cpu_ns` of its end event)
+  for CPU-bound work, its wall duration otherwise.
+* **lower bound** L(w) = max(critical path, Σd ÷ min(w, c)): no scheduler can finish the
+  work faster with w slots, where c is the machine's usable cores for CPU-bound work and
+  unlimited for sleeps and no-ops; the **critical path** is the longest chain of d through
+  the graph.
+* **efficiency** E(w) = L(w) / makespan(w), at most 1; **overhead** = makespan(w) − L(w),
+  absolute and as a share of the makespan: the time the orchestrator added to the work;
+  **achieved parallelism** = Σd / makespan(w).
+  (Not a self-relative speedup makespan(1)/makespan(w): it rewards an orchestrator for
+  overhead that overlaps at higher w.)
 * **peak concurrency**: the most tasks running at one instant (interval overlap).
-* **critical path**: the longest chain of task durations through the graph;
-  **orchestration overhead** = wall − critical path, absolute and as a share of wall.
 
 Percentiles use linear interpolation between order statistics (numpy's default): with few
 samples p99 lies between the two largest values rather than being one of them.
@@ -105,46 +113,78 @@ def peak_concurrency(intervals: Iterable[Interval]) -> int:
 
 
 def critical_path(
-    intervals: Mapping[str, Interval], upstream: Mapping[str, tuple[str, ...]]
+    work: Mapping[str, Interval] | Mapping[str, float], upstream: Mapping[str, tuple[str, ...]]
 ) -> float:
-    """Seconds of task work on the longest dependency chain (the ideal makespan)."""
+    """Seconds of task work on the longest dependency chain; `work` gives each task's
+    seconds (or its interval, whose duration is used)."""
     longest: dict[str, float] = {}
     for task, ups in upstream.items():  # upstream is in execution order
-        own = intervals[task].seconds if task in intervals else 0.0
+        own = work.get(task, 0.0)
+        own = own.seconds if isinstance(own, Interval) else own
         longest[task] = own + max((longest[u] for u in ups), default=0.0)
     return max(longest.values(), default=0.0)
 
 
-def speedup(makespans: Mapping[int, float]) -> dict[int, dict[str, float]]:
-    """{workers: {speedup, efficiency}} relative to the run with 1 worker."""
-    if 1 not in makespans:
-        return {}
-    base = makespans[1]
-    return {
-        w: {"speedup": base / m, "efficiency": base / m / w} for w, m in sorted(makespans.items())
-    }
+def task_work(
+    events: Iterable[dict], intervals: Mapping[str, Interval], cpu_bound: bool
+) -> dict[str, float]:
+    """Each task's own work d in seconds: CPU time for CPU-bound work (where its end event
+    recorded it), wall duration otherwise."""
+    work = {task: span.seconds for task, span in intervals.items()}
+    if cpu_bound:
+        seen: set[str] = set()
+        for event in sorted(events, key=lambda e: e["t_ns"]):
+            task = event.get("task_id")
+            if event["event"] == "end" and task in work and task not in seen:
+                seen.add(task)
+                if "cpu_ns" in event:
+                    work[task] = event["cpu_ns"] / NS
+    return work
 
 
-def summarize(events: list[dict], submit_ns: int, upstream: Mapping[str, tuple[str, ...]]) -> dict:
-    """Every metric of one measured run of a workload."""
+def lower_bound(
+    work: Mapping[str, float],
+    upstream: Mapping[str, tuple[str, ...]],
+    slots: int,
+    cores: float | None,
+) -> float:
+    """L(w) = max(critical path, Σd ÷ min(w, c)); `cores` None: unlimited (sleeps, no-ops)."""
+    lanes = slots if cores is None else min(slots, cores)
+    return max(critical_path(work, upstream), sum(work.values()) / max(lanes, 1))
+
+
+def summarize(
+    events: list[dict],
+    submit_ns: int,
+    upstream: Mapping[str, tuple[str, ...]],
+    slots: int = 1,
+    cores: float | None = None,
+) -> dict:
+    """Every metric of one measured run of a workload at `slots`; `cores` is the machine's
+    usable cores when the work is CPU-bound, None when it is not."""
     intervals = task_intervals(events)
     missing = [t for t in upstream if t not in intervals]
     if missing:
         return {"complete": False, "missing_tasks": missing[:10], "tasks_done": len(intervals)}
     edges = edge_latencies(intervals, upstream)
-    critical = critical_path(intervals, upstream)
-    total = wall(submit_ns, intervals)
+    work = task_work(events, intervals, cpu_bound=cores is not None)
+    bound = lower_bound(work, upstream, slots, cores)
+    span = makespan(intervals)
     return {
         "complete": True,
         "tasks": len(intervals),
         "trigger_latency_s": trigger_latency(submit_ns, intervals),
         "inter_task_latency_s": percentiles(edges.values()),
         "inter_task_samples_s": sorted(edges.values()),
-        "makespan_s": makespan(intervals),
-        "wall_s": total,
-        "critical_path_s": critical,
-        "overhead_s": total - critical,
-        "overhead_share": (total - critical) / total if total > 0 else float("nan"),
+        "makespan_s": span,
+        "wall_s": wall(submit_ns, intervals),
+        "critical_path_s": critical_path(work, upstream),
+        "work_s": sum(work.values()),
+        "lower_bound_s": bound,
+        "efficiency": bound / span if span > 0 else float("nan"),
+        "achieved_parallelism": sum(work.values()) / span if span > 0 else float("nan"),
+        "overhead_s": span - bound,
+        "overhead_share": (span - bound) / span if span > 0 else float("nan"),
         "peak_concurrency": peak_concurrency(intervals.values()),
         "reexecuted_tasks": sum(1 for n in attempts(events).values() if n > 1),
         "hosts": len(worker_hosts(events)),

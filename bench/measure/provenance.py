@@ -11,6 +11,7 @@ import psutil
 
 from bench.kit.home import REPO
 from bench.kit.manifest import load_manifest
+from bench.measure.resources import usable_cores
 
 
 def _git(*args: str) -> str:
@@ -41,6 +42,7 @@ def provenance(impls: list[str]) -> dict:
         "git_dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
         "machine": {
             "cores": os.cpu_count(),
+            "usable_cores": usable_cores(),
             "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
             "cpu_model": _cpu_model(),
             "load_average_at_start": [round(x, 2) for x in os.getloadavg()],

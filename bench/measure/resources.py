@@ -16,6 +16,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import psutil
 
@@ -82,3 +83,16 @@ def measure_idle(groups: Callable[[], Iterable[int]], seconds: float) -> dict[st
     with ResourceSampler(groups) as sampler:
         time.sleep(seconds)
     return sampler.result() | {"seconds": seconds}
+
+
+def usable_cores() -> float:
+    """The cores this process may use: its CPU affinity, capped by a cgroup v2 CPU quota
+    (`cpu.max`, as a container limit sets it). The c of the CPU-bound lower bound."""
+    cores = float(len(os.sched_getaffinity(0)))
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()
+        if quota != "max":
+            cores = min(cores, int(quota) / int(period))
+    except (OSError, ValueError):
+        pass
+    return cores

@@ -1,8 +1,8 @@
 """Scheduling scenarios: synthetic workloads run on real orchestrators, measured from events.
 
 * **latency**: a chain of no-op tasks → trigger latency and inter-task latency.
-* **parallelism**: a fan-out of sleeping tasks at 1, 2, 4 (8) slots → makespan, speedup,
-  efficiency, peak concurrency; and a CPU-bound fan-out that meets the machine's 2 cores.
+* **parallelism**: a fan-out of sleeping tasks at 1, 2, 4 (8) slots → makespan, lower bound,
+  efficiency, overhead, peak concurrency; and a CPU-bound fan-out that meets the machine's 2 cores.
 * **scale**: chains and fan-outs of 10 and 100 no-op tasks (and 1000 in the full profile) →
   orchestration overhead per task as the graph grows.
 * **scaleout** (--runtime docker): a fan-out over 1, 2, 4 worker containers of one task
@@ -29,7 +29,7 @@ from bench.kit.manifest import adapter_class
 from bench.kit.processes import session_id
 from bench.measure.metrics import clock_agreement, summarize, task_intervals
 from bench.measure.plan import Case
-from bench.measure.resources import ResourceSampler, measure_idle
+from bench.measure.resources import ResourceSampler, measure_idle, usable_cores
 from bench.results import CaseResult
 from pipelines.core.instrument import append_event, parse_events
 from pipelines.core.workloads import Workload
@@ -53,6 +53,8 @@ class _Stack:
 
     def __init__(self, adapter, workload: Workload, timeout: float) -> None:
         self.adapter, self.workload, self.timeout = adapter, workload, timeout
+        # the lower bound's c: the machine's cores for CPU-bound work, unlimited otherwise
+        self.cores = usable_cores() if workload.work.startswith("cpu") else None
         self.offset = 0
         self.worker: list[int] = []  # the session of the run in flight (a run that is a command)
 
@@ -93,7 +95,7 @@ class _Stack:
         events, self.offset = new_events(self.adapter.event_log, self.offset)
         tasks = [e for e in events if e["event"] != "submit"]
         summary = (
-            summarize(tasks, submit_ns, self.workload.upstream)
+            summarize(tasks, submit_ns, self.workload.upstream, self.adapter.slots, self.cores)
             if not error
             else {"complete": False}
         )

@@ -16,8 +16,8 @@ from bench.report.context import ReportContext
 from bench.report.figures import (
     ecdf_figure,
     gantt_figure,
+    parallelism_figure,
     scale_figure,
-    speedup_figure,
     wall_time_figure,
 )
 from bench.report.markdown import to_html
@@ -45,12 +45,17 @@ def draw_figures(results: Results, report_dir: Path) -> dict[str, Path]:
     figures = {
         "Movie pipeline wall time": wall_time_figure(results, folder / "wall_time.png"),
         "Inter-task latency (ECDF)": ecdf_figure(cases, folder / "latency_ecdf.png"),
-        "Speedup": speedup_figure(cases, folder / "speedup.png"),
+        "Parallelism": parallelism_figure(cases, folder / "parallelism.png", _cores(results)),
         "Timeline": gantt_figure(cases, folder / "gantt.png", report_dir),
         "Scale": scale_figure(cases, folder / "scale.png"),
         "Recovery": recovery_figure(cases, folder / "recovery.png", report_dir),
     }
     return {title: path for title, path in figures.items() if path}
+
+
+def _cores(results: Results) -> float:
+    machine = results.provenance.get("machine", {})
+    return float(machine.get("usable_cores") or machine.get("cores") or 1)
 
 
 def write_report(

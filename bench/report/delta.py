@@ -2,54 +2,52 @@
 another commit, another machine, or another runtime (`--runtime docker` against local:
 container start-to-ready time and the overhead containers add).
 
-Only headline medians are compared (each already a median of its own repetitions); a
-change smaller than both runs' interquartile ranges is noise, so the IQR is shown too.
+Only headline figures are compared, each a median with its 95 % confidence interval; a
+change is called real only when the two intervals do not overlap.
 """
 
 from __future__ import annotations
 
+from bench.measure.stats import Estimate, estimate
 from bench.report.context import ReportContext
-from bench.report.headline import headline_numbers
+from bench.report.headline import Headline, headline_numbers
 from bench.report.markdown import md_table
 from bench.results import Results
 
 
-def _headline(results: Results) -> dict[str, dict[str, float | None]]:
+def _headline(results: Results) -> dict[str, dict[str, Estimate | None]]:
     """Per implementation/config: the figures worth tracking from run to run."""
     numbers = headline_numbers(results)
-    out: dict[str, dict[str, float | None]] = {}
-    for key, entry in results.movies.items():
-        row = numbers.get(key, {})
-        speedups = row.get("speedup", {})
-        widest = max(speedups, default=None)
+    out: dict[str, dict[str, Estimate | None]] = {}
+    for key, series in results.movies.items():
+        row = numbers.get(key, Headline())
+        widest = row.widest()
         out[key] = {
-            "start-up s": entry.startup_seconds[0],
-            "movies pipeline s": entry.run_seconds[0],
-            "trigger latency s": row.get("trigger_latency_s"),
-            "inter-task p50 s": row.get("inter_task_p50_s"),
-            "inter-task p95 s": row.get("inter_task_p95_s"),
-            f"speedup at {widest}": speedups.get(widest, {}).get("speedup") if widest else None,
+            "start-up s": estimate([r["startup_seconds"] for r in series.measured]),
+            "movies pipeline s": estimate([r["run_seconds"] for r in series.measured]),
+            "trigger latency s": row.trigger_latency,
+            "inter-task p50 s": row.inter_task_p50,
+            f"efficiency at {widest}": row.efficiency.get(widest) if widest else None,
         }
     return out
 
 
 def delta_table(current: Results, previous: Results) -> str:
-    """Markdown: for each implementation/config in both runs, old → new and the change."""
+    """Markdown: for each implementation/config in both runs, before → now, and whether the
+    change is real: only when the two 95 % confidence intervals do not overlap."""
     new, old = _headline(current), _headline(previous)
     rows = []
     for key in new:
-        if key not in old:
-            continue
-        for metric, value in new[key].items():
-            before = old[key].get(metric)
-            if value is None or before is None:
+        for metric, now in new[key].items():
+            before = old.get(key, {}).get(metric)
+            if now is None or before is None:
                 continue
-            change = value - before
-            share = f"{change / before:+.0%}" if before else "–"
-            rows.append([key, metric, f"{before:.3f}", f"{value:.3f}", f"{change:+.3f}", share])
+            share = f"{now.median / before.median - 1:+.0%}" if before.median else "–"
+            verdict = "within noise (CIs overlap)" if now.overlaps(before) else "changed"
+            rows.append([key, metric, str(before), str(now), share, verdict])
     if not rows:
         return "The two runs have no implementation/config in common."
-    header = ["impl/config", "figure", "before", "now", "change", "change %"]
+    header = ["impl/config", "figure", "before", "now", "change", "verdict"]
     return md_table(header, rows)
 
 
@@ -64,8 +62,8 @@ def section(ctx: ReportContext) -> str:
 
 Before: {previous.profile} profile, {previous.runtime["name"]} runtime, {previous.started_at}, code {prov_old["git_sha"][:12]}.
 Now: {current.profile} profile, {current.runtime["name"]} runtime, {current.started_at}, code {prov_new["git_sha"][:12]}.
-Medians of each run; a change within the runs' interquartile ranges (in the tables above) is
-noise, and runs on different machines or profiles compare only roughly.
+Medians with 95 % CIs and n; a change counts only where the intervals do not overlap, and
+runs on different machines or profiles compare only roughly.
 
 {delta_table(current, previous)}
 """

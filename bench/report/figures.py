@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from bench.measure import metrics
+from bench.measure.stats import LinearFit, linear_fit
 from bench.report.style import color, line_style, save
 from bench.results import CaseResult, Results
 from pipelines.core.instrument import read_events
@@ -84,60 +85,67 @@ def ecdf_figure(cases: list[CaseResult], path: Path) -> Path | None:
     return save(fig, path)
 
 
-SPEEDUP_PANELS = (
+PARALLELISM_PANELS = (
     ("parallelism", "sleeping tasks", "slots (tasks allowed to run at once)"),
     ("cpu", "CPU-bound tasks", "slots (tasks allowed to run at once)"),
     ("scaleout", "worker containers, one task each", "worker containers"),
 )
 
 
-def _median_makespans(cases: list[CaseResult], scenario: str) -> tuple[dict, str]:
+def _achieved(cases: list[CaseResult], scenario: str) -> tuple[dict, str]:
+    """{impl/config: {slots: median achieved parallelism}} and the workload drawn."""
     series: dict[str, dict[int, float]] = {}
     workload = ""
     for case in cases:
-        if case.scenario == scenario and case.measured:
-            makespans = [r["makespan_s"] for r in case.measured]
-            series.setdefault(case.key, {})[case.slots] = float(np.median(makespans))
+        values = [r["achieved_parallelism"] for r in case.measured if "achieved_parallelism" in r]
+        if case.scenario == scenario and values:
+            series.setdefault(case.key, {})[case.slots] = float(np.median(values))
             workload = case.workload
     return series, workload
 
 
-def speedup_figure(cases: list[CaseResult], path: Path) -> Path | None:
-    panels = [p for p in SPEEDUP_PANELS if any(c.scenario == p[0] for c in cases)]
+def parallelism_figure(cases: list[CaseResult], path: Path, cores: float) -> Path | None:
+    """Achieved parallelism (Σ task work ÷ makespan) against slots, under the ceiling the
+    work allows: w for sleeping tasks, min(w, cores) for CPU-bound ones. A curve on the
+    ceiling is an orchestrator that adds nothing; the gap below it is its overhead."""
+    panels = [p for p in PARALLELISM_PANELS if _achieved(cases, p[0])[0]]
     if not panels:
         return None
     fig, axes = plt.subplots(
         1, len(panels), figsize=(5 * len(panels), 4.2), sharey=True, squeeze=False
     )
-    axes = axes[0]
-    drawn = False
-    for ax, (scenario, title, xlabel) in zip(axes, panels, strict=True):
-        series, workload = _median_makespans(cases, scenario)
+    for ax, (scenario, title, xlabel) in zip(axes[0], panels, strict=True):
+        series, workload = _achieved(cases, scenario)
         slots = sorted({w for s in series.values() for w in s})
-        for key, makespans in series.items():
-            curve = metrics.speedup(makespans)
-            if curve:
-                ax.plot(
-                    list(curve),
-                    [v["speedup"] for v in curve.values()],
-                    marker="o",
-                    label=key,
-                    color=color(key),
-                    linestyle=line_style(key),
-                )
-                drawn = True
-        if slots:
-            ax.plot(slots, slots, color="#bbbbbb", linestyle=":", label="ideal")
-            ax.set_xticks(slots)
-        ax.set_title(f"{title} ({workload})" if workload else title)
+        ceiling = [min(w, cores) if scenario == "cpu" else w for w in slots]
+        label = f"ceiling: min(w, {cores:g} cores)" if scenario == "cpu" else "ceiling: w"
+        ax.plot(slots, ceiling, color="#bbbbbb", linestyle=":", linewidth=2, label=label)
+        for key, points in series.items():
+            xs = sorted(points)
+            ax.plot(
+                xs,
+                [points[x] for x in xs],
+                marker="o",
+                label=key,
+                color=color(key),
+                linestyle=line_style(key),
+            )
+        ax.set_xticks(slots)
+        ax.set_title(f"{title} ({workload})")
         ax.set_xlabel(xlabel)
         ax.grid(True, alpha=0.3)
-    axes[0].set_ylabel("speedup  T(1) / T(w)")
-    axes[0].legend(fontsize=8)
-    if not drawn:
-        plt.close(fig)
-        return None
-    return save(fig, path)
+    axes[0, 0].set_ylabel("achieved parallelism: Σ task work ÷ makespan")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.12, 1, 1))
+    return save(fig, path, layout=False)
+
+
+def median_run(runs: list[dict]) -> dict:
+    """The run whose makespan is the median (the lower middle one for an even count), so a
+    timeline shows the run the tables summarise."""
+    ordered = sorted(runs, key=lambda r: r["makespan_s"])
+    return ordered[(len(ordered) - 1) // 2]
 
 
 def run_events(events: list[dict], submit_ns: int) -> list[dict]:
@@ -147,34 +155,43 @@ def run_events(events: list[dict], submit_ns: int) -> list[dict]:
     return [e for e in events if e["event"] != "submit" and submit_ns <= e["t_ns"] < until]
 
 
-def scale_figure(cases: list[CaseResult], path: Path) -> Path | None:
-    """Overhead per task against graph size, log-log: flat means it scales linearly."""
-    series: dict[tuple[str, str], dict[int, float]] = {}
+def scale_fits(cases: list[CaseResult]) -> dict[tuple[str, str], LinearFit]:
+    """Per implementation/config and shape: overhead (makespan − lower bound) against the
+    number of tasks N, every measured run a point."""
+    points: dict[tuple[str, str], tuple[list[float], list[float]]] = {}
     for case in cases:
-        if case.scenario == "scale" and case.measured:
-            w = Workload.parse(case.workload)
-            per_task = [r["overhead_s"] / r["tasks"] for r in case.measured]
-            series.setdefault((case.key, w.shape), {})[w.n] = float(np.median(per_task))
-    if not series:
+        if case.scenario == "scale":
+            shape = Workload.parse(case.workload).shape
+            xs, ys = points.setdefault((case.key, shape), ([], []))
+            for run in case.measured:
+                xs.append(float(run["tasks"]))
+                ys.append(float(run["overhead_s"]))
+    return {key: fit for key, (xs, ys) in points.items() if (fit := linear_fit(xs, ys))}
+
+
+def scale_figure(cases: list[CaseResult], path: Path) -> Path | None:
+    """Overhead against graph size with the fitted line overhead = fixed + per-task × N."""
+    fits = scale_fits(cases)
+    if not fits:
         return None
-    fig, ax = plt.subplots(figsize=(8.5, 4.2))
-    for (key, shape), points in series.items():
-        xs = sorted(points)
+    fig, ax = plt.subplots(figsize=(8.5, 4.6))
+    for (key, shape), fit in fits.items():
+        marker = "o" if shape == "chain" else "s"
+        ax.scatter(fit.xs, fit.ys, marker=marker, color=color(key), alpha=0.6, s=18)
+        grid = np.linspace(min(fit.xs), max(fit.xs), 50)
         ax.plot(
-            xs,
-            [max(points[x], 1e-5) for x in xs],
-            marker="o" if shape == "chain" else "s",
-            label=f"{key} {shape}",
+            grid,
+            fit.intercept + fit.slope * grid,
             color=color(key),
             linestyle=line_style(key),
+            label=f"{key} {shape}: {fit.slope * 1000:.3g} ms/task",
         )
     ax.set_xscale("log")
-    ax.set_yscale("log")
     ax.set_xlabel("tasks in the graph (N)")
-    ax.set_ylabel("orchestration overhead per task (s)")
-    ax.set_title("Scale: (wall − critical path) / N")
+    ax.set_ylabel("overhead: makespan − lower bound (s)")
+    ax.set_title("Scale: overhead = fixed cost + per-task cost × N")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     return save(fig, path)
 
 
@@ -191,7 +208,7 @@ def gantt_figure(cases: list[CaseResult], path: Path, report_dir: Path) -> Path 
         len(picks), 1, figsize=(8.5, 1.3 + 1.35 * len(picks)), sharex=True, squeeze=False
     )
     for ax, (key, case) in zip(axes[:, 0], picks.items(), strict=True):
-        run = case.measured[0]
+        run = median_run(case.measured)
         log = report_dir / (case.events or "")  # relative to the report folder (or absolute)
         intervals = metrics.task_intervals(run_events(read_events(log), run["submit_ns"]))
         for y, node in enumerate(Workload.parse(case.workload).nodes):
@@ -209,5 +226,6 @@ def gantt_figure(cases: list[CaseResult], path: Path, report_dir: Path) -> Path 
         ax.invert_yaxis()
     axes[-1, 0].set_xlabel("seconds since submit (one bar per task)")
     axes[-1, 0].set_xlim(left=0)
-    axes[0, 0].set_title(f"Timeline of one run of {next(iter(picks.values())).workload}")
+    workload = next(iter(picks.values())).workload
+    axes[0, 0].set_title(f"Timeline of the median run (by makespan) of {workload}")
     return save(fig, path)

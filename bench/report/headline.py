@@ -1,34 +1,67 @@
 """The headline figures of a compare run: what the console table, the summary table and
-the comparison of two runs all quote, computed once from results.json."""
+the comparison of two runs all quote, computed once from the results.
+
+Each is an `Estimate` (median over the case's measured runs, 95 % bootstrap CI, n), except
+the inter-task p95, a tail percentile taken from every edge of every measured run pooled
+(the median of per-run p95s of 19 edges each would be a second-largest value, not a p95).
+"""
 
 from __future__ import annotations
 
-from bench.measure.metrics import speedup
-from bench.measure.stats import median_iqr
-from bench.results import Results
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bench.measure.stats import Estimate, estimate
+from bench.results import CaseResult, Results
 
 
-def headline_numbers(results: Results) -> dict[str, dict]:
-    """Per implementation/config: medians of the latency scenario's measured runs, and the
-    parallelism speedup at 4 slots. Used by the console table and the report."""
-    out: dict[str, dict] = {}
+@dataclass
+class Pooled:
+    """A percentile of samples pooled over runs, with how many samples it rests on."""
+
+    value: float
+    n: int
+
+
+@dataclass
+class Headline:
+    trigger_latency: Estimate | None = None
+    inter_task_p50: Estimate | None = None
+    inter_task_p95: Pooled | None = None
+    efficiency: dict[int, Estimate] = field(default_factory=dict)  # sleeping fan-out, by slots
+    overhead: dict[int, Estimate] = field(default_factory=dict)
+    cpu_efficiency: dict[int, Estimate] = field(default_factory=dict)  # CPU-bound fan-out
+
+    def widest(self) -> int | None:
+        return max(self.efficiency, default=None)
+
+
+def _latency(row: Headline, case: CaseResult) -> None:
+    measured = case.measured
+    row.trigger_latency = estimate([r["trigger_latency_s"] for r in measured])
+    row.inter_task_p50 = estimate([r["inter_task_latency_s"]["p50"] for r in measured])
+    pooled = [x for r in measured for x in r["inter_task_samples_s"]]
+    if pooled:
+        row.inter_task_p95 = Pooled(float(np.percentile(pooled, 95)), len(pooled))
+
+
+def headline_numbers(results: Results) -> dict[str, Headline]:
+    """Per implementation/config: the latency chain's trigger and inter-task latencies, and
+    the efficiency and overhead of the fan-outs at each slot count."""
+    out: dict[str, Headline] = {}
     for case in results.scenarios:
-        measured = case.measured
-        if not measured:
+        if not case.measured:
             continue
-        row = out.setdefault(case.key, {"makespans": {}, "cpu_makespans": {}})
+        row = out.setdefault(case.key, Headline())
+        efficiency = estimate([r["efficiency"] for r in case.measured if "efficiency" in r])
         if case.scenario == "latency":
-            row["trigger_latency_s"] = median_iqr([r["trigger_latency_s"] for r in measured])[0]
-            row["inter_task_p50_s"] = median_iqr(
-                [r["inter_task_latency_s"]["p50"] for r in measured]
-            )[0]
-            row["inter_task_p95_s"] = median_iqr(
-                [r["inter_task_latency_s"]["p95"] for r in measured]
-            )[0]
-        elif case.scenario in ("parallelism", "cpu"):
-            target = row["makespans"] if case.scenario == "parallelism" else row["cpu_makespans"]
-            target[case.slots] = median_iqr([r["makespan_s"] for r in measured])[0]
-    for row in out.values():
-        row["speedup"] = speedup(row.pop("makespans"))
-        row["cpu_speedup"] = speedup(row.pop("cpu_makespans"))
+            _latency(row, case)
+        elif case.scenario == "parallelism" and efficiency:
+            row.efficiency[case.slots] = efficiency
+            overhead = estimate([r["overhead_s"] for r in case.measured])
+            if overhead:
+                row.overhead[case.slots] = overhead
+        elif case.scenario == "cpu" and efficiency:
+            row.cpu_efficiency[case.slots] = efficiency
     return out

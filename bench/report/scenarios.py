@@ -1,11 +1,11 @@
-"""The report's scenario table: one row per timed workload case."""
+"""The report's scenario table: one row per timed workload case, every cell with its CI."""
 
 from __future__ import annotations
 
-import numpy as np
-
+from bench.measure.stats import estimate, format_estimate
 from bench.report.context import ReportContext
-from bench.report.markdown import fmt, md_table
+from bench.report.figures import scale_fits
+from bench.report.markdown import md_table
 from bench.results import CaseResult
 
 # scenarios whose runs are not timed workload runs (no makespan): reported elsewhere
@@ -16,32 +16,74 @@ HEADER = [
     "workload",
     "slots",
     "makespan s",
+    "lower bound s",
+    "efficiency",
+    "overhead s",
     "trigger s",
     "inter-task p50 s",
     "peak concurrency",
-    "overhead s (share of wall)",
 ]
 
 
+def _cell(case: CaseResult, metric: str) -> str:
+    return format_estimate(estimate([r[metric] for r in case.measured if metric in r]))
+
+
 def _row(case: CaseResult) -> list[str]:
-    measured = case.measured
     head = [case.impl, case.config, case.workload]
-    if case.error or not measured:
-        return [*head, str(case.slots), "failed: " + (case.error or "incomplete")[:120], *[""] * 4]
     slots = f"{case.slots} containers" if case.scenario == "scaleout" else str(case.slots)
-    overhead = np.median([r["overhead_s"] for r in measured])
-    share = np.median([r["overhead_share"] for r in measured])
+    if case.error or not case.measured:
+        reason = "failed: " + (case.error or "incomplete")[:120]
+        return [*head, slots, reason, *[""] * (len(HEADER) - 5)]
+    p50 = estimate([r["inter_task_latency_s"]["p50"] for r in case.measured])
     return [
         *head,
         slots,
-        fmt(float(np.median([r["makespan_s"] for r in measured])), 2),
-        fmt(float(np.median([r["trigger_latency_s"] for r in measured]))),
-        fmt(float(np.median([r["inter_task_latency_s"]["p50"] for r in measured]))),
-        str(max(r["peak_concurrency"] for r in measured)),
-        f"{fmt(float(overhead), 2)} ({share:.0%})",
+        _cell(case, "makespan_s"),
+        _cell(case, "lower_bound_s"),
+        _cell(case, "efficiency"),
+        _cell(case, "overhead_s"),
+        _cell(case, "trigger_latency_s"),
+        format_estimate(p50),
+        str(max(r["peak_concurrency"] for r in case.measured)),
     ]
+
+
+def _ci(low: float, high: float, scale: float = 1.0) -> str:
+    return f"[{low * scale:.3g}, {high * scale:.3g}]"
+
+
+def scale_table(cases: list[CaseResult]) -> str:
+    """The scale fits: what one more task costs, and the fixed cost, with 95 % CIs."""
+    rows = [
+        [
+            key,
+            shape,
+            f"{fit.slope * 1000:.3g} {_ci(fit.slope_low, fit.slope_high, 1000)}",
+            f"{fit.intercept:.3g} {_ci(fit.intercept_low, fit.intercept_high)}",
+            str(fit.n),
+        ]
+        for (key, shape), fit in scale_fits(cases).items()
+    ]
+    if not rows:
+        return ""
+    header = ["impl/config", "shape", "per-task cost ms [95 % CI]", "fixed cost s [95 % CI]", "n"]
+    return (
+        "Scale: overhead (makespan − lower bound) fitted against the number of tasks N, "
+        "every measured run a point: overhead = fixed cost + per-task cost × N.\n\n"
+        + md_table(header, rows)
+        + "\n"
+    )
 
 
 def section(ctx: ReportContext) -> str:
     rows = [_row(c) for c in ctx.results.scenarios if c.scenario not in NOT_TIMED_RUNS]
-    return f"## Scenarios\n\n{md_table(HEADER, rows)}\n"
+    return f"""## Scenarios
+
+Every timed workload case: medians with 95 % CIs and n over its measured runs. The lower
+bound L(w) is what the work itself needs with the case's slots (see Method); efficiency is
+L(w) / makespan and overhead makespan − L(w).
+
+{md_table(HEADER, rows)}
+
+{scale_table(ctx.results.scenarios)}"""

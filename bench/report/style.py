@@ -22,9 +22,10 @@ def line_style(key: str) -> str:
     return "--" if key.endswith("/tuned") else "-"
 
 
-def save(fig, path: Path) -> Path:
+def save(fig, path: Path, layout: bool = True) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    if layout:
+        fig.tight_layout()
+    fig.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(fig)
     return path

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from bench.measure.stats import Estimate, estimate, format_estimate
 from bench.report.context import ReportContext
-from bench.report.headline import headline_numbers
-from bench.report.markdown import fmt, md_table
+from bench.report.headline import Headline, headline_numbers
+from bench.report.markdown import md_table
 
 
 def header(ctx: ReportContext) -> str:
@@ -14,72 +15,85 @@ def header(ctx: ReportContext) -> str:
 Run {r.started_at} → {r.finished_at} on {r.provenance["machine"]["cores"]} cores. Every figure
 is computed from `results.json` beside this file and the event logs it names (one JSON line
 per task start and end, written inside every task on one clock). {r.repeat} measured
-run(s) per case after a discarded warm-up; medians shown.
+run(s) per case after a discarded warm-up; medians with 95 % confidence intervals.
 """
 
 
-def _wasted_after_worker_kill(ctx: ReportContext) -> dict[str, float]:
-    """Task-seconds lost when the worker is killed mid-fan-out (default config)."""
-    return {
-        c.impl: c.runs[0]["wasted_task_s"]
-        for c in ctx.results.cases("recovery")
-        if c.fault == "worker" and c.workload != "movies" and c.runs
-        if not c.runs[0].get("error")
-    }
+def _fault_to_done(ctx: ReportContext) -> dict[str, Estimate | None]:
+    """Fault → done after the worker is killed mid-fan-out (default config), per impl."""
+    out: dict[str, list[float]] = {}
+    for c in ctx.results.cases("recovery"):
+        if c.fault == "worker" and c.workload != "movies":
+            out.setdefault(c.impl, []).extend(
+                r["recovery_s"] for r in c.runs if not r.get("error") and r.get("recovery_s")
+            )
+    return {impl: estimate(values) for impl, values in out.items()}
+
+
+def _movie_estimate(series, phase: str) -> Estimate | None:
+    return estimate([r[phase] for r in series.measured])
+
+
+HEADER = [
+    "impl",
+    "config",
+    "start-up s",
+    "movies pipeline s",
+    "trigger latency s",
+    "inter-task p50 s",
+    "inter-task p95 s (pooled)",
+    "efficiency at {w} slots",
+    "overhead at {w} slots, s",
+    "CPU efficiency at 2",
+    "fault → done after a worker kill, s",
+    "identical results",
+]
 
 
 def section(ctx: ReportContext) -> str:
     r = ctx.results
-    headline, wasted = headline_numbers(r), _wasted_after_worker_kill(ctx)
+    headline, recovered = headline_numbers(r), _fault_to_done(ctx)
+    widest = max((c.slots for c in r.cases("parallelism")), default=0)
     rows = []
     for key, series in r.movies.items():
-        h = headline.get(key, {})
-        speedups = h.get("speedup", {})
-        at_widest = speedups.get(max(speedups, default=0), {}).get("speedup")
+        h = headline.get(key, Headline())
+        p95 = h.inter_task_p95
         rows.append(
             [
                 series.impl,
                 series.config,
-                fmt(series.startup_seconds[0], 2),
-                fmt(series.run_seconds[0], 2),
-                fmt(h.get("trigger_latency_s")),
-                fmt(h.get("inter_task_p50_s")),
-                fmt(h.get("inter_task_p95_s")),
-                fmt(at_widest, 2),
-                fmt(h.get("cpu_speedup", {}).get(2, {}).get("speedup"), 2),
-                fmt(wasted.get(series.impl) if series.config == "default" else None, 1),
+                format_estimate(_movie_estimate(series, "startup_seconds")),
+                format_estimate(_movie_estimate(series, "run_seconds")),
+                format_estimate(h.trigger_latency),
+                format_estimate(h.inter_task_p50),
+                f"{p95.value:.3f} (of {p95.n} edges)" if p95 else "–",
+                format_estimate(h.efficiency.get(widest)),
+                format_estimate(h.overhead.get(widest)),
+                format_estimate(h.cpu_efficiency.get(2)),
+                format_estimate(recovered.get(series.impl)) if series.config == "default" else "–",
                 "yes" if series.identical_results else "**NO**",
             ]
         )
-    widest = max((c.slots for c in r.cases("parallelism")), default=0)
-    header = [
-        "impl",
-        "config",
-        "start-up s",
-        "movies pipeline s",
-        "trigger latency s",
-        "inter-task p50 s",
-        "inter-task p95 s",
-        f"speedup at {widest}",
-        "CPU speedup at 2",
-        "wasted task-s after a worker kill",
-        "identical results",
-    ]
+    header = [h.format(w=widest) for h in HEADER]
     execution = "\n".join(f"- **{impl}**: {text}" for impl, text in ctx.described("execution"))
     return f"""## Summary
 
 {md_table(header, rows)}
 
-*movies pipeline*: the real pipeline on {r.dataset["name"]} (submit → done, median).
-*trigger* and *inter-task*: the chain of no-op tasks. *speedup*: fan-out makespan at 1
-slot ÷ at w slots. *identical results*: quarantine counts, curated tables, metrics, published
-model and recommendations equal the reference implementation's.
+Each cell: the median over independent measured runs, its 95 % bootstrap confidence
+interval in brackets, and n (`n=1`: a single run, no interval); digits stop where the
+interval does. *movies pipeline*: the real pipeline on {r.dataset["name"]} (submit → done).
+*trigger* and *inter-task*: the chain of no-op tasks (p95 from every edge of every run).
+*efficiency* E(w) = L(w) / makespan, where L(w) is the least time any scheduler needs for
+the work with w slots (critical path, or the work spread over min(w, cores)): 1 means no
+overhead, and it can never exceed 1. *overhead*: makespan − L(w). *identical results*:
+quarantine counts, curated tables, metrics, published model and recommendations equal the
+reference implementation's.
 
-Reading the speedup curves: makespan includes each orchestrator's dispatch cost, so an
-orchestrator that waits long between tasks at 1 slot can exceed the ideal line at w slots
-(it overlaps its own waiting). CPU-bound tasks cannot beat the machine's core count, and
-tasks that run as threads of one Python process stay flat at 1 (the GIL) — a property of
-that executor, shown as measured. How each implementation executes its tasks:
+CPU-bound tasks cannot use more than the machine's cores, and tasks that run as threads of
+one Python process cannot use more than one (the GIL) — the lower bound counts the cores,
+not the threads, so such an executor shows a low CPU efficiency, as measured. How each
+implementation executes its tasks:
 
 {execution or "- (not stated by the manifests)"}
 

@@ -4,6 +4,9 @@ When the harness sets `BENCH_EVENT_LOG`, each task appends one JSON line per eve
 
     {"run_id", "impl", "task_id", "event": "start" | "end" | "fail", "t_ns", "pid", "host"}
 
+and an end carries `cpu_ns`, the CPU time the task's thread spent inside the block (so a
+CPU-bound task's own work is known even when contention stretches its wall time).
+
 `t_ns` is `time.time_ns()` read in the task's own process, so Airflow workers, Luigi
 workers, the baseline's threads and (later) containers sharing the host kernel are all on the
 same clock. Each line is one `write()` to a file opened with O_APPEND, which the kernel
@@ -39,7 +42,7 @@ def append_event(path: str | Path, record: dict) -> None:
         os.close(fd)
 
 
-def _record(task_id: str, event: str) -> dict:
+def _record(task_id: str, event: str, **extra: int) -> dict:
     return {
         "run_id": os.environ.get(RUN_ID, ""),
         "impl": os.environ.get(IMPL, ""),
@@ -48,6 +51,7 @@ def _record(task_id: str, event: str) -> dict:
         "t_ns": time.time_ns(),
         "pid": os.getpid(),
         "host": socket.gethostname(),
+        **extra,
     }
 
 
@@ -59,12 +63,13 @@ def task_events(task_id: str) -> Iterator[None]:
         yield
         return
     append_event(path, _record(task_id, "start"))
+    cpu_started = time.thread_time_ns()
     try:
         yield
     except BaseException:
         append_event(path, _record(task_id, "fail"))
         raise
-    append_event(path, _record(task_id, "end"))
+    append_event(path, _record(task_id, "end", cpu_ns=time.thread_time_ns() - cpu_started))
 
 
 def parse_events(lines: Iterable[str]) -> list[dict]:

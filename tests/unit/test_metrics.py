@@ -34,7 +34,9 @@ def test_chain_latencies_makespan_and_trigger():
     assert s["inter_task_samples_s"] == pytest.approx([0.25, 0.5])
     assert s["makespan_s"] == pytest.approx(2.5) and s["wall_s"] == pytest.approx(3.0)
     assert s["critical_path_s"] == pytest.approx(0.5 + 0.75 + 0.5)
-    assert s["overhead_s"] == pytest.approx(3.0 - 1.75)
+    assert s["lower_bound_s"] == pytest.approx(1.75)  # a chain: its critical path
+    assert s["overhead_s"] == pytest.approx(2.5 - 1.75)  # makespan − lower bound
+    assert s["efficiency"] == pytest.approx(1.75 / 2.5)
     assert s["peak_concurrency"] == 1
 
 
@@ -83,12 +85,46 @@ def test_incomplete_runs_are_reported_not_measured():
     assert s == {"complete": False, "missing_tasks": ["b", "c"], "tasks_done": 1}
 
 
-def test_speedup_and_efficiency():
-    assert m.speedup({1: 16.0, 2: 8.0, 4: 5.0}) == {
-        1: {"speedup": 1.0, "efficiency": 1.0},
-        2: {"speedup": 2.0, "efficiency": 1.0},
-        4: {"speedup": 3.2, "efficiency": 0.8},
-    }
+FANOUT = {"a": (), "b": (), "c": (), "d": (), "join": ("a", "b", "c", "d")}
+
+
+def test_the_lower_bound_is_the_work_spread_over_the_slots_or_the_critical_path():
+    work = {"a": 1.0, "b": 1.0, "c": 1.0, "d": 1.0, "join": 0.0}
+    assert m.lower_bound(work, FANOUT, slots=1, cores=None) == pytest.approx(4.0)
+    assert m.lower_bound(work, FANOUT, slots=2, cores=None) == pytest.approx(2.0)
+    assert m.lower_bound(work, FANOUT, slots=8, cores=None) == pytest.approx(1.0)  # the path
+    assert m.lower_bound(work, FANOUT, slots=4, cores=2) == pytest.approx(2.0)  # 2 cores
+
+
+def test_efficiency_never_exceeds_one_and_rewards_no_overlapped_waiting():
+    """The self-relative speedup this replaces rated a slow 1-slot run as a 'superlinear'
+    8-slot one; the lower bound is the same for both, so waiting counts as overhead."""
+    # 1 slot, each task waits 1 s for the slot to be freed: 4 × (1 s work + 1 s wait)
+    slow = log(("a", 0, 1), ("b", 2, 3), ("c", 4, 5), ("d", 6, 7), ("join", 7.1, 7.1))
+    one = m.summarize(slow, 0, FANOUT, slots=1)
+    assert one["lower_bound_s"] == pytest.approx(4.0)
+    assert one["efficiency"] == pytest.approx(4.0 / 7.1)
+    assert one["overhead_s"] == pytest.approx(7.1 - 4.0)
+    # 4 slots, every task at once, the join 0.1 s late
+    fast = log(("a", 0, 1), ("b", 0, 1), ("c", 0, 1), ("d", 0, 1), ("join", 1.1, 1.1))
+    four = m.summarize(fast, 0, FANOUT, slots=4)
+    assert four["efficiency"] == pytest.approx(1.0 / 1.1)
+    assert four["achieved_parallelism"] == pytest.approx(4.0 / 1.1)
+    assert one["efficiency"] <= 1 and four["efficiency"] <= 1
+
+
+def test_cpu_bound_work_is_its_cpu_time_and_meets_the_cores():
+    """Contention stretches wall time (4 tasks of 1 s CPU on 2 cores take 2 s each); the
+    bound counts the CPU seconds over min(slots, cores)."""
+    events = log(("a", 0, 2), ("b", 0, 2), ("c", 2, 4), ("d", 2, 4), ("join", 4, 4))
+    for e in events:
+        if e["event"] == "end":
+            e["cpu_ns"] = S if e["task_id"] != "join" else 0
+    s = m.summarize(events, 0, FANOUT, slots=4, cores=2)
+    assert s["work_s"] == pytest.approx(4.0)
+    assert s["lower_bound_s"] == pytest.approx(2.0)
+    assert s["efficiency"] == pytest.approx(0.5)
+    assert m.summarize(events, 0, FANOUT, slots=4)["work_s"] == pytest.approx(8.0)  # wall
 
 
 def test_calibration_a_known_dispatch_delay_is_measured_within_2_ms(tmp_path, monkeypatch):

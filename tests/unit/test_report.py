@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bench.kit.manifest import load_manifest
 from bench.report import write_report
 from bench.report.headline import headline_numbers
@@ -23,7 +25,7 @@ def fake_case(tmp_path, impl, config, scenario, workload, slots, task_seconds, g
     ends = {}
     for node, ups in w.upstream.items():
         start = max([ends[u] for u in ups], default=t) + int(gap * S)
-        if scenario != "latency":  # run up to `slots` at once, crudely
+        if scenario not in ("latency", "scale"):  # run up to `slots` at once, crudely
             start = (
                 submit + S // 10 + (list(w.upstream).index(node) // slots) * int(task_seconds * S)
             )
@@ -34,7 +36,7 @@ def fake_case(tmp_path, impl, config, scenario, workload, slots, task_seconds, g
     from bench.measure.metrics import summarize
     from pipelines.core.instrument import read_events
 
-    summary = summarize(read_events(log), submit, w.upstream)
+    summary = summarize(read_events(log), submit, w.upstream, slots)
     summary["resources"] = {"cpu_seconds": 2.5, "peak_rss_mib": 300.0}
     runs = [
         {"label": "warmup-0", "warmup": True, "submit_ns": submit, **summary},
@@ -112,10 +114,12 @@ def fake_results(tmp_path):
 
 def test_headline_numbers_come_from_the_scenarios(tmp_path):
     h = headline_numbers(fake_results(tmp_path))
-    assert abs(h["airflow/default"]["inter_task_p50_s"] - 1.0) < 1e-6
-    assert abs(h["airflow/tuned"]["inter_task_p50_s"] - 0.1) < 1e-6
-    # 4 one-second tasks then a one-second join: 5 s at 1 slot, 2 s at 4 slots
-    assert h["luigi/default"]["speedup"][4]["speedup"] == 2.5
+    assert abs(h["airflow/default"].inter_task_p50.median - 1.0) < 1e-6
+    assert abs(h["airflow/tuned"].inter_task_p50.median - 0.1) < 1e-6
+    # 4 one-second tasks then a one-second join: 2 s is the least any scheduler needs at
+    # 4 slots, and the fake runs take exactly that: efficiency 1 (never more)
+    assert h["luigi/default"].efficiency[4].median == 1.0
+    assert h["luigi/default"].efficiency[1].median == 1.0
 
 
 def test_report_has_every_section_and_embeds_its_figures(tmp_path):
@@ -167,7 +171,7 @@ def test_report_has_every_section_and_embeds_its_figures(tmp_path):
         "## Environment",
     ):
         assert section in text
-    for figure in ("wall_time.png", "latency_ecdf.png", "speedup.png", "gantt.png"):
+    for figure in ("wall_time.png", "latency_ecdf.png", "parallelism.png", "gantt.png"):
         assert (tmp_path / "report" / "figures" / figure).stat().st_size > 5000
         assert figure in text
     assert "scheduler.scheduler_idle_sleep_time = 0.05" in text  # tuned settings with reasons
@@ -203,16 +207,19 @@ def test_results_schema_accepts_a_written_report_and_names_a_broken_field(tmp_pa
         load_results(out)
 
 
-def test_scale_figure_plots_overhead_per_task(tmp_path):
-    from bench.report.figures import scale_figure
+def test_scale_fits_the_per_task_cost_and_draws_it(tmp_path):
+    from bench.report.figures import scale_figure, scale_fits
 
     results = fake_results(tmp_path)
-    for n in (3, 9):
+    for n in (3, 9, 27):
         results.scenarios.append(
             fake_case(tmp_path, "luigi", "default", "scale", f"chain:{n}:noop", 4, 0.01, 0.02)
         )
     path = scale_figure(results.scenarios, tmp_path / "scale.png")
     assert path is not None and path.stat().st_size > 5000
+    # each of the N − 1 edges of the chain waits 20 ms: overhead = −0.02 s + 0.02 s × N
+    fit = scale_fits(results.scenarios)[("luigi/default", "chain")]
+    assert fit.slope == pytest.approx(0.02) and fit.intercept == pytest.approx(-0.02)
     none = scale_figure(fake_results(tmp_path).scenarios, tmp_path / "none.png")
     assert none is None  # no scale cases, no figure
 
@@ -275,15 +282,25 @@ def test_recovery_section_feature_table_and_timeline(tmp_path):
     assert (tmp_path / "report" / "figures" / "recovery.png").stat().st_size > 5000
 
 
-def test_two_runs_give_deltas(tmp_path):
+def test_two_runs_give_deltas_and_call_a_change_real_only_outside_the_noise(tmp_path):
     from bench.report.delta import delta_table
 
-    before = fake_results(tmp_path)
-    after = fake_results(tmp_path)
-    after.movies["luigi/default"].run_seconds = (4.0, 3.0, 5.0)
+    def runs(seconds):
+        return [
+            {"ok": True, "warmup": False, "run_seconds": s, "startup_seconds": 1.0} for s in seconds
+        ]
+
+    before, after = fake_results(tmp_path), fake_results(tmp_path)
+    before.movies["luigi/default"].runs = runs([5.0, 5.1, 4.9, 5.0, 5.05])
+    after.movies["luigi/default"].runs = runs([4.0, 4.1, 3.9, 4.0, 4.05])  # 20 % faster
+    before.movies["airflow/default"].runs = runs([5.0, 6.0, 4.0, 5.5, 4.5])
+    after.movies["airflow/default"].runs = runs([4.8, 5.9, 4.2, 5.2, 4.4])  # noise
     table = delta_table(after, before)
-    assert "| luigi/default | movies pipeline s | 5.000 | 4.000 | -1.000 | -20% |" in table
-    assert "| airflow/default | movies pipeline s | 5.000 | 5.000 | +0.000 | +0% |" in table
+    luigi = next(r for r in table.splitlines() if r.startswith("| luigi/default | movies"))
+    assert luigi.endswith("| -20% | changed |"), luigi
+    airflow = next(r for r in table.splitlines() if r.startswith("| airflow/default | movies"))
+    assert airflow.endswith("| within noise (CIs overlap) |"), airflow
+    assert "n=5" in luigi
 
 
 def test_feature_verdicts_quote_what_the_probes_measured():
