@@ -37,7 +37,7 @@ test: setup lint  ## lint, unit tests, then integration tests on the real orches
 test-unit: setup  ## the fast tier only
 	$(BIN)/pytest tests/unit
 
-bench-core: setup  ## pytest-benchmark of the core steps (movielens-small, synthetic:1000000)
+bench-core: setup  ## pytest-benchmark of the core steps (movielens-small, synthetic:1000000) and of the instrumentation
 	$(BIN)/pytest tests/benchmarks --benchmark-enable --benchmark-only --benchmark-autosave
 
 lint: setup  ## ruff (lint and format) and mypy (the kit and the results model)

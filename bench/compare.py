@@ -29,6 +29,7 @@ from bench.kit.home import REPO
 from bench.kit.manifest import load_manifest, reference_implementation
 from bench.kit.runtimes import describe as describe_runtime
 from bench.kit.runtimes import selected as selected_runtime
+from bench.measure.calibrate import calibration_record
 from bench.measure.movies import check_against_reference, measure_movies
 from bench.measure.plan import PROFILES, Case, Profile
 from bench.measure.probes.calendar import measure_calendar, measure_schedule
@@ -109,6 +110,7 @@ class State:
     movies: dict[str, MovieSeries] = field(default_factory=dict)
     fingerprints: dict[str, dict[str, str]] = field(default_factory=dict)
     scenarios: list[CaseResult] = field(default_factory=list)
+    calibration: dict | None = None
 
     @classmethod
     def resume(cls, path: Path, plan: dict, label: str) -> State:
@@ -121,6 +123,7 @@ class State:
             {k: MovieSeries.from_dict(v) for k, v in saved["movies"].items()},
             saved["fingerprints"],
             [CaseResult.from_dict(c) for c in saved["scenarios"]],
+            saved.get("calibration"),
         )
 
     def save(self, path: Path) -> None:
@@ -131,6 +134,7 @@ class State:
                 "movies": {k: m.to_dict() for k, m in self.movies.items()},
                 "fingerprints": self.fingerprints,
                 "scenarios": [c.to_dict() for c in self.scenarios],
+                "calibration": self.calibration,
             },
             path,
         )
@@ -171,6 +175,11 @@ def compare_implementations(
     }
     progress_file = report_dir / "progress.json"
     state = State.resume(progress_file, plan, f"compare-{profile_name}")
+    if state.calibration is None:  # the measuring path proven first, on this machine, now
+        state.calibration = calibration_record()
+        state.save(progress_file)
+    if not all(c["ok"] for c in state.calibration["checks"]):
+        console.print("[red]bench calibrate failed[/]: the report will say so")
     if state.pieces:
         console.print(f"resuming from {progress_file}: {state.pieces} pieces already measured")
     _measure_all(console, state, pairs, profile, dataset, variants, progress_file)
@@ -291,6 +300,7 @@ def _assemble(
         run_folders=state.runs_dir,
         variants=variants,
         runtime=describe_runtime(impls),
+        calibration=state.calibration,
     )
 
 

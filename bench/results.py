@@ -141,6 +141,7 @@ class Results:
     run_folders: str
     variants: dict[str, str] = field(default_factory=dict)
     runtime: dict[str, Any] = field(default_factory=lambda: {"name": "local"})
+    calibration: dict[str, Any] | None = None  # bench calibrate's checks and costs
     schema: str = FORMAT
 
     @property
@@ -179,6 +180,7 @@ class Results:
             "run_folders": self.run_folders,
             "variants": self.variants,
             "runtime": self.runtime,
+            **({"calibration": self.calibration} if self.calibration else {}),
         }
 
     def check(self, source: Path) -> None:

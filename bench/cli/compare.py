@@ -70,6 +70,42 @@ def compare(
         raise typer.Exit(1)
 
 
+def calibrate() -> None:
+    """Prove the measuring path on a run with known answers.
+
+    The reference executor runs a small graph with injected delays (a trigger delay, a
+    different delay on every edge, a staggered join, known task durations); its events go
+    through the same code as every measured run. Prints injected against measured trigger
+    latency, inter-task p50/p95, makespan and efficiency, and the instrumentation's cost;
+    exit code 1 if a latency is more than 2 ms off or a makespan or efficiency more than 1 %.
+    """
+    from rich.table import Table
+
+    from bench.measure.calibrate import calibrate as run_calibration
+    from bench.measure.calibrate import instrumentation_cost
+
+    checks = run_calibration()
+    table = Table("figure", "injected", "measured", "off by", "tolerance", "ok")
+    for check in checks:
+        table.add_row(
+            check.figure,
+            f"{check.injected:.4f}",
+            f"{check.measured:.4f}",
+            f"{check.measured - check.injected:+.4f}",
+            f"±{check.tolerance:.4f}",
+            "[green]yes[/]" if check.ok else "[red]NO[/]",
+        )
+    console.print(table)
+    cost = instrumentation_cost()
+    console.print(
+        f"instrumentation: {cost['us_per_event']:.1f} µs per event; an empty task "
+        f"{cost['us_per_empty_task_with_log']:.1f} µs with the event log, "
+        f"{cost['us_per_empty_task_without_log']:.1f} µs without"
+    )
+    if not all(c.ok for c in checks):
+        raise typer.Exit(1)
+
+
 def report(
     run_dir: Annotated[Path, typer.Argument(help="a folder with results.json from bench compare")],
     since: Annotated[
