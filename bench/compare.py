@@ -371,6 +371,13 @@ def keep_events_beside(results: Results, report_dir: Path) -> None:
     report folder carries its raw data with it (run folders may be cleaned away)."""
     events_dir = report_dir / "events"
     events_dir.mkdir(exist_ok=True)
+    for series in results.movies.values():
+        for index, run in enumerate(series.runs):
+            source = Path(run.get("events") or "")
+            if source.is_absolute() and source.exists():
+                target = events_dir / f"movies-{series.impl}-{series.config}-{index}.jsonl"
+                shutil.copyfile(source, target)
+                run["events"] = str(target.relative_to(report_dir))
     for case in results.scenarios:
         source = Path(case.events or "")
         if not source.is_absolute() or not source.exists():

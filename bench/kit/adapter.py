@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import signal
+import socket
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -38,7 +39,7 @@ from bench.kit.home import REPO, bench_home
 from bench.kit.manifest import load_manifest
 from bench.kit.processes import Services
 from bench.kit.runtimes import make_runtime
-from pipelines.core.instrument import EVENT_LOG, IMPL
+from pipelines.core.instrument import EVENT_LOG, IMPL, append_event, read_events
 
 
 @dataclass
@@ -52,8 +53,9 @@ class RunResult:
     ok: bool
     reason: str  # empty on success; one line on failure
     startup_seconds: float  # services started → healthy (0 for implementations without any)
-    run_seconds: float  # submitted → finished
+    run_seconds: float  # submitted → the last task's end (event log)
     stop_seconds: float
+    events: str = ""  # the run's event log, with the harness's marks
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -207,14 +209,23 @@ class Adapter(ABC, Generic[Handle]):
         finally:
             self.runtime.close()
 
+    def mark(self, event: str, label: str = "") -> int:
+        """Write a harness mark (`services-start`, `services-ready`, `submit`, `fault`) into
+        the run's event log, on the tasks' clock; return its time in ns."""
+        t_ns = time.time_ns()
+        record = {"run_id": label, "impl": self.name, "task_id": None, "event": event}
+        host = socket.gethostname()
+        append_event(self.event_log, record | {"t_ns": t_ns, "pid": 0, "host": host})
+        return t_ns
+
     def __enter__(self) -> Adapter[Handle]:
-        started = time.monotonic()
+        started = self.mark("services-start")
         try:
             self.start()
         except BaseException:
             self.stop()
             raise
-        self.startup_seconds = time.monotonic() - started
+        self.startup_seconds = (self.mark("services-ready") - started) / 1e9
         return self
 
     def __exit__(self, *exc) -> None:
@@ -225,18 +236,23 @@ class Adapter(ABC, Generic[Handle]):
     ) -> RunResult:
         """Start, submit, wait, stop: one measured pipeline run. Never leaves a process.
 
+        Start-up is services-start → services-ready and the pipeline's time submit → the
+        last task's end, all read from the event log (the marks are written into it beside
+        the tasks' events); a failed run's time is the harness's own, up to the failure.
         `on_phase` hears "starting", "running" and "stopping", for progress displays.
         """
         ok, reason, run_seconds = True, "", 0.0
         on_phase("starting")
         with self:
             on_phase("running")
-            started = time.monotonic()
+            submit_ns = self.mark("submit", date.isoformat())
             try:
                 self.wait(self.submit(date), timeout)
             except BenchError as exc:
                 ok, reason = False, str(exc)
-            run_seconds = time.monotonic() - started
+            run_seconds = (time.time_ns() - submit_ns) / 1e9
+            if ok:
+                run_seconds = self._last_task_end(submit_ns, run_seconds)
             on_phase("stopping")
             stop_started = time.monotonic()
         return RunResult(
@@ -249,4 +265,14 @@ class Adapter(ABC, Generic[Handle]):
             startup_seconds=round(self.startup_seconds, 3),
             run_seconds=round(run_seconds, 3),
             stop_seconds=round(time.monotonic() - stop_started, 3),
+            events=str(self.event_log),
         )
+
+    def _last_task_end(self, submit_ns: int, fallback: float) -> float:
+        """Seconds from the submit mark to the last task end after it, from the event log."""
+        ends = [
+            e["t_ns"]
+            for e in read_events(self.event_log)
+            if e.get("event") == "end" and e.get("task_id") and e["t_ns"] >= submit_ns
+        ]
+        return (max(ends) - submit_ns) / 1e9 if ends else fallback

@@ -80,6 +80,9 @@ class Fleet:
             stop_process(member, grace)
 
 
+READY_POLL_S = 0.05  # how often every readiness check asks: start-up is resolved to 50 ms
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
@@ -297,9 +300,11 @@ class Services:
                 )
 
     def wait_until(
-        self, what: str, ready: Callable[[], bool], timeout: float, every: float = 0.5
+        self, what: str, ready: Callable[[], bool], timeout: float, every: float = READY_POLL_S
     ) -> float:
-        """Poll `ready()` until true; fail early if a service dies. Returns seconds waited."""
+        """Poll `ready()` until true; fail early if a service dies. Returns seconds waited.
+        Every adapter polls its readiness at the same fine interval, so start-up times
+        differ by what the services do, not by how often the harness asked."""
         start = time.monotonic()
         while not ready():
             self.check()

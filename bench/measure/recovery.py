@@ -27,7 +27,6 @@ Every figure comes from the case's event log, which also holds the submit and fa
 from __future__ import annotations
 
 import signal
-import socket
 import time
 from collections.abc import Callable
 from dataclasses import asdict
@@ -42,7 +41,6 @@ from bench.measure.runs import land_dataset
 from bench.measure.scenarios import new_events
 from bench.results import CaseResult
 from datasets.registry import DatasetSpec
-from pipelines.core.instrument import append_event
 from pipelines.core.layout import Layout
 from pipelines.core.serve import warehouse_table
 from pipelines.core.workloads import Workload
@@ -62,24 +60,6 @@ def supports(impl: str, fault: str, variant: str | None = None) -> bool:
     if fault == "database" and variant != "postgres":
         return False
     return fault in load_manifest(impl).get("faults", [])
-
-
-def _mark(adapter, label: str, event: str) -> int:
-    """Write a harness mark (submit, fault) into the case's event log; return its time."""
-    t_ns = time.time_ns()
-    append_event(
-        adapter.event_log,
-        {
-            "run_id": label,
-            "impl": adapter.name,
-            "task_id": None,
-            "event": event,
-            "t_ns": t_ns,
-            "pid": 0,
-            "host": socket.gethostname(),
-        },
-    )
-    return t_ns
 
 
 def _wait_for(log: Path, offset: int, ready: Callable[[list[dict]], bool], timeout: float) -> None:
@@ -125,11 +105,11 @@ def measure_recovery(
     with adapter:
         if not movies:  # the first run after a start is slow: warm up first
             on_phase("warm-up")
-            _mark(adapter, "warmup-0", "submit")
+            adapter.mark("submit", "warmup-0")
             adapter.wait(adapter.submit_workload("warmup-0"), timeout)
         offset = adapter.event_log.stat().st_size if adapter.event_log.exists() else 0
         on_phase(f"run, then {case.fault} fault")
-        submit_ns = _mark(adapter, "run-1", "submit")
+        submit_ns = adapter.mark("submit", "run-1")
         handle = adapter.submit(date) if movies else adapter.submit_workload("run-1")
         if movies:  # as training starts: the longest steps, the most to lose
             _wait_for(adapter.event_log, offset, lambda ev: _starts(ev, "train") > 0, timeout)
@@ -137,7 +117,7 @@ def measure_recovery(
             want = min(case.slots, Workload.parse(case.workload).n)
             _wait_for(adapter.event_log, offset, lambda ev: _starts(ev) >= want, timeout)
             time.sleep(FAULT_AFTER_S)
-        fault_ns = _mark(adapter, "run-1", "fault")
+        fault_ns = adapter.mark("fault", "run-1")
         adapter.kill(handle, component, sig)
         on_phase(f"recovering from the {case.fault} fault")
         try:

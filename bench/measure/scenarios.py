@@ -17,8 +17,6 @@ so every figure can be recomputed from `events.jsonl` in the case's folder.
 
 from __future__ import annotations
 
-import socket
-import time
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -31,7 +29,7 @@ from bench.measure.metrics import clock_agreement, summarize, task_intervals
 from bench.measure.plan import Case
 from bench.measure.resources import ResourceSampler, measure_idle, usable_cores
 from bench.results import CaseResult
-from pipelines.core.instrument import append_event, parse_events
+from pipelines.core.instrument import parse_events
 from pipelines.core.workloads import Workload
 
 IDLE_SECONDS = 5.0
@@ -61,26 +59,9 @@ class _Stack:
     def groups(self) -> list[int]:
         return [session_id(s.process) for s in self.adapter.services.services] + self.worker
 
-    def mark_submit(self, label: str) -> int:
-        """The harness's submit mark, in the same log and on the same clock as the tasks."""
-        submit_ns = time.time_ns()
-        append_event(
-            self.adapter.event_log,
-            {
-                "run_id": label,
-                "impl": self.adapter.name,
-                "task_id": None,
-                "event": "submit",
-                "t_ns": submit_ns,
-                "pid": 0,
-                "host": socket.gethostname(),
-            },
-        )
-        return submit_ns
-
     def run(self, label: str, warmup: bool) -> dict:
         """Submit one run of the workload, wait for it, and summarise its events."""
-        submit_ns = self.mark_submit(label)
+        submit_ns = self.adapter.mark("submit", label)
         native: dict[str, tuple[int, int]] = {}
         error = ""
         try:

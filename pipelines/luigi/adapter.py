@@ -115,7 +115,7 @@ class LuigiAdapter(Adapter[Spawned]):
     def _wait_healthy(self) -> None:
         url = f"{self.url}/api/task_list"
         self.services.wait_until(
-            "luigid", lambda: request_json("GET", url, timeout=2)[0] == 200, 60, 0.2
+            "luigid", lambda: request_json("GET", url, timeout=2)[0] == 200, 60
         )
 
     def submit(self, date: dt.date) -> Spawned:

@@ -60,10 +60,10 @@ class PrefectAdapter(Adapter[str]):
         server = [self.bin("prefect"), "server", "start"]
         server += ["--host", self.runtime.bind_host, "--port", str(self.port)]
         self.services.start("server", server, self.env, cwd=self.state_dir)
-        self.services.wait_until("the Prefect server", self._healthy, 120, 0.2)
+        self.services.wait_until("the Prefect server", self._healthy, 120)
         runner = [self.bin("python"), "-m", "pipelines.prefect.serve"]
         self.services.start("runner", runner, self.env, cwd=self.state_dir)
-        self.services.wait_until("the runner's deployments", self._deployed, 120, 0.2)
+        self.services.wait_until("the runner's deployments", self._deployed, 120)
 
     def _healthy(self) -> bool:
         return request_json("GET", f"{self.api}/health", timeout=2)[0] == 200
