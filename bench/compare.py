@@ -14,6 +14,7 @@ finished piece is saved to `progress.json`, so rerunning with the same `--out` r
 from __future__ import annotations
 
 import datetime as dt
+import random
 import shutil
 import time
 from collections.abc import Callable
@@ -172,6 +173,7 @@ def compare_implementations(
         "pairs": [list(p) for p in pairs],
         "variants": variants,
         "runtime": selected_runtime(),
+        "order_seed": ORDER_SEED,
     }
     progress_file = report_dir / "progress.json"
     state = State.resume(progress_file, plan, f"compare-{profile_name}")
@@ -196,6 +198,28 @@ def compare_implementations(
     )
 
 
+ORDER_SEED = 20261203  # the interleaved order of the cases; recorded in progress.json
+
+
+def planned_order(
+    pairs: list[tuple[str, str]], profile: Profile, variants: dict[str, str], seed: int
+) -> list[tuple[str, str, Case | None]]:
+    """Every piece as (impl, config, case); None is the movie pipeline. Movies first (a
+    recovery case compares against its pair's clean run), then every case of every pair in
+    one seeded shuffle: implementations and configs interleave, so none is measured only
+    early or only late in a long run (and time is not confounded with implementation)."""
+    rng = random.Random(seed)
+    movies = [(impl, config, None) for impl, config in pairs]
+    cases = [
+        (impl, config, case)
+        for impl, config in pairs
+        for case in cases_for(impl, config, profile, variants.get(impl))
+    ]
+    rng.shuffle(movies)
+    rng.shuffle(cases)
+    return movies + cases
+
+
 def _measure_all(
     console: Console,
     state: State,
@@ -205,20 +229,23 @@ def _measure_all(
     variants: dict[str, str],
     progress_file: Path,
 ) -> None:
-    """Every piece not measured yet, with a progress bar; saved after each."""
+    """Every piece not measured yet, in the planned order, with a progress bar; the state
+    is saved after each."""
     runs_dir = Path(state.runs_dir)
     done = {case_slug(c) for c in state.scenarios}
-    steps = sum(1 + len(cases_for(i, c, profile, variants.get(i))) for i, c in pairs)
+    order = planned_order(pairs, profile, variants, state.plan["order_seed"])
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, TimeElapsedColumn(), console=console) as bar:
-        task = bar.add_task("compare", total=steps, completed=state.pieces)
-        for impl, config in pairs:
+        task = bar.add_task("compare", total=len(order), completed=state.pieces)
+        for impl, config, case in order:
             key, variant = f"{impl}/{config}", variants.get(impl)
 
             def tick(phase: str, what: str = "", key: str = key) -> None:
                 bar.update(task, description=f"{key} {what}: {phase}")
 
-            if key not in state.movies:
+            if case is None:
+                if key in state.movies:
+                    continue
                 series, first = measure_movies(
                     impl,
                     config,
@@ -231,9 +258,7 @@ def _measure_all(
                 state.movies[key] = series
                 if first:
                     state.fingerprints[key] = first
-                state.save(progress_file)
-                bar.advance(task)
-            for case in cases_for(impl, config, profile, variant):
+            else:
                 identity = CaseResult(impl, config, **asdict(case))
                 if case_slug(identity) in done:
                     continue
@@ -252,8 +277,8 @@ def _measure_all(
                     lambda phase, c=case: tick(phase, f"{c.workload} {c.fault}".strip()),
                 )
                 state.scenarios.append(_measured_or_failed(console, job, identity))
-                state.save(progress_file)
-                bar.advance(task)
+            state.save(progress_file)
+            bar.advance(task)
 
 
 def _measured_or_failed(console: Console, job: Job, identity: CaseResult) -> CaseResult:

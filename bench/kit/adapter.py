@@ -9,6 +9,7 @@ The rest is optional, each part enabling more of the report:
 
 * `submit_workload(label)` — synthetic workloads (latency, parallelism, scale);
 * `native_timings(handle)` — the orchestrator's own task times, to cross-check the events;
+* `busy()` — tasks or slots still held by an earlier run, so measured runs start idle;
 * `kill(handle, component, signal)` and `recover(handle, component, timeout)` — the
   recovery scenario, for the faults the manifest lists under `faults`;
 * `backfill(first, last)` and `runs_started_by_itself()` — the calendar probes;
@@ -197,6 +198,12 @@ class Adapter(ABC, Generic[Handle]):
                     raise
             time.sleep(pause)
             handle, reruns = resubmit(), reruns + 1
+
+    def busy(self) -> int:
+        """Tasks or slots still held by earlier runs (0: idle). The harness waits for 0
+        before every measured run, so no run inherits the previous one's busy slots. An
+        implementation whose run is one command that has exited is idle by construction."""
+        return 0
 
     def native_timings(self, handle: Handle) -> dict[str, tuple[int, int]]:
         """The orchestrator's own record of each task's start and end (ns since the epoch),

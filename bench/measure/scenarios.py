@@ -17,6 +17,7 @@ so every figure can be recomputed from `events.jsonl` in the case's folder.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -33,6 +34,7 @@ from pipelines.core.instrument import parse_events
 from pipelines.core.workloads import Workload
 
 IDLE_SECONDS = 5.0
+SETTLE_TIMEOUT_S = 60.0  # the longest wait for an earlier run's slots to be freed
 
 
 def new_events(path: Path, offset: int) -> tuple[list[dict], int]:
@@ -59,8 +61,18 @@ class _Stack:
     def groups(self) -> list[int]:
         return [session_id(s.process) for s in self.adapter.services.services] + self.worker
 
+    def settle(self, timeout: float = SETTLE_TIMEOUT_S) -> float:
+        """Wait until the orchestrator holds no task or slot from an earlier run (its
+        adapter's `busy()`); return the seconds waited."""
+        started = time.monotonic()
+        while self.adapter.busy() and time.monotonic() - started < timeout:
+            time.sleep(0.05)
+        return time.monotonic() - started
+
     def run(self, label: str, warmup: bool) -> dict:
-        """Submit one run of the workload, wait for it, and summarise its events."""
+        """Submit one run of the workload once the stack is idle, wait for it, and
+        summarise its events."""
+        settled = self.settle()
         submit_ns = self.adapter.mark("submit", label)
         native: dict[str, tuple[int, int]] = {}
         error = ""
@@ -83,7 +95,8 @@ class _Stack:
         summary["resources"] = busy.result()
         if native and summary.get("complete"):
             summary["native_offset_s"] = clock_agreement(task_intervals(tasks), native)
-        return {"label": label, "warmup": warmup, "submit_ns": submit_ns, "error": error, **summary}
+        record = {"label": label, "warmup": warmup, "submit_ns": submit_ns, "error": error}
+        return {**record, "settle_s": round(settled, 3), **summary}
 
 
 def measure_case(

@@ -61,6 +61,17 @@ def method(ctx: ReportContext) -> str:
 
 {(metrics.__doc__ or "").strip()}
 
+### Order and independence
+
+Each case runs on a fresh stack of its own, after a discarded warm-up run. Before every
+measured run the harness waits until the orchestrator holds no task or slot from the
+previous one (each adapter's `busy()`: what its metadata DB still has queued or running,
+executor slots still held), and records that wait as `settle_s`. The movie pipeline runs
+first for every implementation × config (recovery compares against its clean result);
+then every case of every implementation and config in one seeded shuffle, so none is
+measured only early or only late in the run — `results.json` lists the cases in the order
+they ran.
+
 ### Statistics
 
 {(stats.__doc__ or "").strip()}

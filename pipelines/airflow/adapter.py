@@ -327,6 +327,20 @@ class AirflowAdapter(Adapter[str]):
         else:
             self.services.signal("scheduler", sig)
 
+    def busy(self) -> int:
+        """Task instances the metadata DB still has queued or running, plus LocalExecutor
+        workers still supervising a task process: a finished task keeps its executor slot
+        until its next heartbeat (`[workers] min_heartbeat_interval`), so a run submitted
+        at once would find fewer free slots than the config allows."""
+        status, body = self._api(
+            "GET", "/dags/~/dagRuns/~/taskInstances?state=queued&state=running&limit=1"
+        )
+        queued = body.get("total_entries", 0) if status == 200 and isinstance(body, dict) else 0
+        if self.celery:  # workers in their own containers: the metadata DB is all we see
+            return queued
+        workers = {p.pid for p in self._busy_workers() if "LocalExecutor" in _cmdline(p)}
+        return queued + len(workers)
+
     def _busy_workers(self) -> list[psutil.Process]:
         """The LocalExecutor workers that are running a task, with their task processes.
 
@@ -387,3 +401,9 @@ class AirflowAdapter(Adapter[str]):
                 for detail in record.get("error_detail") or []:
                     return f"{detail.get('exc_type')}: {detail.get('exc_value')}"
         return f"see {logs[-1] if logs else self.state_dir / 'logs'}"
+
+
+def _cmdline(process: psutil.Process) -> str:
+    with contextlib.suppress(psutil.Error):
+        return " ".join(process.cmdline())
+    return ""

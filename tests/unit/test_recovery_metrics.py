@@ -82,3 +82,15 @@ def test_calendar_probe_only_where_a_backfill_is_claimed():
 
     assert probed("airflow", "default") and probed("luigi", "default")
     assert not probed("baseline", "default") and not probed("luigi", "tuned")
+
+
+def test_cases_interleave_implementations_in_a_seeded_order():
+    from bench.compare import planned_order
+
+    pairs = [("airflow", "default"), ("luigi", "default"), ("baseline", "default")]
+    order = planned_order(pairs, PROFILES["standard"], {}, seed=1)
+    assert order == planned_order(pairs, PROFILES["standard"], {}, seed=1)  # reproducible
+    assert all(case is None for _, _, case in order[:3])  # the movie pipelines first
+    impls = [impl for impl, _, _ in order[3:]]
+    runs = sum(1 for a, b in zip(impls, impls[1:], strict=False) if a != b)
+    assert runs > len(impls) // 3  # not grouped: the implementation changes often
