@@ -20,8 +20,21 @@ from pathlib import Path
 
 import psutil
 
+FOREIGN_CORES_LIMIT = 0.2  # more CPU than this used by others during a run: contaminated
+
+
+def _system_busy() -> float:
+    """CPU-seconds every core of the machine has been busy since boot (/proc/stat)."""
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
+
 
 class ResourceSampler:
+    """What the orchestrator's processes use during a block, and what everything else on
+    the machine used meanwhile: the machine's busy CPU (/proc/stat) minus the
+    orchestrator's and the harness's own. More than `FOREIGN_CORES_LIMIT` cores of that
+    foreign CPU means another program competed with the run: it is contaminated."""
+
     def __init__(self, groups: Callable[[], Iterable[int]], interval: float = 0.2) -> None:
         self._groups = groups
         self._interval = interval
@@ -61,7 +74,14 @@ class ResourceSampler:
             self.sample()
             self._stop.wait(self._interval)
 
+    def _own_cpu(self) -> float:
+        """The harness process's own CPU (its threads: the sampler, the adapter's polling);
+        not its reaped children's, which are the orchestrator's and sampled as such."""
+        times = psutil.Process().cpu_times()
+        return times.user + times.system
+
     def __enter__(self) -> ResourceSampler:
+        self._marks = (time.monotonic(), _system_busy(), self._own_cpu())
         self.sample()
         self._thread.start()
         return self
@@ -70,12 +90,23 @@ class ResourceSampler:
         self._stop.set()
         self._thread.join()
         self.sample()
+        started, busy, own = self._marks
+        self._spent = (time.monotonic() - started, _system_busy() - busy, self._own_cpu() - own)
 
-    def result(self) -> dict[str, float]:
-        """CPU-seconds used while sampling (processes already running count from the first
-        sample) and the peak summed RSS in MiB."""
+    def result(self) -> dict[str, float | bool]:
+        """CPU-seconds the orchestrator used while sampling (processes already running count
+        from the first sample), its peak summed RSS in MiB, the harness's own CPU-seconds
+        (the measurer's load), and the foreign CPU in cores."""
         cpu = sum(self._cpu[pid] - self._cpu_at_start.get(pid, 0.0) for pid in self._cpu)
-        return {"cpu_seconds": round(cpu, 3), "peak_rss_mib": round(self.peak_rss / 2**20, 1)}
+        seconds, system, harness = getattr(self, "_spent", (0.0, 0.0, 0.0))
+        foreign = max(0.0, system - cpu - harness) / seconds if seconds > 0 else 0.0
+        return {
+            "cpu_seconds": round(cpu, 3),
+            "peak_rss_mib": round(self.peak_rss / 2**20, 1),
+            "harness_cpu_seconds": round(harness, 3),
+            "foreign_cores": round(foreign, 3),
+            "contaminated": foreign > FOREIGN_CORES_LIMIT,
+        }
 
 
 def measure_idle(groups: Callable[[], Iterable[int]], seconds: float) -> dict[str, float]:

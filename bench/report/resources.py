@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from bench.measure.stats import estimate, format_estimate
 from bench.report.context import ReportContext
 from bench.report.markdown import fmt, md_table
 from bench.results import CaseResult, Results
@@ -16,6 +17,7 @@ HEADER = [
     "CPU-s per latency run",
     "CPU-s per fan-out run",
     "peak RSS MiB busy",
+    "harness CPU-s per run",
 ]
 
 
@@ -40,7 +42,17 @@ def _row(results: Results, case: CaseResult) -> list[str]:
         if widest
         else "–",
         fmt(max(r["peak_rss_mib"] for v in busy.values() for r in v), 0) if busy else "–",
+        _harness(busy),
     ]
+
+
+def _harness(busy: dict[str, list[dict]]) -> str:
+    """The measurer's own load: the harness process's CPU while it watched a run (its
+    sampler thread and the adapter's polling)."""
+    spent = [
+        r["harness_cpu_seconds"] for v in busy.values() for r in v if "harness_cpu_seconds" in r
+    ]
+    return format_estimate(estimate(spent))
 
 
 def section(ctx: ReportContext) -> str:
@@ -52,6 +64,8 @@ What the orchestrator's own processes (every service and every worker or task pr
 start) cost: CPU-seconds and the peak of their summed resident memory, sampled every 0.2 s.
 Idle: the services started, nothing submitted, for 5 s. RSS counts pages that forked
 workers share once per process, so it overstates memory held; a lower bound for CPU.
+*Harness CPU-s*: what the measuring process itself spent per run (sampling, polling the
+orchestrator) — the measurer's own load, on the same 2 cores.
 
 {table}
 """

@@ -22,6 +22,7 @@ HEADER = [
     "trigger s",
     "inter-task p50 s",
     "peak concurrency",
+    "contaminated runs",
 ]
 
 
@@ -46,7 +47,14 @@ def _row(case: CaseResult) -> list[str]:
         _cell(case, "trigger_latency_s"),
         format_estimate(p50),
         str(max(r["peak_concurrency"] for r in case.measured)),
+        _contaminated(case),
     ]
+
+
+def _contaminated(case: CaseResult) -> str:
+    """How many measured runs other programs competed with (kept after the re-runs)."""
+    flagged = sum(1 for r in case.measured if (r.get("resources") or {}).get("contaminated"))
+    return f"**{flagged}** of {len(case.measured)}" if flagged else "0"
 
 
 def _ci(low: float, high: float, scale: float = 1.0) -> str:
@@ -82,7 +90,10 @@ def section(ctx: ReportContext) -> str:
 
 Every timed workload case: medians with 95 % CIs and n over its measured runs. The lower
 bound L(w) is what the work itself needs with the case's slots (see Method); efficiency is
-L(w) / makespan and overhead makespan − L(w).
+L(w) / makespan and overhead makespan − L(w). *Contaminated runs*: measured runs during
+which other programs used more than 0.2 cores (the machine's busy CPU from /proc/stat,
+minus the orchestrator's and the harness's own); such a run is measured again up to twice,
+and one still contaminated is kept and counted here.
 
 {md_table(HEADER, rows)}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from bench.compare import case_slug, cases_for
@@ -92,5 +94,5 @@ def test_cases_interleave_implementations_in_a_seeded_order():
     assert order == planned_order(pairs, PROFILES["standard"], {}, seed=1)  # reproducible
     assert all(case is None for _, _, case in order[:3])  # the movie pipelines first
     impls = [impl for impl, _, _ in order[3:]]
-    runs = sum(1 for a, b in zip(impls, impls[1:], strict=False) if a != b)
+    runs = sum(1 for a, b in itertools.pairwise(impls) if a != b)
     assert runs > len(impls) // 3  # not grouped: the implementation changes often

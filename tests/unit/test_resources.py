@@ -29,4 +29,18 @@ def test_sampler_counts_cpu_seconds_and_peak_rss_of_a_group():
 def test_an_empty_group_costs_nothing():
     with ResourceSampler(lambda: [os.getpid() + 10_000_000], interval=0.05) as sampler:
         pass
-    assert sampler.result() == {"cpu_seconds": 0.0, "peak_rss_mib": 0.0}
+    result = sampler.result()
+    assert (result["cpu_seconds"], result["peak_rss_mib"]) == (0.0, 0.0)
+
+
+def test_cpu_used_by_another_program_is_foreign_and_flags_the_run():
+    """A busy process outside the watched groups: the machine's CPU counts it, the
+    orchestrator's does not — the run is contaminated."""
+    other = subprocess.Popen([sys.executable, "-c", BUSY.replace("0.6", "1.5")])
+    try:
+        with ResourceSampler(lambda: [], interval=0.05) as sampler:
+            other.wait(timeout=30)
+    finally:
+        other.kill()
+    result = sampler.result()
+    assert result["foreign_cores"] > 0.5 and result["contaminated"], result
