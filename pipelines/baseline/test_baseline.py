@@ -22,8 +22,11 @@ def test_the_reference_runs_every_core_step_once_in_dependency_order(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     events = read_events(work / "_baseline" / "events.jsonl")
     starts = [e["task_id"] for e in events if e["event"] == "start"]
-    assert sorted(starts) == sorted(step.name for step in pipeline_steps())  # each once
+    # the partition check is a sensor to the orchestrators and a plain check here: no task
+    steps = [step.name for step in pipeline_steps() if step.name != "wait_for_partition"]
+    assert sorted(starts) == sorted(steps)  # each once
     spans = task_intervals(events)
     for upstream, downstream in edges():
-        assert spans[upstream].end_ns <= spans[downstream].start_ns, (upstream, downstream)
+        if upstream in spans:
+            assert spans[upstream].end_ns <= spans[downstream].start_ns, (upstream, downstream)
     assert_no_orphans(tmp_path)
