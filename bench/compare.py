@@ -83,6 +83,7 @@ MEASURE: dict[str, Callable[[Job], CaseResult]] = {
         job.reference,
         variant=job.variant,
         on_phase=job.on_phase,
+        repeat=job.repeat,
     ),
 }
 

@@ -87,7 +87,7 @@ display(Markdown(source(metrics.recovery)))
 # 1. How many task-seconds did each implementation waste? Why is it about `SLOTS` × 1 s?
 # 2. Set `FAULT = "scheduler"`: which orchestrator loses running work when its scheduler
 #    dies, and which does not? (Luigi's workers keep running without luigid.)
-# 3. In Luigi's row, what does "resubmitted" count, and who would do it in production?
+# 3. In Luigi's row, what do "harness retries" count, and who would do it in production?
 
 # %%
 for case in cases:

@@ -236,33 +236,50 @@ def attempt_spans(events: Iterable[dict]) -> dict[str, list[list]]:
 def recovery(events: list[dict], submit_ns: int, fault_ns: int) -> dict:
     """What a fault at `fault_ns` cost a run, from its events (task attempts paired by pid).
 
-    * **in flight**: attempts started before the fault that never ended: their work is lost.
-    * **re-executed tasks**: tasks started more than once. **completed twice**: tasks that
-      finished more than once (duplicate side effects, unless outputs are idempotent).
+    * **running at the fault** (`in_flight_at_fault`): attempts started before the fault and
+      not ended by then — whether they were killed (no end: `killed_attempts`) or went on
+      and finished (a scheduler fault leaves workers running).
+    * **detection latency**: fault → the first restart of a task that was running at the
+      fault: how long the orchestrator (and the operator action) took to notice.
+    * **re-executed finished tasks**: tasks started again after an attempt had finished —
+      work that was done and is done again (duplicate side effects unless idempotent).
+      `reexecuted_tasks` counts every task started more than once; `completed_twice` those
+      that finished more than once.
     * **wasted task-seconds**: time spent in every attempt but each task's last finished
-      one — an interrupted attempt counts up to the fault, a finished one that was redone
-      counts whole.
-    * **time to completion**: submit → the last task's end; **recovery**: fault → that end;
-      **resumed after**: fault → the first task start after it.
+      one — a killed attempt counts up to the fault, a finished one that was redone whole.
+    * **time to completion**: submit → the last task's end; **fault → done**
+      (`recovery_s`): fault → that end; **resumed after**: fault → the first task start
+      after it, of any task.
     """
     runs = attempt_spans(events)
-    in_flight = wasted_ns = 0
-    for attempts_ in runs.values():
+    wasted_ns = killed = running = 0
+    interrupted: set[str] = set()
+    finished_then_started = 0
+    for task, attempts_ in runs.items():
         kept = max((i for i, a in enumerate(attempts_) if a[1] is not None), default=None)
         for i, (start, end) in enumerate(attempts_):
+            if start < fault_ns and (end is None or end > fault_ns):
+                running += 1
+                interrupted.add(task)
             if i == kept:
                 continue
             if end is None:
-                in_flight += start < fault_ns
+                killed += start < fault_ns
                 wasted_ns += max(0, fault_ns - start)
             else:
                 wasted_ns += end - start
+        first_end = min((a[1] for a in attempts_ if a[1] is not None), default=None)
+        finished_then_started += first_end is not None and any(a[0] > first_end for a in attempts_)
     ends = [a[1] for v in runs.values() for a in v if a[1] is not None]
     after = [a[0] for v in runs.values() for a in v if a[0] > fault_ns]
+    restarts = [a[0] for t in interrupted for a in runs[t] if a[0] > fault_ns]
     last_end = max(ends, default=None)
     return {
-        "in_flight_at_fault": in_flight,
+        "in_flight_at_fault": running,
+        "killed_attempts": killed,
+        "detection_latency_s": (min(restarts) - fault_ns) / NS if restarts else None,
         "reexecuted_tasks": sum(1 for v in runs.values() if len(v) > 1),
+        "reexecuted_finished_tasks": finished_then_started,
         "completed_twice": sum(1 for v in runs.values() if sum(a[1] is not None for a in v) > 1),
         "wasted_task_s": wasted_ns / NS,
         "time_to_completion_s": (last_end - submit_ns) / NS if last_end else None,

@@ -26,6 +26,7 @@ Every figure comes from the case's event log, which also holds the submit and fa
 
 from __future__ import annotations
 
+import random
 import signal
 import time
 from collections.abc import Callable
@@ -51,7 +52,6 @@ FAULTS: dict[str, tuple[str, signal.Signals]] = {
     "restart": ("scheduler", signal.SIGTERM),
     "database": ("database", signal.SIGKILL),
 }
-FAULT_AFTER_S = 1.0  # how long the first wave of tasks has run when the fault hits
 MOVIES = "movies"
 
 
@@ -78,6 +78,18 @@ def _starts(events: list[dict], prefix: str = "") -> int:
     return sum(1 for e in events if e["event"] == "start" and str(e["task_id"]).startswith(prefix))
 
 
+def fault_delay(case: Case, repetition: int) -> float:
+    """Seconds after the first wave of tasks started at which the fault hits: drawn from
+    [0.25, 0.75] of a task's duration (seeded by the case and the repetition), so the work
+    lost is not fixed by construction. The movie pipeline is hit as training starts."""
+    if case.workload == MOVIES:
+        return 0.0
+    work = Workload.parse(case.workload).work
+    duration = float(work.split(":")[1]) if work.startswith("sleep:") else 1.0
+    rng = random.Random(f"{case.scenario}-{case.fault}-{case.workload}-{repetition}")
+    return rng.uniform(0.25, 0.75) * duration
+
+
 def measure_recovery(
     impl: str,
     config: str,
@@ -88,8 +100,50 @@ def measure_recovery(
     timeout: float = 600,
     variant: str | None = None,
     on_phase: Callable[[str], None] = lambda _: None,
+    repeat: int = 1,
 ) -> CaseResult:
-    """A clean warm-up run, then one run with the fault; its cost from the event log."""
+    """`repeat` independent repetitions, each on a fresh stack: a clean warm-up run, then
+    one run with the fault at a randomised moment; its cost from the event log. The
+    repetitions' event logs are joined, in time order, into `folder/events.jsonl`."""
+    runs, startup, chosen = [], [], variant
+    log = folder / "events.jsonl"
+    for index in range(max(1, case.repeat or repeat)):
+        sub = folder / f"repetition-{index + 1}"
+        sub.mkdir(parents=True, exist_ok=True)
+        adapter, record = _one_fault(
+            impl, config, case, sub, dataset, reference, timeout, variant, on_phase, index
+        )
+        runs.append(record)
+        startup.append(adapter.startup_seconds)
+        chosen = adapter.variant
+        if adapter.event_log.exists():
+            with open(log, "ab") as joined:
+                joined.write(adapter.event_log.read_bytes())
+    return CaseResult(
+        impl,
+        config,
+        **asdict(case),
+        runs=runs,
+        variant=chosen,
+        startup_s=round(sum(startup) / len(startup), 3),
+        settings=load_manifest(impl).get("recovery", {}).get("settings", {}),
+        events=str(log),
+    )
+
+
+def _one_fault(
+    impl: str,
+    config: str,
+    case: Case,
+    folder: Path,
+    dataset: DatasetSpec,
+    reference: dict[str, str] | None,
+    timeout: float,
+    variant: str | None,
+    on_phase: Callable[[str], None],
+    index: int,
+):
+    """One repetition: returns the (stopped) adapter and the run's record."""
     component, sig = FAULTS[case.fault]
     movies = case.workload == MOVIES
     if movies:
@@ -97,49 +151,44 @@ def measure_recovery(
         options: dict = {}
     else:
         options = {"workload": Workload.parse(case.workload).save(folder / "workload.json")}
-    on_phase("starting services")
+    on_phase(f"starting services ({index + 1})")
     adapter = adapter_class(impl)(
         folder, variant, config=config, slots=case.slots, recovery=True, **options
     )
+    label = f"run-{index + 1}"
     result: dict = {"error": ""}
     with adapter:
         if not movies:  # the first run after a start is slow: warm up first
             on_phase("warm-up")
-            adapter.mark("submit", "warmup-0")
-            adapter.wait(adapter.submit_workload("warmup-0"), timeout)
+            adapter.mark("submit", f"warmup-{index + 1}")
+            adapter.wait(adapter.submit_workload(f"warmup-{index + 1}"), timeout)
         offset = adapter.event_log.stat().st_size if adapter.event_log.exists() else 0
-        on_phase(f"run, then {case.fault} fault")
-        submit_ns = adapter.mark("submit", "run-1")
-        handle = adapter.submit(date) if movies else adapter.submit_workload("run-1")
+        on_phase(f"run {index + 1}, then {case.fault} fault")
+        submit_ns = adapter.mark("submit", label)
+        handle = adapter.submit(date) if movies else adapter.submit_workload(label)
         if movies:  # as training starts: the longest steps, the most to lose
             _wait_for(adapter.event_log, offset, lambda ev: _starts(ev, "train") > 0, timeout)
         else:
             want = min(case.slots, Workload.parse(case.workload).n)
             _wait_for(adapter.event_log, offset, lambda ev: _starts(ev) >= want, timeout)
-            time.sleep(FAULT_AFTER_S)
-        fault_ns = adapter.mark("fault", "run-1")
+        delay = fault_delay(case, index)
+        time.sleep(delay)
+        fault_ns = adapter.mark("fault", label)
         adapter.kill(handle, component, sig)
-        on_phase(f"recovering from the {case.fault} fault")
+        on_phase(f"recovering from the {case.fault} fault ({index + 1})")
         try:
-            result["resubmitted"] = adapter.recover(handle, component, timeout)
+            result["harness_retries"] = adapter.recover(handle, component, timeout)
         except BenchError as exc:
             result["error"] = str(exc)
         on_phase("stopping")
     events, _ = new_events(adapter.event_log, offset)
     tasks = [e for e in events if e["task_id"] is not None]
-    result |= {"submit_ns": submit_ns, "fault_ns": fault_ns, **recovery(tasks, submit_ns, fault_ns)}
+    result |= {"submit_ns": submit_ns, "fault_ns": fault_ns, "fault_after_s": round(delay, 3)}
+    result |= recovery(tasks, submit_ns, fault_ns)
     if movies and not result["error"]:
         result |= _check_outputs(Layout(folder), date, reference)
-    return CaseResult(
-        impl,
-        config,
-        **asdict(case),
-        runs=[{"label": "run-1", "warmup": False, "complete": not result["error"], **result}],
-        variant=adapter.variant,
-        startup_s=round(adapter.startup_seconds, 3),
-        settings=load_manifest(impl).get("recovery", {}).get("settings", {}),
-        events=str(adapter.event_log),
-    )
+    record = {"label": label, "warmup": False, "complete": not result["error"], **result}
+    return adapter, record
 
 
 def _check_outputs(layout: Layout, date, reference: dict[str, str] | None) -> dict:

@@ -39,6 +39,7 @@ class Estimate:
     low: float
     high: float
     n: int
+    integral: bool = False  # counts: printed without decimals
 
     @property
     def half_width(self) -> float:
@@ -71,14 +72,16 @@ def _bootstrap(samples: tuple[np.ndarray, ...], statistic) -> tuple[float, float
 
 def estimate(values: Sequence[float]) -> Estimate | None:
     """Median and its 95 % bootstrap CI; None when there is no value."""
-    data = np.asarray([v for v in values if v is not None and not math.isnan(v)], dtype=float)
+    kept = [v for v in values if v is not None and not math.isnan(v)]
+    data = np.asarray(kept, dtype=float)
     if data.size == 0:
         return None
+    integral = all(isinstance(v, int) for v in kept)
     median = float(np.median(data))
     if data.size == 1 or np.all(data == data[0]):
-        return Estimate(median, median, median, int(data.size))
+        return Estimate(median, median, median, int(data.size), integral)
     low, high = _bootstrap((data,), lambda x, axis: np.median(x, axis=axis))
-    return Estimate(median, low, high, int(data.size))
+    return Estimate(median, low, high, int(data.size), integral)
 
 
 def ratio(numerator: Sequence[float], denominator: Sequence[float]) -> Estimate | None:
@@ -102,6 +105,8 @@ def decimals(est: Estimate) -> int:
     """Decimals to print: down to the first digit the interval leaves uncertain; for a
     single run (no interval), three significant digits."""
     width = est.half_width
+    if est.integral and float(est.median).is_integer():
+        return 0
     if est.n > 1 and width > 0:
         return max(0, -math.floor(math.log10(width)))
     magnitude = abs(est.median)

@@ -11,8 +11,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from bench.measure import metrics
+from bench.measure.stats import estimate, format_estimate
 from bench.report.context import ReportContext
-from bench.report.markdown import fmt, md_table
+from bench.report.figures import run_events
+from bench.report.markdown import md_table
 from bench.report.style import save
 from bench.results import CaseResult
 from pipelines.core.instrument import read_events
@@ -29,53 +31,58 @@ def recovery_cases(cases: list[CaseResult]) -> list[CaseResult]:
     return [c for c in cases if c.scenario == "recovery"]
 
 
-def _f(value, digits: int = 2) -> str:
-    return fmt(value, digits)
+HEADER = [
+    "impl",
+    "fault",
+    "workload",
+    "running at the fault",
+    "detection latency s",
+    "fault → done s",
+    "re-executed finished tasks",
+    "wasted task-s",
+    "harness retries",
+    "outputs identical / load duplicates",
+]
+
+
+def _cell(runs: list[dict], metric: str) -> str:
+    return format_estimate(estimate([r[metric] for r in runs if r.get(metric) is not None]))
+
+
+def _outputs(runs: list[dict]) -> str:
+    checked = [r for r in runs if "load_duplicates" in r]
+    if not checked:
+        return "–"
+    same = sum(1 for r in checked if r.get("identical_to_clean_run"))
+    duplicates = sum(r["load_duplicates"] for r in checked)
+    return f"{same} of {len(checked)} / {duplicates}"
 
 
 def recovery_table(cases: list[CaseResult]) -> str:
-    """One row per (implementation, fault, workload), in the order they were measured."""
-    header = [
-        "impl",
-        "fault",
-        "workload",
-        "in flight at fault",
-        "re-executed tasks",
-        "wasted task-s",
-        "resumed after s",
-        "fault → done s",
-        "submit → done s",
-        "resubmitted",
-        "outputs identical / load duplicates",
-    ]
+    """One row per (implementation, fault, workload), in the order they were measured; each
+    cell the median over the case's repetitions, with its CI and n."""
     rows = []
     for case in recovery_cases(cases):
-        run = (case.runs or [{}])[0]
-        error = case.error or run.get("error")
+        done = [r for r in case.runs if not r.get("error")]
         head = [case.impl, FAULT_WORDS.get(case.fault, case.fault), case.workload]
-        if error:
-            rows.append([*head, f"failed: {error[:140]}", *[""] * 7])
+        failed = [r.get("error", "") for r in case.runs if r.get("error")]
+        if case.error or not done:
+            reason = case.error or (failed[0] if failed else "no run")
+            rows.append([*head, f"failed: {reason[:140]}", *[""] * (len(HEADER) - 4)])
             continue
-        check = "–"
-        if "load_duplicates" in run:
-            same = run.get("identical_to_clean_run")
-            check = (
-                f"{'yes' if same else 'no' if same is False else '–'} / {run['load_duplicates']}"
-            )
         rows.append(
             [
                 *head,
-                str(run["in_flight_at_fault"]),
-                str(run["reexecuted_tasks"]),
-                _f(run["wasted_task_s"]),
-                _f(run.get("resumed_after_s")),
-                _f(run["recovery_s"]),
-                _f(run["time_to_completion_s"]),
-                str(run.get("resubmitted", 0)),
-                check,
+                _cell(done, "in_flight_at_fault"),
+                _cell(done, "detection_latency_s"),
+                _cell(done, "recovery_s"),
+                _cell(done, "reexecuted_finished_tasks"),
+                _cell(done, "wasted_task_s"),
+                _cell(done, "harness_retries"),
+                _outputs(done) + (f" ({len(failed)} failed)" if failed else ""),
             ]
         )
-    return md_table(header, rows)
+    return md_table(HEADER, rows)
 
 
 def detection_settings(cases: list[CaseResult]) -> list[str]:
@@ -90,6 +97,14 @@ def detection_settings(cases: list[CaseResult]) -> list[str]:
     return out
 
 
+def _median_repetition(case: CaseResult) -> dict:
+    """The repetition whose fault → done is the median (lower middle), else the first."""
+    done = sorted(
+        (r for r in case.runs if r.get("recovery_s") is not None), key=lambda r: r["recovery_s"]
+    )
+    return done[(len(done) - 1) // 2] if done else case.runs[0]
+
+
 def recovery_figure(cases: list[CaseResult], path: Path, report_dir: Path) -> Path | None:
     """Each interrupted fan-out run on one time axis: finished attempts solid, attempts
     killed by the fault hatched, the fault a red line."""
@@ -101,12 +116,12 @@ def recovery_figure(cases: list[CaseResult], path: Path, report_dir: Path) -> Pa
     )
     latest = 0.0
     for ax, case in zip(axes[:, 0], cases, strict=True):
-        run = case.runs[0]
+        run = _median_repetition(case)
         origin = run["submit_ns"]
         events = [
             e
-            for e in read_events(report_dir / (case.events or ""))
-            if e["t_ns"] >= origin and e.get("task_id") is not None
+            for e in run_events(read_events(report_dir / (case.events or "")), origin)
+            if e.get("task_id") is not None
         ]
         spans = metrics.attempt_spans(events)
         for y, task in enumerate(sorted(spans)):
@@ -130,7 +145,9 @@ def recovery_figure(cases: list[CaseResult], path: Path, report_dir: Path) -> Pa
         ax.invert_yaxis()
     axes[-1, 0].set_xlabel("seconds since submit (one row per task; hatched: killed attempt)")
     axes[-1, 0].set_xlim(0, latest * 1.03)
-    axes[0, 0].set_title(f"Recovery: {cases[0].workload}, fault at the red line")
+    axes[0, 0].set_title(
+        f"Recovery: {cases[0].workload}, the median repetition; fault at the red line"
+    )
     return save(fig, path)
 
 
@@ -149,9 +166,16 @@ plus the usual operator action:
 
 {actions or "- (not stated by the manifests)"}
 
-*Wasted task-s*: time spent in attempts whose work was thrown away. *Resubmitted*: reruns or
-clears the operator needed. Runs on the `default` config with each implementation's
-failure-detection settings (its manifest's `[recovery]`, where each has its reason):
+Each repetition runs on a fresh stack; the fault hits at a random moment, a quarter to
+three quarters of a task's duration after the first wave started. *Running at the fault*:
+task attempts started and not ended when it hit (killed, or going on without a
+scheduler). *Detection latency*: fault → the first restart of one of those tasks. *Fault →
+done*: fault → the run's last task end. *Re-executed finished tasks*: tasks started again
+after they had finished. *Wasted task-s*: time in attempts whose work was thrown away (a
+killed attempt up to the fault). *Harness retries*: how often the harness — standing in
+for cron or an operator, one second apart — submitted or cleared the run again. Runs on
+the `default` config with each implementation's failure-detection settings (its
+manifest's `[recovery]`, where each has its reason):
 
 {body}
 """

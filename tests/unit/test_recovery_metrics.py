@@ -27,8 +27,10 @@ def test_killed_attempts_are_wasted_up_to_the_fault_and_rerun_once():
         ev("c", "start", 41, 5), ev("c", "end", 44, 5),
     ]  # fmt: skip
     r = m.recovery(events, submit_ns=1 * S, fault_ns=10 * S)
-    assert r["in_flight_at_fault"] == 2
+    assert r["in_flight_at_fault"] == 2 and r["killed_attempts"] == 2
+    assert r["detection_latency_s"] == pytest.approx(30.0)  # b restarted at 40
     assert r["reexecuted_tasks"] == 2 and r["completed_twice"] == 0
+    assert r["reexecuted_finished_tasks"] == 0
     assert r["wasted_task_s"] == pytest.approx(5.0)
     assert r["time_to_completion_s"] == pytest.approx(43.0)
     assert r["recovery_s"] == pytest.approx(34.0)
@@ -44,7 +46,9 @@ def test_work_that_finished_but_was_redone_counts_whole_and_as_a_duplicate():
         ev("a", "end", 54, 2),
     ]
     r = m.recovery(events, submit_ns=0, fault_ns=10 * S)
-    assert r["in_flight_at_fault"] == 0
+    assert r["in_flight_at_fault"] == 1  # it was running when the scheduler died
+    assert r["killed_attempts"] == 0  # and it was not killed: it finished at 12
+    assert r["reexecuted_finished_tasks"] == 1 and r["detection_latency_s"] == pytest.approx(40)
     assert r["completed_twice"] == 1 and r["reexecuted_tasks"] == 1
     assert r["wasted_task_s"] == pytest.approx(4.0)
 
