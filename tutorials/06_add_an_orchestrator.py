@@ -102,7 +102,7 @@ prefect_left = todo_items("prefect")
 remove_implementation(NAME)
 assert made.returncode == 0
 assert checked.returncode == 1 and "not ready to verify" in checked.stderr
-assert len(left) == 7 and any("submit()" in item for item in left)
+assert len(left) == 8 and any("submit()" in item for item in left)
 assert not folder.exists()
 assert prefect_left == []
 print(f"{len(left)} to-do items; required: submit and wait; capabilities live in pipeline.toml;")
