@@ -313,6 +313,8 @@ def _assemble(
     reference = reference or next(iter(state.fingerprints.values()), {})
     for key, series in state.movies.items():
         check_against_reference(series, reference, state.fingerprints.get(key))
+    keys = [f"{impl}/{config}" for impl, config in state.plan["pairs"]]  # the tables' order
+    movies = {key: state.movies[key] for key in keys if key in state.movies}
     return Results(
         started_at=started.isoformat(timespec="seconds"),
         finished_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -321,8 +323,8 @@ def _assemble(
         dataset=dataset_manifest(dataset),
         provenance=provenance(impls),
         configs={impl: load_manifest(impl)["configs"] for impl in impls},
-        movies=state.movies,
-        scenarios=state.scenarios,
+        movies=movies,
+        scenarios=state.scenarios,  # in the order they were measured
         run_folders=state.runs_dir,
         variants=variants,
         runtime=describe_runtime(impls),
@@ -354,7 +356,9 @@ def _print_summary(console: Console, results: Results) -> None:
 
 
 def configs_of(impl: str, wanted: list[str]) -> list[str]:
-    return [c for c in wanted if c in load_manifest(impl)["configs"]]
+    """The implementation's configs among `wanted`; all of them when none is wanted."""
+    declared = list(load_manifest(impl)["configs"])
+    return [c for c in declared if c in wanted] if wanted else declared
 
 
 def cases_for(impl: str, config: str, profile: Profile, variant: str | None = None) -> list[Case]:

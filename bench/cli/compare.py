@@ -25,7 +25,10 @@ def compare(
         str,
         typer.Option(help="comma-separated implementations (default: every one in pipelines/)"),
     ] = "",
-    config: Annotated[str, typer.Option(help="comma-separated config variants")] = "default,tuned",
+    config: Annotated[
+        str,
+        typer.Option(help="comma-separated configs (default: every config each manifest has)"),
+    ] = "",
     profile: Annotated[
         str, typer.Option(help="quick (CI, minutes), standard, or full")
     ] = "standard",

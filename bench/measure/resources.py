@@ -23,50 +23,59 @@ import psutil
 FOREIGN_CORES_LIMIT = 0.2  # more CPU than this used by others during a run: contaminated
 
 
-def _system_busy() -> float:
-    """CPU-seconds every core of the machine has been busy since boot (/proc/stat)."""
-    times = psutil.cpu_times()
-    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
-
-
 class ResourceSampler:
-    """What the orchestrator's processes use during a block, and what everything else on
-    the machine used meanwhile: the machine's busy CPU (/proc/stat) minus the
-    orchestrator's and the harness's own. More than `FOREIGN_CORES_LIMIT` cores of that
-    foreign CPU means another program competed with the run: it is contaminated."""
+    """What the orchestrator's processes use during a block, and what every other program
+    on the machine used meanwhile. Each sample walks every process: those in the watched
+    sessions are the orchestrator's; the harness and its descendants are the measurer's; the
+    rest are foreign. More than `FOREIGN_CORES_LIMIT` cores of foreign CPU over the block
+    means another program competed with the run: it is contaminated. (A foreign process
+    that starts and ends between two samples is missed: the check is a lower bound.)"""
 
     def __init__(self, groups: Callable[[], Iterable[int]], interval: float = 0.2) -> None:
         self._groups = groups
         self._interval = interval
         self._cpu: dict[int, float] = {}
         self._cpu_at_start: dict[int, float] = {}
+        self._foreign: dict[int, float] = {}
+        self._foreign_at_start: dict[int, float] = {}
+        self._ours: dict[int, bool] = {}  # pid → the harness or one of its descendants
         self.peak_rss = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="resource-sampler", daemon=True)
 
-    def _members(self) -> list[psutil.Process]:
-        wanted = set(self._groups())
-        members = []
-        for process in psutil.process_iter():
+    def _is_ours(self, process: psutil.Process) -> bool:
+        if process.pid not in self._ours:
+            me = os.getpid()
             try:
-                if os.getsid(process.pid) in wanted:
-                    members.append(process)
-            except (ProcessLookupError, psutil.Error):
-                continue
-        return members
+                self._ours[process.pid] = process.pid == me or any(
+                    p.pid == me for p in process.parents()
+                )
+            except psutil.Error:
+                self._ours[process.pid] = True  # gone: nothing to count anyway
+        return self._ours[process.pid]
 
     def sample(self) -> None:
+        wanted = set(self._groups())
         rss = 0
-        for process in self._members():
+        for process in psutil.process_iter():
             try:
+                member = os.getsid(process.pid) in wanted
+                if not member and self._is_ours(process):
+                    continue
                 with process.oneshot():
                     times = process.cpu_times()
-                    rss += process.memory_info().rss
-            except psutil.Error:
+                    if member:
+                        rss += process.memory_info().rss
+            except (ProcessLookupError, psutil.Error):
                 continue
             total = times.user + times.system
-            self._cpu_at_start.setdefault(process.pid, total)
-            self._cpu[process.pid] = total
+            start, now = (
+                (self._cpu_at_start, self._cpu)
+                if member
+                else (self._foreign_at_start, self._foreign)
+            )
+            start.setdefault(process.pid, total)
+            now[process.pid] = total
         self.peak_rss = max(self.peak_rss, rss)
 
     def _run(self) -> None:
@@ -81,7 +90,7 @@ class ResourceSampler:
         return times.user + times.system
 
     def __enter__(self) -> ResourceSampler:
-        self._marks = (time.monotonic(), _system_busy(), self._own_cpu())
+        self._marks = (time.monotonic(), self._own_cpu())
         self.sample()
         self._thread.start()
         return self
@@ -90,16 +99,17 @@ class ResourceSampler:
         self._stop.set()
         self._thread.join()
         self.sample()
-        started, busy, own = self._marks
-        self._spent = (time.monotonic() - started, _system_busy() - busy, self._own_cpu() - own)
+        started, own = self._marks
+        self._spent = (time.monotonic() - started, self._own_cpu() - own)
 
     def result(self) -> dict[str, float | bool]:
         """CPU-seconds the orchestrator used while sampling (processes already running count
         from the first sample), its peak summed RSS in MiB, the harness's own CPU-seconds
         (the measurer's load), and the foreign CPU in cores."""
         cpu = sum(self._cpu[pid] - self._cpu_at_start.get(pid, 0.0) for pid in self._cpu)
-        seconds, system, harness = getattr(self, "_spent", (0.0, 0.0, 0.0))
-        foreign = max(0.0, system - cpu - harness) / seconds if seconds > 0 else 0.0
+        others = sum(self._foreign[p] - self._foreign_at_start.get(p, 0.0) for p in self._foreign)
+        seconds, harness = getattr(self, "_spent", (0.0, 0.0))
+        foreign = others / seconds if seconds > 0 else 0.0
         return {
             "cpu_seconds": round(cpu, 3),
             "peak_rss_mib": round(self.peak_rss / 2**20, 1),

@@ -17,6 +17,7 @@ so every figure can be recomputed from `events.jsonl` in the case's folder.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import asdict
@@ -123,6 +124,7 @@ def measure_case(
 ) -> CaseResult:
     """Warm-up + `repeat` measured runs of one case on a fresh stack; metrics per run.
     `settings` overrides single settings of the config (see Adapter)."""
+    load = [round(x, 2) for x in os.getloadavg()]  # what the machine was doing before
     workload = Workload.parse(case.workload)
     spec = workload.save(folder / "workload.json")
     on_phase("starting services")
@@ -157,4 +159,5 @@ def measure_case(
         idle_resources=idle,
         dashboard=dashboard,
         events=str(adapter.event_log),
+        extra={"load_average_at_start": load},
     )

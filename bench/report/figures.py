@@ -119,7 +119,7 @@ def parallelism_figure(cases: list[CaseResult], path: Path, cores: float) -> Pat
         slots = sorted({w for s in series.values() for w in s})
         ceiling = [min(w, cores) if scenario == "cpu" else w for w in slots]
         label = f"ceiling: min(w, {cores:g} cores)" if scenario == "cpu" else "ceiling: w"
-        ax.plot(slots, ceiling, color="#bbbbbb", linestyle=":", linewidth=2, label=label)
+        ax.plot(slots, ceiling, color="#999999", linestyle=":", linewidth=2, label=label, zorder=5)
         for key, points in series.items():
             xs = sorted(points)
             ax.plot(

@@ -1,4 +1,5 @@
-"""`python -m pipelines.baseline (--workdir DIR --date YYYY-MM-DD | --workload SPEC) [--workers N]`."""
+"""`python -m pipelines.baseline (--workdir DIR --date YYYY-MM-DD | --workload SPEC) [--workers N]
+[--processes]`."""
 
 from __future__ import annotations
 
@@ -16,14 +17,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--date", help="the partition date, YYYY-MM-DD (movie pipeline)")
     parser.add_argument("--workload", help="a synthetic workload spec (JSON) instead")
     parser.add_argument("--workers", type=int, default=2, help="steps run at once (default 2)")
+    parser.add_argument(
+        "--processes", action="store_true", help="run each step in a worker process, not a thread"
+    )
     args = parser.parse_args(argv)
     if not args.workload and not (args.workdir and args.date):
         parser.error("give --workdir and --date, or --workload")
     try:
         if args.workload:
-            run_workload(Workload.load(args.workload), workers=args.workers)
+            run_workload(Workload.load(args.workload), args.workers, args.processes)
         else:
-            run_pipeline(args.workdir, args.date, workers=args.workers)
+            run_pipeline(args.workdir, args.date, args.workers, args.processes)
     except (StepFailed, DataError, ValueError) as exc:
         print(f"baseline: {exc}", file=sys.stderr)
         return 1

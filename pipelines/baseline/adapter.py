@@ -23,6 +23,8 @@ class BaselineAdapter(Adapter[Spawned]):
     def _launch(self, args: list[str], label: str) -> Spawned:
         self.log = self.state_dir / "logs" / f"run-{label}.log"
         argv = [self.bin("python"), "-m", "pipelines.baseline", *args, "--workers", str(self.slots)]
+        if self.settings.get("executor") == "processes":  # the `processes` config
+            argv.append("--processes")
         self.resubmit = lambda: self._launch(args, label)
         return self.runtime.spawn(f"run-{label}", argv, self.process_env(), self.log)
 

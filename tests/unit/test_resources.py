@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
+import time
+
+import psutil
 
 from bench.kit.processes import stop_group
 from bench.measure.resources import ResourceSampler
@@ -36,11 +40,16 @@ def test_an_empty_group_costs_nothing():
 def test_cpu_used_by_another_program_is_foreign_and_flags_the_run():
     """A busy process outside the watched groups: the machine's CPU counts it, the
     orchestrator's does not — the run is contaminated."""
-    other = subprocess.Popen([sys.executable, "-c", BUSY.replace("0.6", "1.5")])
+    # detached, as another program would be: not a descendant of this process
+    code = BUSY.replace("0.6", "1.5")
+    launch = f"{sys.executable} -c '{code}' >/dev/null 2>&1 & echo $!"
+    pid = int(subprocess.run(["sh", "-c", launch], capture_output=True, text=True).stdout)
     try:
         with ResourceSampler(lambda: [], interval=0.05) as sampler:
-            other.wait(timeout=30)
+            while psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie":
+                time.sleep(0.05)
     finally:
-        other.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, 9)
     result = sampler.result()
     assert result["foreign_cores"] > 0.5 and result["contaminated"], result
