@@ -32,7 +32,7 @@ from bench.kit.runtimes import describe as describe_runtime
 from bench.kit.runtimes import selected as selected_runtime
 from bench.measure.calibrate import calibration_record
 from bench.measure.movies import check_against_reference, measure_movies
-from bench.measure.plan import PROFILES, Case, Profile
+from bench.measure.plan import HEADLINE, PROFILES, Case, Profile
 from bench.measure.probes.calendar import measure_calendar, measure_schedule
 from bench.measure.probes.deploy import measure_deploy
 from bench.measure.provenance import provenance
@@ -62,6 +62,8 @@ class Job:
     repeat: int
     reference: dict[str, str] | None  # the clean run's fingerprint, for recovery's outputs
     on_phase: Callable[[str], None]
+    max_repeat: int = 0  # headline cases: more runs, up to this, until the CI is tight
+    precision: float = 0.10
 
 
 def _probe(measure) -> Callable[[Job], CaseResult]:
@@ -92,6 +94,7 @@ def measure(job: Job) -> CaseResult:
     """The case's measurer (a probe, recovery, or a timed workload scenario)."""
     if job.case.scenario in MEASURE:
         return MEASURE[job.case.scenario](job)
+    headline = job.case.scenario in HEADLINE and not job.case.repeat
     return measure_case(
         job.impl,
         job.config,
@@ -100,6 +103,8 @@ def measure(job: Job) -> CaseResult:
         job.folder,
         variant=job.variant,
         on_phase=job.on_phase,
+        max_repeat=job.max_repeat if headline else 0,
+        precision=job.precision,
     )
 
 
@@ -251,7 +256,7 @@ def _measure_all(
                     impl,
                     config,
                     dataset,
-                    profile.repeat,
+                    profile.movie_runs,
                     runs_dir,
                     lambda p: tick(p, "movies"),
                     variant,
@@ -276,6 +281,8 @@ def _measure_all(
                     profile.repeat,
                     state.fingerprints.get(key),
                     lambda phase, c=case: tick(phase, f"{c.workload} {c.fault}".strip()),
+                    profile.max_repeat,
+                    profile.precision,
                 )
                 state.scenarios.append(_measured_or_failed(console, job, identity))
             state.save(progress_file)

@@ -7,7 +7,7 @@ what applies from the manifests).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -21,9 +21,23 @@ class Case:
 
 @dataclass(frozen=True)
 class Profile:
+    """`repeat` measured runs per case (a case's own `repeat` wins); the headline
+    scenarios (latency, parallelism, cpu) go on, up to `max_repeat`, while the 95 % CI of
+    their key figure is wider than ±`precision` of its median."""
+
     name: str
     repeat: int
     cases: tuple[Case, ...]
+    max_repeat: int = 0  # 0: exactly `repeat`
+    precision: float = 0.10
+    movies_repeat: int = 0  # measured runs of the movie pipeline (a stack each); 0: `repeat`
+
+    @property
+    def movie_runs(self) -> int:
+        return self.movies_repeat or self.repeat
+
+
+HEADLINE = ("latency", "parallelism", "cpu")
 
 
 PROBES = (  # bench.measure.probes.calendar, bench.measure.probes.deploy: claims of the feature table
@@ -54,12 +68,13 @@ def _scale(sizes: tuple[int, ...], repeat: int) -> tuple[Case, ...]:
     )
 
 
-def _profile(name: str, repeat: int, fanout: str, slots: tuple[int, ...], cpu: str) -> Profile:
+def _cases(recovery_repeat: int, fanout: str, slots: tuple[int, ...], cpu: str) -> tuple[Case, ...]:
     cases = [Case("latency", "chain:20:noop", 2)]
     cases += [Case("parallelism", fanout, w) for w in slots]
     cases += [Case("cpu", cpu, w) for w in (1, 2, 4)]
+    recovery = tuple(replace(c, repeat=recovery_repeat) for c in RECOVERY)
     scaleout = _scaleout(fanout, (1, 2, 4))
-    return Profile(name, repeat, (*cases, *RECOVERY, *PROBES, *scaleout))
+    return (*cases, *recovery, *PROBES, *scaleout)
 
 
 PROFILES = {
@@ -76,18 +91,23 @@ PROFILES = {
             *_scaleout("fanout:2:sleep:1", (1, 2)),  # a Celery task takes ~5 s
         ),
     ),
-    # standard: scale once per size (a chain of 100 takes the slowest default config ~2 min)
+    # standard: n ≥ 5 for the headline cases, more (up to 8) until their CI is within
+    # ±10 %; recovery 3 repetitions per fault; scale once per size at N = 10 and 30 (a
+    # chain of 100 takes the slowest default config ~2 min: full has it)
     "standard": Profile(
         "standard",
-        3,
-        _profile("standard", 3, "fanout:16:sleep:1", (1, 2, 4, 8), "fanout:4:cpu:1000").cases
-        + _scale((10, 100), repeat=1),
+        5,
+        _cases(3, "fanout:16:sleep:1", (1, 2, 4, 8), "fanout:4:cpu:1000")
+        + _scale((10, 30), repeat=2),
+        max_repeat=8,
+        movies_repeat=3,
     ),
-    # full adds N = 1000 (hours on the slowest default config) and more repetitions
+    # full adds N = 100 and 1000 (hours on the slowest default config) and more repetitions
     "full": Profile(
         "full",
         5,
-        _profile("full", 5, "fanout:16:sleep:1", (1, 2, 4, 8), "fanout:8:cpu:1000").cases
+        _cases(5, "fanout:16:sleep:1", (1, 2, 4, 8), "fanout:8:cpu:1000")
         + _scale((10, 100, 1000), repeat=0),
+        max_repeat=12,
     ),
 }

@@ -30,6 +30,7 @@ from bench.kit.processes import session_id
 from bench.measure.metrics import clock_agreement, summarize, task_intervals
 from bench.measure.plan import Case
 from bench.measure.resources import ResourceSampler, measure_idle, usable_cores
+from bench.measure.stats import estimate
 from bench.results import CaseResult
 from pipelines.core.instrument import parse_events
 from pipelines.core.workloads import Workload
@@ -111,6 +112,21 @@ class _Stack:
         return {**record, "settle_s": round(settled, 3), **summary}
 
 
+def key_figure(scenario: str, run: dict) -> float | None:
+    """The figure a case's repetitions must pin down: the inter-task p50 for the latency
+    chain, the makespan otherwise."""
+    if not run.get("complete"):
+        return None
+    return run["inter_task_latency_s"]["p50"] if scenario == "latency" else run["makespan_s"]
+
+
+def precise(scenario: str, runs: list[dict], precision: float) -> bool:
+    """Whether the measured runs' key figure has a 95 % CI within ±precision of its median."""
+    values = [key_figure(scenario, r) for r in runs if not r["warmup"]]
+    est = estimate([v for v in values if v is not None])
+    return est is not None and est.n > 1 and est.relative_half_width <= precision
+
+
 def measure_case(
     impl: str,
     config: str,
@@ -121,9 +137,12 @@ def measure_case(
     variant: str | None = None,
     on_phase: Callable[[str], None] = lambda _: None,
     settings: dict[str, str] | None = None,
+    max_repeat: int = 0,
+    precision: float = 0.10,
 ) -> CaseResult:
-    """Warm-up + `repeat` measured runs of one case on a fresh stack; metrics per run.
-    `settings` overrides single settings of the config (see Adapter)."""
+    """Warm-up + `repeat` measured runs of one case on a fresh stack; metrics per run. Up to
+    `max_repeat` runs while the key figure's 95 % CI is wider than ±`precision` of its
+    median. `settings` overrides single settings of the config (see Adapter)."""
     load = [round(x, 2) for x in os.getloadavg()]  # what the machine was doing before
     workload = Workload.parse(case.workload)
     spec = workload.save(folder / "workload.json")
@@ -144,10 +163,14 @@ def measure_case(
             on_phase("idle resources")
             idle = measure_idle(stack.groups, IDLE_SECONDS)
             dashboard = probe_page(adapter.dashboard_url) if adapter.dashboard_url else None
-        for index in range(repeat + 1):
+        index = 0
+        while index <= repeat or (
+            index <= max_repeat and not precise(case.scenario, runs, precision)
+        ):
             label = f"{'warmup' if index == 0 else 'run'}-{index}"
             on_phase(label)
             runs.append(stack.run_clean(label, warmup=index == 0))
+            index += 1
         on_phase("stopping")
     return CaseResult(
         impl,

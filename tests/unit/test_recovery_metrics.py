@@ -100,3 +100,20 @@ def test_cases_interleave_implementations_in_a_seeded_order():
     impls = [impl for impl, _, _ in order[3:]]
     runs = sum(1 for a, b in itertools.pairwise(impls) if a != b)
     assert runs > len(impls) // 3  # not grouped: the implementation changes often
+
+
+def test_headline_cases_repeat_until_their_interval_is_tight():
+    from bench.measure.scenarios import precise
+
+    def runs(*p50s):
+        return [{"warmup": True, "complete": True, "inter_task_latency_s": {"p50": 9.0}}] + [
+            {"warmup": False, "complete": True, "inter_task_latency_s": {"p50": v}} for v in p50s
+        ]
+
+    assert not precise("latency", runs(1.0), 0.10)  # one run has no interval
+    assert precise("latency", runs(1.0, 1.01, 0.99, 1.0, 1.02), 0.10)
+    assert not precise("latency", runs(1.0, 2.0, 0.5, 1.5, 3.0), 0.10)  # go on measuring
+    standard = PROFILES["standard"]
+    assert standard.repeat >= 5 and standard.max_repeat > standard.repeat
+    recovery = [c for c in standard.cases if c.scenario == "recovery"]
+    assert recovery and all(c.repeat >= 3 for c in recovery)
