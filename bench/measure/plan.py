@@ -92,12 +92,13 @@ PROFILES = {
         ),
     ),
     # standard: n ≥ 5 for the headline cases, more (up to 8) until their CI is within
-    # ±10 %; recovery 3 repetitions per fault; scale once per size at N = 10 and 30 (a
-    # chain of 100 takes the slowest default config ~2 min: full has it)
+    # ±10 %, on shorter shapes than full (8 half-second sleeps, 4 × 0.5 s of CPU) to pay
+    # for the repetitions; recovery 3 repetitions per fault; scale twice per size at N = 10
+    # and 30 (a chain of 100 takes the slowest default config ~2 min: full has it)
     "standard": Profile(
         "standard",
         5,
-        _cases(3, "fanout:16:sleep:1", (1, 2, 4, 8), "fanout:4:cpu:1000")
+        _cases(3, "fanout:8:sleep:0.5", (1, 2, 4, 8), "fanout:4:cpu:500")
         + _scale((10, 30), repeat=2),
         max_repeat=8,
         movies_repeat=3,
