@@ -28,9 +28,11 @@ def implementations() -> list[str]:
     return sorted(names, key=lambda n: _declared(n).get("reference", False))
 
 
+@cache
 def _declared(name: str) -> dict:
     """The manifest's raw TOML, for ordering and lookups that must not fail on a manifest
-    that `load_manifest` would refuse (that one names the problem when it is used)."""
+    that `load_manifest` would refuse (that one names the problem when it is used). Read
+    once per process, as `load_manifest` is: figures ask for a colour per line drawn."""
     try:
         return tomllib.loads((PIPELINES / name / "pipeline.toml").read_text())
     except (OSError, tomllib.TOMLDecodeError):

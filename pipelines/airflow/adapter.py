@@ -338,23 +338,26 @@ class AirflowAdapter(Adapter[str]):
         queued = body.get("total_entries", 0) if status == 200 and isinstance(body, dict) else 0
         if self.celery:  # workers in their own containers: the metadata DB is all we see
             return queued
-        workers = {p.pid for p in self._busy_workers() if "LocalExecutor" in _cmdline(p)}
-        return queued + len(workers)
+        return queued + len(self._busy_slots())
 
-    def _busy_workers(self) -> list[psutil.Process]:
-        """The LocalExecutor workers that are running a task, with their task processes.
+    def _busy_slots(self) -> dict[psutil.Process, list[psutil.Process]]:
+        """The LocalExecutor workers that are running a task, each with its task processes.
 
         The scheduler pre-forks `parallelism` workers; each supervises one task at a time
         in a child process. Idle workers have no child; the log server is not a worker.
         """
         scheduler = psutil.Process(self.services.get("scheduler").process.pid)
-        busy = []
+        busy = {}
         for worker in scheduler.children():
             with contextlib.suppress(psutil.NoSuchProcess):
                 tasks = worker.children(recursive=True)
                 if tasks and "LocalExecutor" in " ".join(worker.cmdline()):
-                    busy += [worker, *tasks]
+                    busy[worker] = tasks
         return busy
+
+    def _busy_workers(self) -> list[psutil.Process]:
+        """Every busy worker and its task processes: what a worker fault kills."""
+        return [p for worker, tasks in self._busy_slots().items() for p in (worker, *tasks)]
 
     def recover(self, handle: str, component: str, timeout: float) -> int:
         """A supervisor restarts a stopped scheduler; then Airflow finds the lost tasks by
@@ -401,9 +404,3 @@ class AirflowAdapter(Adapter[str]):
                 for detail in record.get("error_detail") or []:
                     return f"{detail.get('exc_type')}: {detail.get('exc_value')}"
         return f"see {logs[-1] if logs else self.state_dir / 'logs'}"
-
-
-def _cmdline(process: psutil.Process) -> str:
-    with contextlib.suppress(psutil.Error):
-        return " ".join(process.cmdline())
-    return ""
