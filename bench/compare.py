@@ -38,7 +38,7 @@ from bench.measure.probes.deploy import measure_deploy
 from bench.measure.provenance import provenance
 from bench.measure.recovery import measure_recovery, supports
 from bench.measure.runs import DEFAULT_DATASET, new_run_dir
-from bench.measure.scenarios import measure_case
+from bench.measure.scenarios import Measurement, measure_cases
 from bench.measure.stats import estimate, format_estimate
 from bench.report import write_report
 from bench.report.headline import Headline, headline_numbers
@@ -90,22 +90,40 @@ MEASURE: dict[str, Callable[[Job], CaseResult]] = {
 }
 
 
-def measure(job: Job) -> CaseResult:
-    """The case's measurer (a probe, recovery, or a timed workload scenario)."""
-    if job.case.scenario in MEASURE:
-        return MEASURE[job.case.scenario](job)
-    headline = job.case.scenario in HEADLINE and not job.case.repeat
-    return measure_case(
-        job.impl,
-        job.config,
-        job.case,
-        job.case.repeat or job.repeat,
-        job.folder,
-        variant=job.variant,
-        on_phase=job.on_phase,
-        max_repeat=job.max_repeat if headline else 0,
-        precision=job.precision,
+SHARED = ("latency", "parallelism", "cpu", "scale")  # workload scenarios that share a stack
+
+
+def measure(jobs: list[Job]) -> list[CaseResult]:
+    """The cases' measurer: a probe or recovery (one job), or timed workloads of one slot
+    count on one shared stack (bench.measure.scenarios)."""
+    first = jobs[0]
+    if first.case.scenario in MEASURE:
+        return [MEASURE[first.case.scenario](first)]
+    measurements = [
+        Measurement(
+            job.case,
+            job.folder,
+            job.case.repeat or job.repeat,
+            job.max_repeat if job.case.scenario in HEADLINE and not job.case.repeat else 0,
+        )
+        for job in jobs
+    ]
+    stack = first.folder.parent if first.case.scenario in SHARED else first.folder
+    shutil.rmtree(stack / f"_{first.impl}", ignore_errors=True)  # a half-measured stack's state
+    return measure_cases(
+        first.impl,
+        first.config,
+        measurements,
+        stack,
+        variant=first.variant,
+        on_phase=first.on_phase,
+        precision=first.precision,
     )
+
+
+def stack_slug(impl: str, config: str, slots: int) -> str:
+    """The folder of a stack shared by the workload cases of one slot count."""
+    return f"stack-{impl}-{config}-w{slots}"
 
 
 @dataclass
@@ -207,23 +225,44 @@ def compare_implementations(
 ORDER_SEED = 20261203  # the interleaved order of the cases; recorded in progress.json
 
 
+Piece = tuple[str, str, tuple[Case, ...] | None]  # (impl, config, cases); None: movies
+
+
 def planned_order(
     pairs: list[tuple[str, str]], profile: Profile, variants: dict[str, str], seed: int
-) -> list[tuple[str, str, Case | None]]:
-    """Every piece as (impl, config, case); None is the movie pipeline. Movies first (a
-    recovery case compares against its pair's clean run), then every case of every pair in
-    one seeded shuffle: implementations and configs interleave, so none is measured only
-    early or only late in a long run (and time is not confounded with implementation)."""
+) -> list[Piece]:
+    """Every piece as (impl, config, cases); None is the movie pipeline. Movies first (a
+    recovery case compares against its pair's clean run), then every stack of every pair
+    in one seeded shuffle: implementations and configs interleave, so none is measured
+    only early or only late in a long run (and time is not confounded with implementation).
+    A stack is one case, or the workload cases of one slot count (`SHARED`), in a shuffled
+    order of their own."""
     rng = random.Random(seed)
-    movies = [(impl, config, None) for impl, config in pairs]
-    cases = [
-        (impl, config, case)
+    movies: list[Piece] = [(impl, config, None) for impl, config in pairs]
+    stacks: list[Piece] = [
+        (impl, config, group)
         for impl, config in pairs
-        for case in cases_for(impl, config, profile, variants.get(impl))
+        for group in stacks_of(cases_for(impl, config, profile, variants.get(impl)))
     ]
     rng.shuffle(movies)
-    rng.shuffle(cases)
-    return movies + cases
+    rng.shuffle(stacks)
+    return movies + [(i, c, tuple(rng.sample(g, len(g)))) for i, c, g in stacks if g]
+
+
+def stacks_of(cases: list[Case]) -> list[tuple[Case, ...]]:
+    """The cases grouped by the stack they run on: `SHARED` scenarios by slot count (one
+    workload once per stack), every other case alone."""
+    groups: dict[int, list[list[Case]]] = {}
+    alone: list[tuple[Case, ...]] = []
+    for case in cases:
+        if case.scenario not in SHARED:
+            alone.append((case,))
+            continue
+        stacks = groups.setdefault(case.slots, [[]])
+        if any(c.workload == case.workload for c in stacks[-1]):
+            stacks.append([])
+        stacks[-1].append(case)
+    return [tuple(g) for gs in groups.values() for g in gs] + alone
 
 
 def _measure_all(
@@ -240,16 +279,17 @@ def _measure_all(
     runs_dir = Path(state.runs_dir)
     done = {case_slug(c) for c in state.scenarios}
     order = planned_order(pairs, profile, variants, state.plan["order_seed"])
+    total = sum(1 if cases is None else len(cases) for _, _, cases in order)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, TimeElapsedColumn(), console=console) as bar:
-        task = bar.add_task("compare", total=len(order), completed=state.pieces)
-        for impl, config, case in order:
+        task = bar.add_task("compare", total=total, completed=state.pieces)
+        for impl, config, cases in order:
             key, variant = f"{impl}/{config}", variants.get(impl)
 
             def tick(phase: str, what: str = "", key: str = key) -> None:
                 bar.update(task, description=f"{key} {what}: {phase}")
 
-            if case is None:
+            if cases is None:
                 if key in state.movies:
                     continue
                 series, first = measure_movies(
@@ -264,42 +304,55 @@ def _measure_all(
                 state.movies[key] = series
                 if first:
                     state.fingerprints[key] = first
+                bar.advance(task)
             else:
-                identity = CaseResult(impl, config, **asdict(case))
-                if case_slug(identity) in done:
+                jobs = []
+                for case in cases:
+                    identity = CaseResult(impl, config, **asdict(case))
+                    if case_slug(identity) in done:
+                        continue
+                    folder = runs_dir / case_slug(identity)
+                    if case.scenario in SHARED:  # inside its stack's folder (containers see it)
+                        folder = (
+                            runs_dir / stack_slug(impl, config, case.slots) / case_slug(identity)
+                        )
+                    shutil.rmtree(folder, ignore_errors=True)  # a half-measured case starts over
+                    folder.mkdir(parents=True)
+                    jobs.append(
+                        Job(
+                            impl,
+                            config,
+                            case,
+                            folder,
+                            dataset,
+                            variant,
+                            profile.repeat,
+                            state.fingerprints.get(key),
+                            lambda phase, c=case: tick(phase, f"{c.workload} {c.fault}".strip()),
+                            profile.max_repeat,
+                            profile.precision,
+                        )
+                    )
+                if not jobs:
                     continue
-                folder = runs_dir / case_slug(identity)
-                shutil.rmtree(folder, ignore_errors=True)  # a half-measured case starts over
-                folder.mkdir(parents=True)
-                job = Job(
-                    impl,
-                    config,
-                    case,
-                    folder,
-                    dataset,
-                    variant,
-                    profile.repeat,
-                    state.fingerprints.get(key),
-                    lambda phase, c=case: tick(phase, f"{c.workload} {c.fault}".strip()),
-                    profile.max_repeat,
-                    profile.precision,
-                )
-                state.scenarios.append(_measured_or_failed(console, job, identity))
+                state.scenarios += _measured_or_failed(console, jobs)
+                bar.advance(task, len(jobs))
             state.save(progress_file)
-            bar.advance(task)
 
 
-def _measured_or_failed(console: Console, job: Job, identity: CaseResult) -> CaseResult:
-    """The case's result; a failure becomes a result carrying its reason."""
+def _measured_or_failed(console: Console, jobs: list[Job]) -> list[CaseResult]:
+    """The cases' results; a failure becomes a result per case carrying its reason. The
+    seconds of a shared stack are split evenly between its cases."""
     began = time.monotonic()
     try:
-        result = measure(job)
+        results = measure(jobs)
     except BenchError as exc:
-        result = identity
-        result.error = str(exc)
-        console.print(f"[red]{case_slug(identity)} failed[/]: {exc}")
-    result.seconds = round(time.monotonic() - began, 1)
-    return result
+        results = [CaseResult(j.impl, j.config, **asdict(j.case), error=str(exc)) for j in jobs]
+        slugs = ", ".join(case_slug(r) for r in results)
+        console.print(f"[red]{slugs} failed[/]: {exc}")
+    for result in results:
+        result.seconds = round((time.monotonic() - began) / len(results), 1)
+    return results
 
 
 def _assemble(

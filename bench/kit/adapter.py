@@ -25,11 +25,12 @@ run can be audited afterwards and nothing lives outside the run folder.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import signal
 import socket
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
@@ -78,7 +79,7 @@ class Adapter(ABC, Generic[Handle]):
         *,
         config: str = "default",
         slots: int = 2,
-        workload: Path | None = None,
+        workload: Path | Sequence[Path] | None = None,
         recovery: bool = False,
         schedules: bool = False,
         scale_out: bool = False,
@@ -87,7 +88,9 @@ class Adapter(ABC, Generic[Handle]):
         """`config` names a variant of the manifest's [configs]; `slots` is how many tasks
         may run at once (an executor's parallelism, a number of workers: the manifest's
         `[report] slots` says which);
-        `workload` is a synthetic workload spec to serve instead of the movie pipeline;
+        `workload` is a synthetic workload spec to serve instead of the movie pipeline, or
+        several, all served by the one stack (`use_workload` picks the one `submit_workload`
+        runs; the first until then);
         `recovery` adds the manifest's [recovery] failure-detection settings; `schedules`
         lets the orchestrator start runs on its own calendar (otherwise the harness
         triggers every run itself); `scale_out` makes `slots` the number of worker
@@ -113,7 +116,9 @@ class Adapter(ABC, Generic[Handle]):
         self.slots = slots
         self.schedules = schedules
         self.scale_out = scale_out
-        self.workload = Path(workload).resolve() if workload else None
+        specs = [workload] if isinstance(workload, (str, Path)) else list(workload or ())
+        self.workloads = [Path(w).resolve() for w in specs]
+        self.workload = self.workloads[0] if self.workloads else None
         self.workdir = Path(workdir).resolve()
         self.state_dir = self.workdir / f"_{self.name}"
         self.state_dir.mkdir(parents=True, exist_ok=True)
@@ -136,9 +141,17 @@ class Adapter(ABC, Generic[Handle]):
         """Environment of every process this adapter starts: its venv, the repository, and
         the instrumentation (every task appends its events to `self.event_log`)."""
         instrumentation = {EVENT_LOG: str(self.event_log), IMPL: self.name}
-        if self.workload:
-            instrumentation["BENCH_WORKLOAD"] = str(self.workload)
+        if self.workloads:  # every spec the stack serves, os.pathsep-separated
+            instrumentation["BENCH_WORKLOAD"] = os.pathsep.join(map(str, self.workloads))
         return process_env(self.env_dir, {**instrumentation, **(extra or {})})
+
+    def use_workload(self, spec: Path) -> None:
+        """Make `spec` (one of the workloads given at construction) the one the next
+        `submit_workload` runs: cases that share a slot count share one started stack."""
+        spec = Path(spec).resolve()
+        if spec not in self.workloads:
+            raise BenchError(f"{self.name}: {spec} is not a workload this stack serves")
+        self.workload = spec
 
     # -- the contract
     def start(self) -> None:

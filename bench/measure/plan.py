@@ -68,13 +68,24 @@ def _scale(sizes: tuple[int, ...], repeat: int) -> tuple[Case, ...]:
     )
 
 
-def _cases(recovery_repeat: int, fanout: str, slots: tuple[int, ...], cpu: str) -> tuple[Case, ...]:
-    cases = [Case("latency", "chain:20:noop", 2)]
+def _cases(
+    recovery: tuple[Case, ...],
+    latency: str,
+    fanout: str,
+    slots: tuple[int, ...],
+    cpu: str,
+    cpu_slots: tuple[int, ...],
+    probes: tuple[Case, ...] = PROBES,
+) -> tuple[Case, ...]:
+    cases = [Case("latency", latency, 2)]
     cases += [Case("parallelism", fanout, w) for w in slots]
-    cases += [Case("cpu", cpu, w) for w in (1, 2, 4)]
-    recovery = tuple(replace(c, repeat=recovery_repeat) for c in RECOVERY)
+    cases += [Case("cpu", cpu, w) for w in cpu_slots]
     scaleout = _scaleout(fanout, (1, 2, 4))
-    return (*cases, *recovery, *PROBES, *scaleout)
+    return (*cases, *recovery, *probes, *scaleout)
+
+
+def _repeated(cases: tuple[Case, ...], repeat: int) -> tuple[Case, ...]:
+    return tuple(replace(c, repeat=repeat) for c in cases)
 
 
 PROFILES = {
@@ -86,28 +97,46 @@ PROFILES = {
         (
             Case("latency", "chain:10:noop", 2),
             Case("parallelism", "fanout:4:sleep:1", 1),
-            Case("parallelism", "fanout:4:sleep:1", 4),
+            Case("parallelism", "fanout:4:sleep:1", 2),  # on the latency case's stack
             Case("recovery", "fanout:4:sleep:2", 2, "worker"),
             *_scaleout("fanout:2:sleep:1", (1, 2)),  # a Celery task takes ~5 s
         ),
     ),
-    # standard: n ≥ 5 for the headline cases, more (up to 8) until their CI is within
-    # ±10 %, on shorter shapes than full (8 half-second sleeps, 4 × 0.5 s of CPU) to pay
-    # for the repetitions; recovery 3 repetitions per fault; scale twice per size at N = 10
-    # and 30 (a chain of 100 takes the slowest default config ~2 min: full has it)
+    # standard (≤ 30 min on 2 cores with all four implementations): n ≥ 5 for the headline
+    # cases, a sixth run while their CI is wider than ±10 %; the workload cases of one slot
+    # count share a stack (1, 2 and 4 slots: three stacks per config); recovery is the
+    # worker kill, 5 repetitions on fresh stacks; the scale fit at N = 10 and 20.
+    # Moved to full: 8 slots, CPU at 4 slots, the scheduler/restart/database faults and the
+    # movie pipeline's worker kill, the deploy probe (a dag-processor may look for new
+    # files only every 300 s by default), scale at N ≥ 100.
     "standard": Profile(
         "standard",
         5,
-        _cases(3, "fanout:8:sleep:0.5", (1, 2, 4, 8), "fanout:4:cpu:500")
-        + _scale((10, 30), repeat=2),
-        max_repeat=8,
+        _cases(
+            _repeated((Case("recovery", "fanout:4:sleep:2", 2, "worker"),), 5),
+            "chain:10:noop",
+            "fanout:8:sleep:0.5",
+            (1, 2, 4),
+            "fanout:4:cpu:500",
+            (1, 2),
+            PROBES[:2],
+        )
+        + _scale((10, 20), repeat=2),
+        max_repeat=6,
         movies_repeat=3,
     ),
     # full adds N = 100 and 1000 (hours on the slowest default config) and more repetitions
     "full": Profile(
         "full",
         5,
-        _cases(5, "fanout:16:sleep:1", (1, 2, 4, 8), "fanout:8:cpu:1000")
+        _cases(
+            _repeated(RECOVERY, 5),
+            "chain:20:noop",
+            "fanout:16:sleep:1",
+            (1, 2, 4, 8),
+            "fanout:8:cpu:1000",
+            (1, 2, 4),
+        )
         + _scale((10, 100, 1000), repeat=0),
         max_repeat=12,
     ),

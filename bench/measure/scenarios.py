@@ -9,18 +9,20 @@
   each, where the implementation can spread one run over several workers.
 * **recovery** and **calendar**: see bench.measure.recovery and bench.measure.probes.calendar.
 
-Method: one service stack per (implementation, config, slots); one warm-up run, discarded
-(the first run after a start pays for imports and parsing); then `repeat` measured runs.
+Method: one service stack per (implementation, config, slots), serving every workload of
+that slot count; per workload one warm-up run, discarded (the first run of a workload pays
+for imports and parsing), then `repeat` measured runs, each once the stack is idle.
 The harness writes its submit mark into the same event log as the tasks, on the same clock,
 so every figure can be recomputed from `events.jsonl` in the case's folder.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from bench.kit.errors import BenchError
@@ -32,7 +34,7 @@ from bench.measure.plan import Case
 from bench.measure.resources import ResourceSampler, measure_idle, usable_cores
 from bench.measure.stats import estimate
 from bench.results import CaseResult
-from pipelines.core.instrument import parse_events
+from pipelines.core.instrument import parse_events, read_events
 from pipelines.core.workloads import Workload
 
 IDLE_SECONDS = 5.0
@@ -60,6 +62,7 @@ class _Stack:
         self.cores = usable_cores() if workload.work.startswith("cpu") else None
         self.offset = 0
         self.worker: list[int] = []  # the session of the run in flight (a run that is a command)
+        self.case_log: Path | None = None  # where the measured case's events are copied
 
     def groups(self) -> list[int]:
         return [session_id(s.process) for s in self.adapter.services.services] + self.worker
@@ -99,6 +102,9 @@ class _Stack:
             error = str(exc)
         self.worker.clear()
         events, self.offset = new_events(self.adapter.event_log, self.offset)
+        if self.case_log:
+            with open(self.case_log, "a") as log:
+                log.writelines(json.dumps(e) + "\n" for e in events)
         tasks = [e for e in events if e["event"] != "submit"]
         summary = (
             summarize(tasks, submit_ns, self.workload.upstream, self.adapter.slots, self.cores)
@@ -127,6 +133,17 @@ def precise(scenario: str, runs: list[dict], precision: float) -> bool:
     return est is not None and est.n > 1 and est.relative_half_width <= precision
 
 
+@dataclass(frozen=True)
+class Measurement:
+    """One case to measure on a shared stack: where its spec and event log go, and how
+    many runs it takes (`max_repeat` > `repeat`: more while its CI is too wide)."""
+
+    case: Case
+    folder: Path
+    repeat: int
+    max_repeat: int = 0
+
+
 def measure_case(
     impl: str,
     config: str,
@@ -140,47 +157,94 @@ def measure_case(
     max_repeat: int = 0,
     precision: float = 0.10,
 ) -> CaseResult:
-    """Warm-up + `repeat` measured runs of one case on a fresh stack; metrics per run. Up to
-    `max_repeat` runs while the key figure's 95 % CI is wider than ±`precision` of its
-    median. `settings` overrides single settings of the config (see Adapter)."""
-    load = [round(x, 2) for x in os.getloadavg()]  # what the machine was doing before
-    workload = Workload.parse(case.workload)
-    spec = workload.save(folder / "workload.json")
+    """Warm-up + `repeat` measured runs of one case on a fresh stack (see measure_cases)."""
+    measurement = Measurement(case, folder, repeat, max_repeat)
+    return measure_cases(
+        impl, config, [measurement], folder, timeout, variant, on_phase, settings, precision
+    )[0]
+
+
+def measure_cases(
+    impl: str,
+    config: str,
+    measurements: list[Measurement],
+    folder: Path,
+    timeout: float = 600,
+    variant: str | None = None,
+    on_phase: Callable[[str], None] = lambda _: None,
+    settings: dict[str, str] | None = None,
+    precision: float = 0.10,
+) -> list[CaseResult]:
+    """Cases of one slot count, one after the other on one fresh stack in `folder`: per
+    case a warm-up run (discarded) and its measured runs, each started once the stack is
+    idle, up to `max_repeat` while the key figure's 95 % CI is wider than ±`precision` of
+    its median. Starting a stack costs the heavier orchestrators 15–25 s on 2 cores; sharing it
+    between the workloads of one slot count is what lets the standard profile repeat every
+    case ≥ 5 times. `settings` overrides single settings of the config (see Adapter)."""
+    slots = {m.case.slots for m in measurements}
+    scale_out = {m.case.scenario == "scaleout" for m in measurements}
+    if len(slots) != 1 or len(scale_out) != 1:
+        raise ValueError("cases sharing a stack need one slot count and one topology")
+    workloads = [Workload.parse(m.case.workload) for m in measurements]
+    if len(set(workloads)) != len(workloads):
+        raise ValueError("cases sharing a stack need different workloads")
+    specs = [
+        w.save(m.folder / "workload.json") for w, m in zip(workloads, measurements, strict=True)
+    ]
     on_phase("starting services")
     adapter = adapter_class(impl)(
         folder,
         variant,
         config=config,
-        slots=case.slots,
-        workload=spec,
-        scale_out=case.scenario == "scaleout",
+        slots=slots.pop(),
+        workload=specs,
+        scale_out=scale_out.pop(),
         settings=settings,
     )
-    runs, idle, dashboard = [], None, None
-    stack = _Stack(adapter, workload, timeout)
+    results = []
     with adapter:
-        if case.scenario == "latency":  # once per implementation × config
-            on_phase("idle resources")
-            idle = measure_idle(stack.groups, IDLE_SECONDS)
-            dashboard = probe_page(adapter.dashboard_url) if adapter.dashboard_url else None
-        index = 0
-        while index <= repeat or (
-            index <= max_repeat and not precise(case.scenario, runs, precision)
-        ):
-            label = f"{'warmup' if index == 0 else 'run'}-{index}"
-            on_phase(label)
-            runs.append(stack.run_clean(label, warmup=index == 0))
-            index += 1
+        for measurement, workload, spec in zip(measurements, workloads, specs, strict=True):
+            adapter.use_workload(spec)
+            stack = _Stack(adapter, workload, timeout)
+            results.append(_measure_on(stack, measurement, precision, on_phase))
         on_phase("stopping")
+    return results
+
+
+def _measure_on(
+    stack: _Stack, measurement: Measurement, precision: float, on_phase: Callable[[str], None]
+) -> CaseResult:
+    """One case's runs on a started stack; its events (and the stack's start-up marks) are
+    written to `events.jsonl` in the case's folder."""
+    case, adapter = measurement.case, stack.adapter
+    load = [round(x, 2) for x in os.getloadavg()]  # what the machine was doing before
+    idle, dashboard = None, None
+    if case.scenario == "latency":  # once per implementation × config
+        on_phase("idle resources")
+        idle = measure_idle(stack.groups, IDLE_SECONDS)
+        dashboard = probe_page(adapter.dashboard_url) if adapter.dashboard_url else None
+    stack.case_log = measurement.folder / "events.jsonl"
+    started = [e for e in read_events(adapter.event_log) if e["event"].startswith("services-")]
+    stack.case_log.write_text("".join(json.dumps(e) + "\n" for e in started))
+    stack.offset = adapter.event_log.stat().st_size  # earlier cases' events are theirs
+    runs: list[dict] = []
+    index = 0
+    while index <= measurement.repeat or (
+        index <= measurement.max_repeat and not precise(case.scenario, runs, precision)
+    ):
+        label = f"{'warmup' if index == 0 else 'run'}-{index}"
+        on_phase(f"{case.workload} {label}")
+        runs.append(stack.run_clean(label, warmup=index == 0))
+        index += 1
     return CaseResult(
-        impl,
-        config,
+        adapter.name,
+        adapter.config,
         **asdict(case),
         runs=runs,
         variant=adapter.variant,
         startup_s=round(adapter.startup_seconds, 3),
         idle_resources=idle,
         dashboard=dashboard,
-        events=str(adapter.event_log),
+        events=str(stack.case_log),
         extra={"load_average_at_start": load},
     )

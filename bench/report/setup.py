@@ -63,14 +63,18 @@ def method(ctx: ReportContext) -> str:
 
 ### Order and independence
 
-Each case runs on a fresh stack of its own, after a discarded warm-up run. Before every
+The timed workload cases (latency, parallelism, CPU, scale) of one implementation × config
+× slot count share one freshly started stack: starting the heavier orchestrators costs 15–25 s
+on 2 cores, which would otherwise be most of the profile's time. Each workload gets its own
+discarded warm-up run on that stack (its first run pays for parsing and imports); recovery,
+probes and every movie-pipeline run start a stack of their own. Before every
 measured run the harness waits until the orchestrator holds no task or slot from the
 previous one (each adapter's `busy()`: what its metadata DB still has queued or running,
 executor slots still held), and records that wait as `settle_s`. The movie pipeline runs
 first for every implementation × config (recovery compares against its clean result);
-then every case of every implementation and config in one seeded shuffle, so none is
-measured only early or only late in the run — `results.json` lists the cases in the order
-they ran.
+then every stack of every implementation and config in one seeded shuffle (and the cases
+on a stack in a shuffled order), so none is measured only early or only late in the run —
+`results.json` lists the cases in the order they ran.
 
 ### Statistics
 

@@ -39,6 +39,7 @@ from bench.kit import (
     request_json,
     stop_process,
 )
+from pipelines.airflow import workload_dag_id
 from pipelines.airflow.containers import (
     celery_settings,
     postgres_url,
@@ -47,9 +48,9 @@ from pipelines.airflow.containers import (
     start_redis,
     wait_for_postgres,
 )
+from pipelines.core.workloads import Workload
 
 DAG_ID = "movie_pipeline"
-WORKLOAD_DAG_ID = "bench_workload"
 NEW_DAG_ID = "new_pipeline"  # pipelines/airflow/probe/new_pipeline.py
 
 
@@ -58,7 +59,6 @@ class AirflowAdapter(Adapter[str]):
 
     def __init__(self, workdir: Path, variant: str | None = None, **options) -> None:
         super().__init__(workdir, variant, **options)
-        self.dag_id = WORKLOAD_DAG_ID if self.workload else DAG_ID
         self.in_containers = self.runtime.name == "docker"
         self.supervised = False  # set while recovering from a database outage
         self.celery = self.scale_out  # K Celery workers (docker only) instead of LocalExecutor
@@ -157,8 +157,17 @@ class AirflowAdapter(Adapter[str]):
         parts = ("metadatabase", "scheduler", "dag_processor")
         return all((body.get(p) or {}).get("status") == "healthy" for p in parts)
 
+    @property
+    def dag_id(self) -> str:
+        """The movie pipeline's DAG, or the DAG of the workload `submit_workload` runs."""
+        return workload_dag_id(Workload.load(self.workload)) if self.workload else DAG_ID
+
+    def _dag_ids(self) -> list[str]:
+        """Every DAG this stack serves."""
+        return [workload_dag_id(Workload.load(w)) for w in self.workloads] or [DAG_ID]
+
     def _dag_parsed(self) -> bool:
-        return self._api("GET", f"/dags/{self.dag_id}", timeout=2)[0] == 200
+        return all(self._api("GET", f"/dags/{d}", timeout=2)[0] == 200 for d in self._dag_ids())
 
     # -- the contract
     def start(self) -> None:
@@ -188,7 +197,8 @@ class AirflowAdapter(Adapter[str]):
         if self.celery:
             airflow = self.bin("airflow")
             start_celery_workers(self.services, airflow, self.env, self.slots, self.state_dir)
-        self.services.wait_until(f"DAG {self.dag_id} to be parsed", self._dag_parsed, 120)
+        dags = ", ".join(self._dag_ids())
+        self.services.wait_until(f"DAG(s) {dags} to be parsed", self._dag_parsed, 120)
         status, body = self._api("GET", "/importErrors")
         if status == 200 and body and body.get("total_entries"):
             first = body["import_errors"][0]

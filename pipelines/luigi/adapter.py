@@ -136,14 +136,14 @@ class LuigiAdapter(Adapter[Spawned]):
 
     def submit_workload(self, label: str) -> Spawned:
         task = ["--module", "pipelines.luigi.workload", "WorkloadRun"]
-        done_dir = self.workload.parent / "done" / label  # WorkloadNode's targets
+        spec = self.workload
+        done_dir = spec.parent / "done" / label  # WorkloadNode's targets
 
         def done() -> bool:
-            return all((done_dir / n).exists() for n in Workload.load(self.workload).nodes)
+            return all((done_dir / n).exists() for n in Workload.load(spec).nodes)
 
-        args = [*task, "--spec", str(self.workload), "--label", label]
-        worker = self._worker(args, label, done=done)
-        worker.label = label  # for native_timings
+        worker = self._worker([*task, "--spec", str(spec), "--label", label], label, done=done)
+        worker.label, worker.spec = label, str(spec)  # for native_timings
         return worker
 
     def native_timings(self, handle: Spawned) -> dict[str, tuple[int, int]]:
@@ -152,17 +152,18 @@ class LuigiAdapter(Adapter[Spawned]):
         luigid stores naive local time (docs/environment.md): read as local, as it was written.
         """
         history = self.state_dir / "history.db"
-        label = getattr(handle, "label", None)
+        label, spec = getattr(handle, "label", None), getattr(handle, "spec", None)
         if self.variant == "local" or label is None or not history.exists():
             return {}
         query = """
             SELECT node.value, e.event_name, e.ts FROM task_events e
             JOIN tasks t ON e.task_id = t.id
             JOIN task_parameters lbl ON lbl.task_id = t.id AND lbl.name = 'label' AND lbl.value = ?
+            JOIN task_parameters spec ON spec.task_id = t.id AND spec.name = 'spec' AND spec.value = ?
             JOIN task_parameters node ON node.task_id = t.id AND node.name = 'node'
             WHERE t.name = 'WorkloadNode' AND e.event_name IN ('RUNNING', 'DONE')"""
         with contextlib.closing(sqlite3.connect(history)) as db:
-            rows = db.execute(query, (label,)).fetchall()
+            rows = db.execute(query, (label, spec)).fetchall()
         seen: dict[str, dict[str, int]] = {}
         for node, event, ts in rows:
             moment = dt.datetime.fromisoformat(ts)  # naive: local time

@@ -65,11 +65,13 @@ def test_a_run_that_never_finished_has_no_completion_time():
 
 
 def test_recovery_runs_on_default_configs_and_only_for_listed_faults():
-    standard = PROFILES["standard"]
-    faults = lambda impl, config: {c.fault for c in cases_for(impl, config, standard) if c.fault}  # noqa: E731
+    full = PROFILES["full"]
+    faults = lambda impl, config: {c.fault for c in cases_for(impl, config, full) if c.fault}  # noqa: E731
     assert faults("airflow", "default") == {"worker", "scheduler", "restart"}
     assert faults("baseline", "default") == {"worker"}  # no scheduler to kill
     assert faults("airflow", "tuned") == set()
+    standard = [c for c in PROFILES["standard"].cases if c.scenario == "recovery"]
+    assert {c.fault for c in standard} == {"worker"} and all(c.repeat >= 5 for c in standard)
 
 
 def test_case_names_are_unique_within_every_profile():
@@ -94,12 +96,28 @@ def test_cases_interleave_implementations_in_a_seeded_order():
     from bench.compare import planned_order
 
     pairs = [("airflow", "default"), ("luigi", "default"), ("baseline", "default")]
-    order = planned_order(pairs, PROFILES["standard"], {}, seed=1)
-    assert order == planned_order(pairs, PROFILES["standard"], {}, seed=1)  # reproducible
-    assert all(case is None for _, _, case in order[:3])  # the movie pipelines first
+    order = planned_order(pairs, PROFILES["full"], {}, seed=1)
+    assert order == planned_order(pairs, PROFILES["full"], {}, seed=1)  # reproducible
+    assert all(cases is None for _, _, cases in order[:3])  # the movie pipelines first
     impls = [impl for impl, _, _ in order[3:]]
     runs = sum(1 for a, b in itertools.pairwise(impls) if a != b)
     assert runs > len(impls) // 3  # not grouped: the implementation changes often
+
+
+def test_workload_cases_of_one_slot_count_share_a_stack():
+    from bench.compare import SHARED, stacks_of
+
+    cases = cases_for("airflow", "default", PROFILES["standard"])
+    stacks = stacks_of(cases)
+    assert sorted(map(str, (c for s in stacks for c in s))) == sorted(map(str, cases))
+    for stack in stacks:
+        if stack[0].scenario in SHARED:
+            assert len({c.slots for c in stack}) == 1
+            assert len({c.workload for c in stack}) == len(stack)  # one DAG per workload
+        else:
+            assert len(stack) == 1  # recovery and probes start their own
+    shared = [s for s in stacks if s[0].scenario in SHARED]
+    assert len(shared) == len({c.slots for s in shared for c in s})  # one stack per slot count
 
 
 def test_headline_cases_repeat_until_their_interval_is_tight():
@@ -116,4 +134,4 @@ def test_headline_cases_repeat_until_their_interval_is_tight():
     standard = PROFILES["standard"]
     assert standard.repeat >= 5 and standard.max_repeat > standard.repeat
     recovery = [c for c in standard.cases if c.scenario == "recovery"]
-    assert recovery and all(c.repeat >= 3 for c in recovery)
+    assert recovery and all(c.repeat >= 5 for c in recovery)
