@@ -300,6 +300,7 @@ def _measure_all(
                     runs_dir,
                     lambda p: tick(p, "movies"),
                     variant,
+                    profile.movies_warmup,
                 )
                 state.movies[key] = series
                 if first:

@@ -17,7 +17,7 @@
 # one second in, let each orchestrator recover the way it is meant to, and read from the
 # event log what each one redid and how long it took.
 #
-# **Time:** 10–15 minutes (recovery waits for failure detection: 30 s here).
+# **Time:** 10–15 minutes (recovery waits for failure detection: 15 s here).
 # **Prerequisites:** 02 (Luigi's outputs are its state), 03 (Airflow's database is).
 
 # %% tags=["parameters"]
@@ -80,7 +80,7 @@ display(Markdown(source(metrics.recovery)))
 #   Airflow because the database says `success`. The baseline keeps no state and redoes
 #   everything — cheap here, not in a 3-hour pipeline.
 # * **Time to recover** is dominated by *failure detection*, a setting, not a mechanism:
-#   Airflow's task heartbeat timeout and luigid's worker-disconnect delay (set to 30 s in
+#   Airflow's task heartbeat timeout and luigid's worker-disconnect delay (set to 15 s in
 #   `[recovery]` of each `pipeline.toml`; defaults 300 s and 60 s).
 #
 # ## Exercises

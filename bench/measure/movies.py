@@ -26,10 +26,12 @@ def measure_movies(
     base: Path,
     on_phase: Callable[[str], None],
     variant: str | None,
+    warmup: bool = True,
 ) -> tuple[MovieSeries, dict[str, str] | None]:
-    """The series, and the first successful run's fingerprint (None if every run failed)."""
+    """The series, and the first successful run's fingerprint (None if every run failed).
+    Without the `warmup` run the first measured run meets cold caches (quick profile)."""
     records, first = [], None
-    for index in range(repeat + 1):
+    for index in range(0 if warmup else 1, repeat + 1):
         folder = base / f"movies-{impl}-{config}-{index}"
         shutil.rmtree(folder, ignore_errors=True)  # left half-done by an interrupted compare
         folder.mkdir(parents=True)

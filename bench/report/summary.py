@@ -15,8 +15,18 @@ def header(ctx: ReportContext) -> str:
 Run {r.started_at} → {r.finished_at} on {r.provenance["machine"]["cores"]} cores. Every figure
 is computed from `results.json` beside this file and the event logs it names (one JSON line
 per task start and end, written inside every task on one clock). {r.repeat} measured
-run(s) per case after a discarded warm-up; medians with 95 % confidence intervals.
+run(s) per case after a discarded warm-up; medians with 95 % confidence intervals.{_cold(r)}
 """
+
+
+def _cold(results) -> str:
+    """Said when the movie pipeline ran without its warm-up run (the quick profile)."""
+    runs = [run for series in results.movies.values() for run in series.runs]
+    if not runs or any(run.get("warmup") for run in runs):
+        return ""
+    return (
+        " The movie pipeline ran without a warm-up: its start-up and run times include cold caches."
+    )
 
 
 def _fault_to_done(ctx: ReportContext) -> dict[str, Estimate | None]:
