@@ -276,69 +276,80 @@ def _measure_all(
 ) -> None:
     """Every piece not measured yet, in the planned order, with a progress bar; the state
     is saved after each."""
-    runs_dir = Path(state.runs_dir)
-    done = {case_slug(c) for c in state.scenarios}
     order = planned_order(pairs, profile, variants, state.plan["order_seed"])
     total = sum(1 if cases is None else len(cases) for _, _, cases in order)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    warmed: set[str] = set()  # implementations whose movie run has met cold caches
     with Progress(*columns, TimeElapsedColumn(), console=console) as bar:
         task = bar.add_task("compare", total=total, completed=state.pieces)
         for impl, config, cases in order:
-            key, variant = f"{impl}/{config}", variants.get(impl)
+            key = f"{impl}/{config}"
 
             def tick(phase: str, what: str = "", key: str = key) -> None:
                 bar.update(task, description=f"{key} {what}: {phase}")
 
-            if cases is None:
-                if key in state.movies:
-                    continue
-                series, first = measure_movies(
-                    impl,
-                    config,
-                    dataset,
-                    profile.movie_runs,
-                    runs_dir,
-                    lambda p: tick(p, "movies"),
-                    variant,
-                    profile.movies_warmup,
-                )
-                state.movies[key] = series
-                if first:
-                    state.fingerprints[key] = first
+            if cases is None and key not in state.movies:
+                warmup = profile.movies_warmup and impl not in warmed
+                _movies(state, impl, config, profile, dataset, variants.get(impl), tick, warmup)
+                warmed.add(impl)
                 bar.advance(task)
-            else:
-                jobs = []
-                for case in cases:
-                    identity = CaseResult(impl, config, **asdict(case))
-                    if case_slug(identity) in done:
-                        continue
-                    folder = runs_dir / case_slug(identity)
-                    if case.scenario in SHARED:  # inside its stack's folder (containers see it)
-                        folder = (
-                            runs_dir / stack_slug(impl, config, case.slots) / case_slug(identity)
-                        )
-                    shutil.rmtree(folder, ignore_errors=True)  # a half-measured case starts over
-                    folder.mkdir(parents=True)
-                    jobs.append(
-                        Job(
-                            impl,
-                            config,
-                            case,
-                            folder,
-                            dataset,
-                            variant,
-                            profile.repeat,
-                            state.fingerprints.get(key),
-                            lambda phase, c=case: tick(phase, f"{c.workload} {c.fault}".strip()),
-                            profile.max_repeat,
-                            profile.precision,
-                        )
-                    )
+            elif cases is not None:
+                jobs = _jobs(state, impl, config, cases, profile, dataset, variants, tick)
                 if not jobs:
                     continue
                 state.scenarios += _measured_or_failed(console, jobs)
                 bar.advance(task, len(jobs))
             state.save(progress_file)
+
+
+def _movies(state, impl, config, profile, dataset, variant, tick, warmup: bool) -> None:
+    """The movie pipeline's series for one pair, and its fingerprint. The warm-up run (a
+    stack of its own, discarded) is needed once per implementation: its configs share one
+    environment, whose files the first run brings into the page cache."""
+    series, first = measure_movies(
+        impl,
+        config,
+        dataset,
+        profile.movie_runs,
+        Path(state.runs_dir),
+        lambda p: tick(p, "movies"),
+        variant,
+        warmup,
+    )
+    state.movies[f"{impl}/{config}"] = series
+    if first:
+        state.fingerprints[f"{impl}/{config}"] = first
+
+
+def _jobs(state, impl, config, cases, profile, dataset, variants, tick) -> list[Job]:
+    """The jobs of one stack's cases not measured yet, each with a fresh folder."""
+    runs_dir, done = Path(state.runs_dir), {case_slug(c) for c in state.scenarios}
+    jobs = []
+    for case in cases:
+        identity = CaseResult(impl, config, **asdict(case))
+        if case_slug(identity) in done:
+            continue
+        folder = runs_dir / case_slug(identity)
+        if case.scenario in SHARED:  # inside its stack's folder (containers see it)
+            folder = runs_dir / stack_slug(impl, config, case.slots) / case_slug(identity)
+        shutil.rmtree(folder, ignore_errors=True)  # a half-measured case starts over
+        folder.mkdir(parents=True)
+        jobs.append(
+            Job(
+                impl,
+                config,
+                case,
+                folder,
+                dataset,
+                variants.get(impl),
+                profile.repeat,
+                state.fingerprints.get(f"{impl}/{config}"),
+                lambda phase, c=case: tick(phase, f"{c.workload} {c.fault}".strip()),
+                profile.max_repeat,
+                profile.precision,
+            )
+        )
+    return jobs
 
 
 def _measured_or_failed(console: Console, jobs: list[Job]) -> list[CaseResult]:

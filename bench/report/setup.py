@@ -67,7 +67,9 @@ The timed workload cases (latency, parallelism, CPU, scale) of one implementatio
 × slot count share one freshly started stack: starting the heavier orchestrators costs 15–25 s
 on 2 cores, which would otherwise be most of the profile's time. Each workload gets its own
 discarded warm-up run on that stack (its first run pays for parsing and imports); recovery,
-probes and every movie-pipeline run start a stack of their own. Before every
+probes and every movie-pipeline run start a stack of their own; the movie pipeline's
+discarded warm-up runs once per implementation (its configs share one environment, whose
+files that first run brings into the page cache). Before every
 measured run the harness waits until the orchestrator holds no task or slot from the
 previous one (each adapter's `busy()`: what its metadata DB still has queued or running,
 executor slots still held), and records that wait as `settle_s`. The movie pipeline runs

@@ -113,6 +113,13 @@ class PrefectAdapter(Adapter[str]):
             message = " ".join((state.get("message") or state["name"]).split())
             raise BenchError(f"prefect: flow run {state['name'].lower()}: {message}")
 
+    def busy(self) -> int:
+        """Flow runs the server still has pending, running or cancelling: a measured run
+        starts only once the previous one has left the runner."""
+        body = {"flow_runs": {"state": {"type": {"any_": ["PENDING", "RUNNING", "CANCELLING"]}}}}
+        status, count = request_json("POST", f"{self.api}/flow_runs/count", body, timeout=2)
+        return count if status == 200 and isinstance(count, int) else 0
+
     def native_timings(self, handle: str) -> dict[str, tuple[int, int]]:
         """Each task run's start and end, as the server recorded them. Prefect 3 records
         task runs from events the flow run sends, processed in the background: the last
