@@ -64,6 +64,7 @@ class Job:
     on_phase: Callable[[str], None]
     max_repeat: int = 0  # headline cases: more runs, up to this, until the CI is tight
     precision: float = 0.10
+    warmup: bool = True  # a discarded first run
 
 
 def _probe(measure) -> Callable[[Job], CaseResult]:
@@ -105,6 +106,7 @@ def measure(jobs: list[Job]) -> list[CaseResult]:
             job.folder,
             job.case.repeat or job.repeat,
             job.max_repeat if job.case.scenario in HEADLINE and not job.case.repeat else 0,
+            job.warmup,
         )
         for job in jobs
     ]
@@ -289,7 +291,7 @@ def _measure_all(
                 bar.update(task, description=f"{key} {what}: {phase}")
 
             if cases is None and key not in state.movies:
-                warmup = profile.movies_warmup and impl not in warmed
+                warmup = profile.warmup and impl not in warmed
                 _movies(state, impl, config, profile, dataset, variants.get(impl), tick, warmup)
                 warmed.add(impl)
                 bar.advance(task)
@@ -347,6 +349,7 @@ def _jobs(state, impl, config, cases, profile, dataset, variants, tick) -> list[
                 lambda phase, c=case: tick(phase, f"{c.workload} {c.fault}".strip()),
                 profile.max_repeat,
                 profile.precision,
+                profile.warmup,
             )
         )
     return jobs

@@ -31,7 +31,7 @@ class Profile:
     max_repeat: int = 0  # 0: exactly `repeat`
     precision: float = 0.10
     movies_repeat: int = 0  # measured runs of the movie pipeline (a stack each); 0: `repeat`
-    movies_warmup: bool = True  # a discarded movie run first (a stack of its own)
+    warmup: bool = True  # a discarded first run of every workload and movie pipeline
 
     @property
     def movie_runs(self) -> int:
@@ -101,7 +101,7 @@ PROFILES = {
             Case("recovery", "fanout:4:sleep:2", 2, "worker"),
             *_scaleout("fanout:2:sleep:1", (1, 2)),  # a Celery task takes ~5 s
         ),
-        movies_warmup=False,  # its one movie run per config meets cold caches
+        warmup=False,  # its one run of everything meets cold caches (a smoke test)
     ),
     # standard (all four implementations on 2 cores): n ≥ 5 for the headline cases, a
     # sixth run while their CI is wider than ±10 %; the workload cases of one slot count

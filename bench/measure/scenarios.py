@@ -142,6 +142,7 @@ class Measurement:
     folder: Path
     repeat: int
     max_repeat: int = 0
+    warmup: bool = True  # a discarded first run (the quick profile goes without)
 
 
 def measure_case(
@@ -228,7 +229,7 @@ def _measure_on(
     stack.case_log.write_text("".join(json.dumps(e) + "\n" for e in started))
     stack.offset = adapter.event_log.stat().st_size  # earlier cases' events are theirs
     runs: list[dict] = []
-    index = 0
+    index = 0 if measurement.warmup else 1
     while index <= measurement.repeat or (
         index <= measurement.max_repeat and not precise(case.scenario, runs, precision)
     ):

@@ -15,17 +15,20 @@ def header(ctx: ReportContext) -> str:
 Run {r.started_at} → {r.finished_at} on {r.provenance["machine"]["cores"]} cores. Every figure
 is computed from `results.json` beside this file and the event logs it names (one JSON line
 per task start and end, written inside every task on one clock). {r.repeat} measured
-run(s) per case after a discarded warm-up; medians with 95 % confidence intervals.{_cold(r)}
+run(s) per case{_warmup(r)}; medians with 95 % confidence intervals.
 """
 
 
-def _cold(results) -> str:
-    """Said when the movie pipeline ran without its warm-up run (the quick profile)."""
+def _warmup(results) -> str:
+    """What came before the measured runs: a discarded warm-up, or (the quick profile)
+    nothing, which the reader must know."""
     runs = [run for series in results.movies.values() for run in series.runs]
-    if not runs or any(run.get("warmup") for run in runs):
-        return ""
+    runs += [run for case in results.scenarios for run in case.runs]
+    if any(run.get("warmup") for run in runs):
+        return " after a discarded warm-up"
     return (
-        " The movie pipeline ran without a warm-up: its start-up and run times include cold caches."
+        " **without a warm-up run**: every first run, measured, met cold caches and"
+        " unparsed pipelines"
     )
 
 
