@@ -188,6 +188,7 @@ def compare_implementations(
         ready(impl)  # before anything is started or timed
     profile = PROFILES[profile_name]
     started = dt.datetime.now(dt.UTC)
+    measured_code = provenance(impls)  # at the start: a commit made during a run is not it
     report_dir = (out or REPO / "reports" / started.strftime("%Y%m%d-%H%M%S")).resolve()
     report_dir.mkdir(parents=True, exist_ok=True)
     pairs = [(impl, config) for impl in impls for config in configs_of(impl, configs)]
@@ -211,7 +212,7 @@ def compare_implementations(
     if state.pieces:
         console.print(f"resuming from {progress_file}: {state.pieces} pieces already measured")
     _measure_all(console, state, pairs, profile, dataset, variants, progress_file)
-    results = _assemble(state, impls, profile, dataset, variants, started)
+    results = _assemble(state, impls, profile, dataset, variants, started, measured_code)
     keep_events_beside(results, report_dir)
     write_json(results.to_dict(), report_dir / "results.json")
     progress_file.unlink()
@@ -377,6 +378,7 @@ def _assemble(
     dataset: DatasetSpec,
     variants: dict[str, str],
     started: dt.datetime,
+    measured_code: dict,
 ) -> Results:
     """The results model, every movie series checked against the reference's results (the
     implementation whose manifest says `reference = true`, else the first that ran)."""
@@ -396,7 +398,7 @@ def _assemble(
         profile=profile.name,
         repeat=profile.repeat,
         dataset=dataset_manifest(dataset),
-        provenance=provenance(impls),
+        provenance=measured_code,
         configs={impl: load_manifest(impl)["configs"] for impl in impls},
         movies=movies,
         scenarios=state.scenarios,  # in the order they were measured
