@@ -39,7 +39,7 @@ from bench.measure.provenance import provenance
 from bench.measure.recovery import measure_recovery, supports
 from bench.measure.runs import DEFAULT_DATASET, new_run_dir
 from bench.measure.scenarios import Measurement, measure_cases
-from bench.measure.stats import estimate, format_estimate
+from bench.measure.stats import estimate, format_estimate, median_iqr
 from bench.report import write_report
 from bench.report.headline import Headline, headline_numbers
 from bench.results import CaseResult, MovieSeries, Results
@@ -282,7 +282,6 @@ def _measure_all(
     order = planned_order(pairs, profile, variants, state.plan["order_seed"])
     total = sum(1 if cases is None else len(cases) for _, _, cases in order)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    warmed: set[str] = set()  # implementations whose movie run has met cold caches
     with Progress(*columns, TimeElapsedColumn(), console=console) as bar:
         task = bar.add_task("compare", total=total, completed=state.pieces)
         for impl, config, cases in order:
@@ -292,9 +291,7 @@ def _measure_all(
                 bar.update(task, description=f"{key} {what}: {phase}")
 
             if cases is None and key not in state.movies:
-                warmup = profile.warmup and impl not in warmed
-                _movies(state, impl, config, profile, dataset, variants.get(impl), tick, warmup)
-                warmed.add(impl)
+                _movies(state, impl, config, profile, dataset, variants.get(impl), tick)
                 bar.advance(task)
             elif cases is not None:
                 jobs = _jobs(state, impl, config, cases, profile, dataset, variants, tick)
@@ -305,10 +302,9 @@ def _measure_all(
             state.save(progress_file)
 
 
-def _movies(state, impl, config, profile, dataset, variant, tick, warmup: bool) -> None:
-    """The movie pipeline's series for one pair, and its fingerprint. The warm-up run (a
-    stack of its own, discarded) is needed once per implementation: its configs share one
-    environment, whose files the first run brings into the page cache."""
+def _movies(state, impl, config, profile, dataset, variant, tick) -> None:
+    """The movie pipeline's series for one pair (its runs on one stack, the first one
+    discarded), and its fingerprint."""
     series, first = measure_movies(
         impl,
         config,
@@ -317,7 +313,7 @@ def _movies(state, impl, config, profile, dataset, variant, tick, warmup: bool) 
         Path(state.runs_dir),
         lambda p: tick(p, "movies"),
         variant,
-        warmup,
+        profile.warmup,
     )
     state.movies[f"{impl}/{config}"] = series
     if first:
@@ -390,6 +386,8 @@ def _assemble(
     reference = reference or next(iter(state.fingerprints.values()), {})
     for key, series in state.movies.items():
         check_against_reference(series, reference, state.fingerprints.get(key))
+        series.startups = series.startups[:1] + stack_startups(state.scenarios, key)
+        series.startup_seconds = median_iqr(series.startups)
     keys = [f"{impl}/{config}" for impl, config in state.plan["pairs"]]  # the tables' order
     movies = {key: state.movies[key] for key in keys if key in state.movies}
     return Results(
@@ -473,18 +471,31 @@ def case_slug(case: CaseResult) -> str:
     return "-".join(p for p in parts if p)
 
 
+def stack_startups(cases: list[CaseResult], key: str) -> list[float]:
+    """The start-up of every stack the cases of `key` (impl/config) started: the workload
+    cases sharing a stack count once."""
+    seen, out = set(), []
+    for case in cases:
+        if f"{case.impl}/{case.config}" != key or case.startup_s is None or case.error:
+            continue
+        stack = ("shared", case.slots) if case.scenario in SHARED else (case_slug(case),)
+        if stack not in seen:
+            seen.add(stack)
+            out.append(case.startup_s)
+    return out
+
+
 def keep_events_beside(results: Results, report_dir: Path) -> None:
     """Copy every case's event log next to results.json and point to it relatively, so a
     report folder carries its raw data with it (run folders may be cleaned away)."""
     events_dir = report_dir / "events"
     events_dir.mkdir(exist_ok=True)
     for series in results.movies.values():
-        for index, run in enumerate(series.runs):
-            source = Path(run.get("events") or "")
-            if source.is_absolute() and source.exists():
-                target = events_dir / f"movies-{series.impl}-{series.config}-{index}.jsonl"
-                shutil.copyfile(source, target)
-                run["events"] = str(target.relative_to(report_dir))
+        source = Path(series.events or "")
+        if source.is_absolute() and source.exists():
+            target = events_dir / f"movies-{series.impl}-{series.config}.jsonl"
+            shutil.copyfile(source, target)
+            series.events = str(target.relative_to(report_dir))
     for case in results.scenarios:
         source = Path(case.events or "")
         if not source.is_absolute() or not source.exists():

@@ -90,8 +90,11 @@ class CaseResult:
 
 @dataclass
 class MovieSeries:
-    """The real pipeline end to end on one implementation × config: warm-up + measured runs,
-    each in a fresh stack, and whether every result equals the reference's."""
+    """The real pipeline end to end on one implementation × config: warm-up + measured runs
+    on one stack, and whether every result equals the reference's. `startups`: the
+    start-up of every stack the compare started for this implementation × config (its
+    workload cases', recovery's, probes' and this one's), the sample behind
+    `startup_seconds`; `events`: the movie runs' event log."""
 
     impl: str
     config: str
@@ -103,11 +106,18 @@ class MovieSeries:
     stop_seconds: Stat
     identical_results: bool = False
     differences_from_reference: list[str] = field(default_factory=list)
+    startups: list[float] = field(default_factory=list)
+    events: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
         return f"{self.impl}/{self.config}"
+
+    @property
+    def startup_samples(self) -> list[float]:
+        """Every stack start measured (results before stacks were shared: per run)."""
+        return self.startups or [r["startup_seconds"] for r in self.measured]
 
     @property
     def measured(self) -> list[RunRecord]:

@@ -261,18 +261,10 @@ class Adapter(ABC, Generic[Handle]):
         the tasks' events); a failed run's time is the harness's own, up to the failure.
         `on_phase` hears "starting", "running" and "stopping", for progress displays.
         """
-        ok, reason, run_seconds = True, "", 0.0
         on_phase("starting")
         with self:
             on_phase("running")
-            submit_ns = self.mark("submit", date.isoformat())
-            try:
-                self.wait(self.submit(date), timeout)
-            except BenchError as exc:
-                ok, reason = False, str(exc)
-            run_seconds = (time.time_ns() - submit_ns) / 1e9
-            if ok:
-                run_seconds = self._last_task_end(submit_ns, run_seconds)
+            ok, reason, run_seconds = self.run_started(date, timeout)
             on_phase("stopping")
             stop_started = time.monotonic()
         return RunResult(
@@ -287,6 +279,23 @@ class Adapter(ABC, Generic[Handle]):
             stop_seconds=round(time.monotonic() - stop_started, 3),
             events=str(self.event_log),
         )
+
+    def before_rerun(self) -> None:
+        """Called, outside the measured time, before the same date runs again on these
+        services (bench.measure.movies). Nothing by default; an orchestrator that would
+        ignore an immediate rerun waits here until it accepts one."""
+
+    def run_started(
+        self, date: dt.date, timeout: float = 1800, label: str = ""
+    ) -> tuple[bool, str, float]:
+        """One pipeline run on the started services: (ok, reason, seconds from the submit
+        mark to the last task's end; a failed run's up to the failure)."""
+        submit_ns = self.mark("submit", label or date.isoformat())
+        try:
+            self.wait(self.submit(date), timeout)
+        except BenchError as exc:
+            return False, str(exc), (time.time_ns() - submit_ns) / 1e9
+        return True, "", self._last_task_end(submit_ns, (time.time_ns() - submit_ns) / 1e9)
 
     def _last_task_end(self, submit_ns: int, fallback: float) -> float:
         """Seconds from the submit mark to the last task end after it, from the event log."""

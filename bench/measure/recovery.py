@@ -39,7 +39,7 @@ from bench.measure.fingerprint import compare, fingerprint
 from bench.measure.metrics import recovery
 from bench.measure.plan import Case
 from bench.measure.runs import land_dataset
-from bench.measure.scenarios import new_events
+from bench.measure.scenarios import new_events, settle
 from bench.results import CaseResult
 from datasets.registry import DatasetSpec
 from pipelines.core.layout import Layout
@@ -102,18 +102,25 @@ def measure_recovery(
     on_phase: Callable[[str], None] = lambda _: None,
     repeat: int = 1,
 ) -> CaseResult:
-    """`repeat` independent repetitions, each on a fresh stack: a clean warm-up run, then
-    one run with the fault at a randomised moment; its cost from the event log. The
-    repetitions' event logs are joined, in time order, into `folder/events.jsonl`."""
+    """`repeat` repetitions: after a clean warm-up run, one run with the fault at a
+    randomised moment, its cost from the event log. A killed worker leaves the services
+    up, so on a synthetic workload the repetitions share one stack, each started once the
+    orchestrator is idle again (as the timed cases do); a fault that restarts a service,
+    and the movie pipeline (whose outputs must come from a clean folder), get a fresh stack
+    per repetition. The stacks' event logs are joined, in time order, into
+    `folder/events.jsonl`."""
     runs, startup, chosen = [], [], variant
     log = folder / "events.jsonl"
-    for index in range(max(1, case.repeat or repeat)):
-        sub = folder / f"repetition-{index + 1}"
+    count = max(1, case.repeat or repeat)
+    shared = case.fault == "worker" and case.workload != MOVIES
+    batches = [list(range(count))] if shared else [[index] for index in range(count)]
+    for batch in batches:
+        sub = folder / f"repetition-{batch[0] + 1}"
         sub.mkdir(parents=True, exist_ok=True)
-        adapter, record = _one_fault(
-            impl, config, case, sub, dataset, reference, timeout, variant, on_phase, index
+        adapter, records = _faults_on_one_stack(
+            impl, config, case, sub, dataset, reference, timeout, variant, on_phase, batch
         )
-        runs.append(record)
+        runs += records
         startup.append(adapter.startup_seconds)
         chosen = adapter.variant
         if adapter.event_log.exists():
@@ -131,7 +138,7 @@ def measure_recovery(
     )
 
 
-def _one_fault(
+def _faults_on_one_stack(
     impl: str,
     config: str,
     case: Case,
@@ -141,54 +148,64 @@ def _one_fault(
     timeout: float,
     variant: str | None,
     on_phase: Callable[[str], None],
-    index: int,
+    indices: list[int],
 ):
-    """One repetition: returns the (stopped) adapter and the run's record."""
-    component, sig = FAULTS[case.fault]
+    """Start a stack, warm it up (synthetic workloads), and run the repetitions `indices`
+    on it; returns the (stopped) adapter and the runs' records."""
     movies = case.workload == MOVIES
-    if movies:
-        date = land_dataset(folder, dataset)
-        options: dict = {}
-    else:
-        options = {"workload": Workload.parse(case.workload).save(folder / "workload.json")}
-    on_phase(f"starting services ({index + 1})")
+    date = land_dataset(folder, dataset) if movies else None
+    options = (
+        {} if movies else {"workload": Workload.parse(case.workload).save(folder / "workload.json")}
+    )
+    on_phase(f"starting services ({indices[0] + 1})")
     adapter = adapter_class(impl)(
         folder, variant, config=config, slots=case.slots, recovery=True, **options
     )
-    label = f"run-{index + 1}"
-    result: dict = {"error": ""}
+    records = []
     with adapter:
         if not movies:  # the first run after a start is slow: warm up first
             on_phase("warm-up")
-            adapter.mark("submit", f"warmup-{index + 1}")
-            adapter.wait(adapter.submit_workload(f"warmup-{index + 1}"), timeout)
-        offset = adapter.event_log.stat().st_size if adapter.event_log.exists() else 0
-        on_phase(f"run {index + 1}, then {case.fault} fault")
-        submit_ns = adapter.mark("submit", label)
-        handle = adapter.submit(date) if movies else adapter.submit_workload(label)
-        if movies:  # as training starts: the longest steps, the most to lose
-            _wait_for(adapter.event_log, offset, lambda ev: _starts(ev, "train") > 0, timeout)
-        else:
-            want = min(case.slots, Workload.parse(case.workload).n)
-            _wait_for(adapter.event_log, offset, lambda ev: _starts(ev) >= want, timeout)
-        delay = fault_delay(case, index)
-        time.sleep(delay)
-        fault_ns = adapter.mark("fault", label)
-        adapter.kill(handle, component, sig)
-        on_phase(f"recovering from the {case.fault} fault ({index + 1})")
-        try:
-            result["harness_retries"] = adapter.recover(handle, component, timeout)
-        except BenchError as exc:
-            result["error"] = str(exc)
+            adapter.mark("submit", f"warmup-{indices[0] + 1}")
+            adapter.wait(adapter.submit_workload(f"warmup-{indices[0] + 1}"), timeout)
+        for index in indices:
+            settle(adapter)
+            records.append(_one_fault(adapter, case, date, timeout, on_phase, index))
         on_phase("stopping")
+    if movies and records and not records[0]["error"]:
+        records[0] |= _check_outputs(Layout(folder), date, reference)
+    return adapter, records
+
+
+def _one_fault(adapter, case: Case, date, timeout: float, on_phase, index: int) -> dict:
+    """One run on a started, idle stack, the fault at a randomised moment, the recovery;
+    the run's record from the events it left."""
+    component, sig = FAULTS[case.fault]
+    movies = case.workload == MOVIES
+    label = f"run-{index + 1}"
+    result: dict = {"error": ""}
+    offset = adapter.event_log.stat().st_size if adapter.event_log.exists() else 0
+    on_phase(f"run {index + 1}, then {case.fault} fault")
+    submit_ns = adapter.mark("submit", label)
+    handle = adapter.submit(date) if movies else adapter.submit_workload(label)
+    if movies:  # as training starts: the longest steps, the most to lose
+        _wait_for(adapter.event_log, offset, lambda ev: _starts(ev, "train") > 0, timeout)
+    else:
+        want = min(case.slots, Workload.parse(case.workload).n)
+        _wait_for(adapter.event_log, offset, lambda ev: _starts(ev) >= want, timeout)
+    delay = fault_delay(case, index)
+    time.sleep(delay)
+    fault_ns = adapter.mark("fault", label)
+    adapter.kill(handle, component, sig)
+    on_phase(f"recovering from the {case.fault} fault ({index + 1})")
+    try:
+        result["harness_retries"] = adapter.recover(handle, component, timeout)
+    except BenchError as exc:
+        result["error"] = str(exc)
     events, _ = new_events(adapter.event_log, offset)
     tasks = [e for e in events if e["task_id"] is not None]
     result |= {"submit_ns": submit_ns, "fault_ns": fault_ns, "fault_after_s": round(delay, 3)}
     result |= recovery(tasks, submit_ns, fault_ns)
-    if movies and not result["error"]:
-        result |= _check_outputs(Layout(folder), date, reference)
-    record = {"label": label, "warmup": False, "complete": not result["error"], **result}
-    return adapter, record
+    return {"label": label, "warmup": False, "complete": not result["error"], **result}
 
 
 def _check_outputs(layout: Layout, date, reference: dict[str, str] | None) -> dict:

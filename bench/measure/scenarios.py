@@ -52,6 +52,15 @@ def new_events(path: Path, offset: int) -> tuple[list[dict], int]:
     return parse_events(data.decode().splitlines()), offset + len(data)
 
 
+def settle(adapter, timeout: float = SETTLE_TIMEOUT_S) -> float:
+    """Wait until the orchestrator holds no task or slot from an earlier run (its
+    adapter's `busy()`); return the seconds waited."""
+    started = time.monotonic()
+    while adapter.busy() and time.monotonic() - started < timeout:
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
 class _Stack:
     """One started adapter and what its measured runs share: the event log read so far and
     the process sessions to sample (its services', and the run in flight's)."""
@@ -77,18 +86,10 @@ class _Stack:
             record = self.run(f"{label}-again{attempt}", warmup) | {"reruns": attempt}
         return record
 
-    def settle(self, timeout: float = SETTLE_TIMEOUT_S) -> float:
-        """Wait until the orchestrator holds no task or slot from an earlier run (its
-        adapter's `busy()`); return the seconds waited."""
-        started = time.monotonic()
-        while self.adapter.busy() and time.monotonic() - started < timeout:
-            time.sleep(0.05)
-        return time.monotonic() - started
-
     def run(self, label: str, warmup: bool) -> dict:
         """Submit one run of the workload once the stack is idle, wait for it, and
         summarise its events."""
-        settled = self.settle()
+        settled = settle(self.adapter)
         submit_ns = self.adapter.mark("submit", label)
         native: dict[str, tuple[int, int]] = {}
         error = ""

@@ -23,7 +23,7 @@ def _headline(results: Results) -> dict[str, dict[str, Estimate | None]]:
         row = numbers.get(key, Headline())
         widest = row.widest()
         out[key] = {
-            "start-up s": estimate([r["startup_seconds"] for r in series.measured]),
+            "start-up s": estimate(series.startup_samples),
             "movies pipeline s": estimate([r["run_seconds"] for r in series.measured]),
             "trigger latency s": row.trigger_latency,
             "inter-task p50 s": row.inter_task_p50,

@@ -166,7 +166,8 @@ plus the usual operator action:
 
 {actions or "- (not stated by the manifests)"}
 
-Each repetition runs on a fresh stack; the fault hits at a random moment, a quarter to
+The worker-kill repetitions run one after the other on one stack, each once the previous
+one's tasks and slots are free; the other faults get a fresh stack per repetition. The fault hits at a random moment, a quarter to
 three quarters of a task's duration after the first wave started. *Running at the fault*:
 task attempts started and not ended when it hit (killed, or going on without a
 scheduler). *Detection latency*: fault → the first restart of one of those tasks. *Fault →

@@ -66,10 +66,14 @@ def method(ctx: ReportContext) -> str:
 The timed workload cases (latency, parallelism, CPU, scale) of one implementation × config
 × slot count share one freshly started stack: starting the heavier orchestrators costs 15–25 s
 on 2 cores, which would otherwise be most of the profile's time. Each workload gets its own
-discarded warm-up run on that stack (its first run pays for parsing and imports); recovery,
-probes and every movie-pipeline run start a stack of their own; the movie pipeline's
-discarded warm-up runs once per implementation (its configs share one environment, whose
-files that first run brings into the page cache). Before every
+discarded warm-up run on that stack (its first run pays for parsing and imports — up to
+twice the time of the next where every workload is a pipeline of its own). The movie
+pipeline's runs share a stack too, after a discarded warm-up, each computing every output
+again from the landed data (the outputs are removed between runs; each orchestrator then
+reruns the date its own way). The worker-kill repetitions of recovery share a stack (the
+services live through a killed worker); the other faults and the probes start their own.
+*Start-up* is every stack start of an implementation × config (services started → ready,
+from the marks in its event log). Before every
 measured run the harness waits until the orchestrator holds no task or slot from the
 previous one (each adapter's `busy()`: what its metadata DB still has queued or running,
 executor slots still held), and records that wait as `settle_s`. The movie pipeline runs

@@ -75,7 +75,7 @@ def section(ctx: ReportContext) -> str:
             [
                 series.impl,
                 series.config,
-                format_estimate(_movie_estimate(series, "startup_seconds")),
+                format_estimate(estimate(series.startup_samples)),
                 format_estimate(_movie_estimate(series, "run_seconds")),
                 format_estimate(h.trigger_latency),
                 format_estimate(h.inter_task_p50),

@@ -125,6 +125,12 @@ class Layout:
     def load_report(self, date: dt.date | str) -> Path:
         return self.root / "warehouse" / "loads" / f"date={as_date(date).isoformat()}.json"
 
+    @property
+    def outputs(self) -> list[Path]:
+        """Every folder the pipeline writes (the landing zone is its input): without them
+        the next run of a date computes everything again, in every orchestrator."""
+        return [self.root / name for name in ("lake", "models", "metrics", "registry", "warehouse")]
+
     # -- listing
     def landed_dates(self) -> list[dt.date]:
         """Dates of every complete landing partition, oldest first."""

@@ -45,6 +45,9 @@ RETCODES = {
 }
 
 
+STABLE_DONE_COOLDOWN_S = 10.5  # luigid's default, and a margin
+
+
 class LuigiAdapter(Adapter[Spawned]):
     name = "luigi"
 
@@ -54,6 +57,7 @@ class LuigiAdapter(Adapter[Spawned]):
         self.env = self.process_env(
             {"LUIGI_CONFIG_PATH": str(self._write_config()), "LUIGI_RUN_DIR": str(self.state_dir)}
         )
+        self.ended = 0.0  # monotonic time the last run's worker exited
 
     @property
     def dashboard_url(self) -> str | None:
@@ -256,6 +260,12 @@ class LuigiAdapter(Adapter[Spawned]):
             self._wait_healthy()
         return self.rerun_until_done(handle, self.resubmit, timeout)
 
+    def before_rerun(self) -> None:
+        """luigid ignores a worker's claim that a task is pending again for
+        `[scheduler] stable_done_cooldown_secs` (10 s by default) after it was done, so the
+        same date submitted at once would run nothing: wait out the rest of it."""
+        time.sleep(max(0.0, self.ended + STABLE_DONE_COOLDOWN_S - time.monotonic()))
+
     def wait(self, handle: Spawned, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         try:
@@ -268,6 +278,7 @@ class LuigiAdapter(Adapter[Spawned]):
                 time.sleep(0.1)
         finally:
             stop_process(handle, grace=5)  # forked task processes go with the worker
+            self.ended = time.monotonic()
         if handle.returncode != 0:
             meaning = RETCODES.get(handle.returncode, f"exit code {handle.returncode}")
             raise BenchError(f"luigi: {meaning}: {self._task_error()} (log: {self.worker_log})")

@@ -131,7 +131,33 @@ def test_headline_cases_repeat_until_their_interval_is_tight():
     assert not precise("latency", runs(1.0), 0.10)  # one run has no interval
     assert precise("latency", runs(1.0, 1.01, 0.99, 1.0, 1.02), 0.10)
     assert not precise("latency", runs(1.0, 2.0, 0.5, 1.5, 3.0), 0.10)  # go on measuring
-    standard = PROFILES["standard"]
-    assert standard.repeat >= 5 and standard.max_repeat > standard.repeat
+    standard, full = PROFILES["standard"], PROFILES["full"]
+    assert standard.repeat >= 5 and full.max_repeat > full.repeat
     recovery = [c for c in standard.cases if c.scenario == "recovery"]
     assert recovery and all(c.repeat >= 5 for c in recovery)
+
+
+def test_start_up_counts_every_stack_once():
+    from bench.compare import stack_startups
+
+    def case(scenario, workload, slots, startup, impl="airflow", fault=""):
+        return CaseResult(
+            impl, "default", scenario, workload, slots, fault=fault, startup_s=startup
+        )
+
+    cases = [
+        case("latency", "chain:10:noop", 4, 15.0),  # one shared stack, three cases
+        case("parallelism", "fanout:8:sleep:0.5", 4, 15.0),
+        case("scale", "fanout:10:noop", 4, 15.0),
+        case("recovery", "fanout:4:sleep:2", 2, 17.0, fault="worker"),
+        case("schedule", "movies", 2, 16.0),
+        case("latency", "chain:10:noop", 4, 3.0, impl="luigi"),
+    ]
+    assert stack_startups(cases, "airflow/default") == [15.0, 17.0, 16.0]
+
+
+def test_standard_workload_cases_share_one_stack():
+    from bench.compare import SHARED
+
+    shared = [c for c in PROFILES["standard"].cases if c.scenario in SHARED]
+    assert len({c.slots for c in shared}) == 1 and len(shared) >= 4
