@@ -57,7 +57,7 @@ HEADER = [
     "inter-task p95 s (pooled)",
     "efficiency at {w} slots",
     "overhead at {w} slots, s",
-    "CPU efficiency at 2",
+    "CPU efficiency at {c} slots",
     "fault → done after a worker kill, s",
     "identical results",
 ]
@@ -67,6 +67,7 @@ def section(ctx: ReportContext) -> str:
     r = ctx.results
     headline, recovered = headline_numbers(r), _fault_to_done(ctx)
     widest = max((c.slots for c in r.cases("parallelism")), default=0)
+    cpu = max((c.slots for c in r.cases("cpu")), default=2)
     rows = []
     for key, series in r.movies.items():
         h = headline.get(key, Headline())
@@ -82,12 +83,12 @@ def section(ctx: ReportContext) -> str:
                 f"{p95.value:.3f} (of {p95.n} edges)" if p95 else "–",
                 format_estimate(h.efficiency.get(widest)),
                 format_estimate(h.overhead.get(widest)),
-                format_estimate(h.cpu_efficiency.get(2)),
+                format_estimate(h.cpu_efficiency.get(cpu)),
                 format_estimate(recovered.get(series.impl)) if series.config == "default" else "–",
                 "yes" if series.identical_results else "**NO**",
             ]
         )
-    header = [h.format(w=widest) for h in HEADER]
+    header = [h.format(w=widest, c=cpu) for h in HEADER]
     execution = "\n".join(f"- **{impl}**: {text}" for impl, text in ctx.described("execution"))
     return f"""## Summary
 
