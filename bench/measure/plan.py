@@ -31,7 +31,7 @@ class Profile:
     max_repeat: int = 0  # 0: exactly `repeat`
     precision: float = 0.10
     movies_repeat: int = 0  # measured runs of the movie pipeline (on one stack); 0: `repeat`
-    warmup: bool = True  # a discarded first run of every workload and movie pipeline
+    warmup: bool = True  # a discarded first run on every stack
 
     @property
     def movie_runs(self) -> int:

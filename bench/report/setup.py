@@ -65,9 +65,10 @@ def method(ctx: ReportContext) -> str:
 
 The timed workload cases (latency, parallelism, CPU, scale) of one implementation × config
 × slot count share one freshly started stack: starting the heavier orchestrators costs 15–25 s
-on 2 cores, which would otherwise be most of the profile's time. Each workload gets its own
-discarded warm-up run on that stack (its first run pays for parsing and imports — up to
-twice the time of the next where every workload is a pipeline of its own). The movie
+on 2 cores, which would otherwise be most of the profile's time. The stack's first run is a
+discarded warm-up (it pays for parsing and imports — up to twice the time of the next); the
+later workloads on the warm stack start measured (their first runs exceeded their case's
+other runs by at most 0.15 s, which a median of 5 absorbs). The movie
 pipeline's runs share a stack too, after a discarded warm-up, each computing every output
 again from the landed data (the outputs are removed between runs; each orchestrator then
 reruns the date its own way). The worker-kill repetitions of recovery share a stack (the

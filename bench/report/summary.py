@@ -25,7 +25,7 @@ def _warmup(results) -> str:
     runs = [run for series in results.movies.values() for run in series.runs]
     runs += [run for case in results.scenarios for run in case.runs]
     if any(run.get("warmup") for run in runs):
-        return " after a discarded warm-up"
+        return " after a discarded warm-up run on each stack"
     return (
         " **without a warm-up run**: every first run, measured, met cold caches and"
         " unparsed pipelines"

@@ -8,6 +8,8 @@ import pytest
 
 from bench.kit.manifest import reference_implementation
 from bench.measure.metrics import task_intervals
+from bench.measure.plan import Case
+from bench.measure.scenarios import Measurement, measure_cases
 from pipelines.core.graph import edges, pipeline_steps
 from pipelines.core.instrument import read_events
 from tests.harness import assert_no_orphans, bench
@@ -29,4 +31,19 @@ def test_the_reference_runs_every_core_step_once_in_dependency_order(tmp_path):
     for upstream, downstream in edges():
         if upstream in spans:
             assert spans[upstream].end_ns <= spans[downstream].start_ns, (upstream, downstream)
+    assert_no_orphans(tmp_path)
+
+
+def test_cases_sharing_a_stack_get_one_warm_up_and_their_own_runs(tmp_path):
+    """The harness's shared stack, on the quickest real executor: the stack's first case
+    gets the discarded warm-up, the later one starts measured, each its own `repeat`."""
+    cases = [Case("latency", "chain:3:noop", 2), Case("parallelism", "fanout:3:noop", 2)]
+    measurements = []
+    for i, case in enumerate(cases):
+        (tmp_path / str(i)).mkdir()
+        measurements.append(Measurement(case, tmp_path / str(i), repeat=2))
+    first, second = measure_cases("baseline", "default", measurements, tmp_path, timeout=60)
+    assert [r["warmup"] for r in first.runs] == [True, False, False]
+    assert [r["warmup"] for r in second.runs] == [False, False]
+    assert all(r["complete"] for r in first.runs + second.runs)
     assert_no_orphans(tmp_path)
