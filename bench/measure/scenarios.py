@@ -180,12 +180,13 @@ def measure_cases(
     """Cases of one slot count, one after the other on one fresh stack in `folder`: the
     stack's warm-up run (discarded, the first case's workload), then each case's measured
     runs, each started once the stack is idle, up to `max_repeat` while the key figure's 95 %
-    CI is wider than ±`precision` of its median. Starting a stack costs the heavier orchestrators 15–25 s on 2 cores; sharing it
-    between the workloads of one slot count is what lets the standard profile repeat every
-    case ≥ 5 times. One warm-up per stack, not per case: in the standard run of 2026-12-04 the
-    32 later cases' warm-ups cost 1.8 of its 30 minutes, and 21 of them fell within or below
-    their case's measured range; the other 11 exceeded its maximum by at most 0.15 s (a first
-    run of a workload on a warm stack), which a median of 5 absorbs.
+    CI is wider than ±`precision` of its median. Starting a stack costs the heavier
+    orchestrators 15–25 s on 2 cores; sharing it between the workloads of one slot count is
+    what lets the standard profile repeat every case ≥ 5 times. One warm-up per stack, not
+    per case: per-case warm-ups cost 1.8 of the standard profile's 30 minutes (32 runs). A
+    new workload on a warm stack can still be slower once (the run of 2026-12-03 saw one
+    orchestrator's at 1.3× and 1.8× its median; the run of 2026-12-04 none more than 0.15 s
+    above its case's range), and a median of 5 moves by one rank at most for such a run.
     `settings` overrides single settings of the config (see Adapter)."""
     slots = {m.case.slots for m in measurements}
     scale_out = {m.case.scenario == "scaleout" for m in measurements}

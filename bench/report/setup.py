@@ -67,8 +67,9 @@ The timed workload cases (latency, parallelism, CPU, scale) of one implementatio
 × slot count share one freshly started stack: starting the heavier orchestrators costs 15–25 s
 on 2 cores, which would otherwise be most of the profile's time. The stack's first run is a
 discarded warm-up (it pays for parsing and imports — up to twice the time of the next); the
-later workloads on the warm stack start measured (their first runs exceeded their case's
-other runs by at most 0.15 s, which a median of 5 absorbs). The movie
+later workloads on the warm stack start measured: a workload's first run there can still be
+slower once (seen up to 1.8× its median), which moves a median of 5 by one rank at most.
+The movie
 pipeline's runs share a stack too, after a discarded warm-up, each computing every output
 again from the landed data (the outputs are removed between runs; each orchestrator then
 reruns the date its own way). The worker-kill repetitions of recovery share a stack (the
