@@ -101,6 +101,31 @@ def ratio(numerator: Sequence[float], denominator: Sequence[float]) -> Estimate 
     return Estimate(value, low, high, int(min(a.size, b.size)))
 
 
+def pooled_percentile(runs: Sequence[Sequence[float]], q: float) -> Estimate | None:
+    """The q-th percentile of every run's samples pooled, with a 95 % CI that resamples
+    whole runs (a run's samples share its stack's state, so they are not independent);
+    n counts the pooled samples, the figure a tail percentile rests on."""
+    kept = [np.asarray(r, dtype=float) for r in runs if len(r)]
+    if not kept:
+        return None
+    pooled = np.concatenate(kept)
+    value = float(np.percentile(pooled, q))
+    if len(kept) == 1:  # one run: no run to resample
+        return Estimate(value, value, value, 1)
+    rng = np.random.default_rng(SEED)
+    picks = rng.integers(0, len(kept), size=(RESAMPLES, len(kept)))
+    values = [np.percentile(np.concatenate([kept[i] for i in pick]), q) for pick in picks]
+    low, high = np.percentile(values, [100 * (1 - CONFIDENCE) / 2, 100 * (1 + CONFIDENCE) / 2])
+    return Estimate(value, float(low), float(high), int(pooled.size))
+
+
+def format_interval(value: float, low: float, high: float) -> str:
+    """`value [low, high]` with the decimals the interval supports (for fitted figures,
+    whose n is printed apart)."""
+    d = decimals(Estimate(value, low, high, 2))
+    return f"{value:.{d}f} [{low:.{d}f}, {high:.{d}f}]"
+
+
 def decimals(est: Estimate) -> int:
     """Decimals to print: down to the first digit the interval leaves uncertain; for a
     single run (no interval), three significant digits."""

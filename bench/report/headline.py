@@ -3,32 +3,23 @@ the comparison of two runs all quote, computed once from the results.
 
 Each is an `Estimate` (median over the case's measured runs, 95 % bootstrap CI, n), except
 the inter-task p95, a tail percentile taken from every edge of every measured run pooled
-(the median of per-run p95s of 19 edges each would be a second-largest value, not a p95).
+(the median of per-run p95s of 9 edges each would be near the largest, not a p95); its CI
+resamples whole runs and its n counts the edges.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from bench.measure.stats import Estimate, estimate
+from bench.measure.stats import Estimate, estimate, pooled_percentile
 from bench.results import CaseResult, Results
-
-
-@dataclass
-class Pooled:
-    """A percentile of samples pooled over runs, with how many samples it rests on."""
-
-    value: float
-    n: int
 
 
 @dataclass
 class Headline:
     trigger_latency: Estimate | None = None
     inter_task_p50: Estimate | None = None
-    inter_task_p95: Pooled | None = None
+    inter_task_p95: Estimate | None = None  # pooled over runs, n = edges
     efficiency: dict[int, Estimate] = field(default_factory=dict)  # sleeping fan-out, by slots
     overhead: dict[int, Estimate] = field(default_factory=dict)
     cpu_efficiency: dict[int, Estimate] = field(default_factory=dict)  # CPU-bound fan-out
@@ -41,9 +32,7 @@ def _latency(row: Headline, case: CaseResult) -> None:
     measured = case.measured
     row.trigger_latency = estimate([r["trigger_latency_s"] for r in measured])
     row.inter_task_p50 = estimate([r["inter_task_latency_s"]["p50"] for r in measured])
-    pooled = [x for r in measured for x in r["inter_task_samples_s"]]
-    if pooled:
-        row.inter_task_p95 = Pooled(float(np.percentile(pooled, 95)), len(pooled))
+    row.inter_task_p95 = pooled_percentile([r["inter_task_samples_s"] for r in measured], 95)
 
 
 def headline_numbers(results: Results) -> dict[str, Headline]:

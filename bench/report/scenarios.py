@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench.measure.stats import estimate, format_estimate
+from bench.measure.stats import estimate, format_estimate, format_interval
 from bench.report.context import ReportContext
 from bench.report.figures import scale_fits
 from bench.report.markdown import md_table
@@ -57,18 +57,14 @@ def _contaminated(case: CaseResult) -> str:
     return f"**{flagged}** of {len(case.measured)}" if flagged else "0"
 
 
-def _ci(low: float, high: float, scale: float = 1.0) -> str:
-    return f"[{low * scale:.3g}, {high * scale:.3g}]"
-
-
 def scale_table(cases: list[CaseResult]) -> str:
     """The scale fits: what one more task costs, and the fixed cost, with 95 % CIs."""
     rows = [
         [
             key,
             shape,
-            f"{fit.slope * 1000:.3g} {_ci(fit.slope_low, fit.slope_high, 1000)}",
-            f"{fit.intercept:.3g} {_ci(fit.intercept_low, fit.intercept_high)}",
+            format_interval(fit.slope * 1000, fit.slope_low * 1000, fit.slope_high * 1000),
+            format_interval(fit.intercept, fit.intercept_low, fit.intercept_high),
             str(fit.n),
         ]
         for (key, shape), fit in scale_fits(cases).items()
