@@ -143,7 +143,8 @@ class Adapter(ABC, Generic[Handle]):
         instrumentation = {EVENT_LOG: str(self.event_log), IMPL: self.name}
         if self.workloads:  # every spec the stack serves, os.pathsep-separated
             instrumentation["BENCH_WORKLOAD"] = os.pathsep.join(map(str, self.workloads))
-        return process_env(self.env_dir, {**instrumentation, **(extra or {})})
+        strip = self.manifest["services"].get("environment", [])
+        return process_env(self.env_dir, {**instrumentation, **(extra or {})}, strip)
 
     def use_workload(self, spec: Path) -> None:
         """Make `spec` (one of the workloads given at construction) the one the next

@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from bench.kit.errors import BenchError
@@ -75,17 +76,49 @@ def ensure_env(impl: str) -> Path:
     return target
 
 
-def process_env(env: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")  # every service the harness starts
+
+
+def process_env(
+    env: Path, extra: dict[str, str] | None = None, strip: Sequence[str] = ()
+) -> dict[str, str]:
     """Environment variables for a process of that implementation: its venv first on PATH,
-    the repository importable (the shared core), nothing inherited that would confuse it."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    the repository importable (the shared core), nothing inherited that would confuse it.
+    Variables starting with a `strip` prefix (the orchestrator's own settings, from its
+    manifest) are dropped, so a stray one in the user's shell cannot change a measured
+    config; `extra` (the config's settings) comes after. Local addresses bypass any proxy:
+    with `http_proxy` set, a health check of 127.0.0.1 would go through it and time out."""
+    prefixes = ("PYTHON", "VIRTUAL_ENV", *strip)
+    base = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+    stray = sorted(k for k in os.environ if strip and k.startswith(tuple(strip)))
+    if stray:
+        warn_once(
+            f"ignoring {', '.join(stray)} from your shell: every config's settings come from its pipeline.toml"
+        )
+    bypass = ",".join(dict.fromkeys([*_listed(base.get("NO_PROXY")), *LOCAL_HOSTS]))
     base.update(
         {
             "PATH": f"{env / 'bin'}{os.pathsep}{base.get('PATH', '')}",
             "VIRTUAL_ENV": str(env),
             "PYTHONPATH": str(REPO),
             "PYTHONUNBUFFERED": "1",
+            "NO_PROXY": bypass,
+            "no_proxy": bypass,
         }
     )
     base.update(extra or {})
     return base
+
+
+def _listed(value: str | None) -> list[str]:
+    return [x.strip() for x in (value or "").split(",") if x.strip()]
+
+
+_warned: set[str] = set()
+
+
+def warn_once(message: str) -> None:
+    """One line on stderr, once per message and process (an adapter starts many processes)."""
+    if message not in _warned:
+        _warned.add(message)
+        print(f"warning: {message}", file=sys.stderr)

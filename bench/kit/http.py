@@ -1,4 +1,7 @@
-"""A few lines of JSON over HTTP (stdlib only) for talking to orchestrator REST APIs."""
+"""A few lines of JSON over HTTP (stdlib only) for talking to orchestrator REST APIs.
+
+Every URL the harness calls is a service it started on this machine, so no call goes through
+a proxy: with `http_proxy` set and no `no_proxy`, urllib would send 127.0.0.1 to the proxy."""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ import time
 import urllib.error
 import urllib.request
 from typing import Any
+
+_LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never a proxy
 
 
 def request_json(
@@ -24,7 +29,7 @@ def request_json(
     for key, value in (headers or {}).items():
         req.add_header(key, value)
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as response:
+        with _LOCAL.open(req, timeout=timeout) as response:
             status, raw = response.status, response.read()
     except urllib.error.HTTPError as exc:
         status, raw = exc.code, exc.read()
@@ -40,7 +45,7 @@ def probe_page(url: str, timeout: float = 10) -> dict[str, Any]:
     """Fetch a web page as a browser would: status, size, content type and time taken."""
     started = time.monotonic()
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        with _LOCAL.open(url, timeout=timeout) as response:
             status, body = response.status, response.read()
             kind = response.headers.get("Content-Type", "")
     except urllib.error.HTTPError as exc:
