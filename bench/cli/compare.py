@@ -65,12 +65,33 @@ def compare(
     variants = checked_variants(variant)
     checked_runtime(runtime)
     chosen = [n.strip() for n in impl.split(",") if n.strip()]
-    names = checked_impls(chosen) if chosen else implementations()  # the reference last
+    names = checked_impls(chosen) if chosen else _ready_ones()  # the reference last
     configs = [c.strip() for c in config.split(",") if c.strip()]
     with use_runtime(runtime):
         ok = compare_implementations(console, names, configs, profile, spec, out, variants)
     if not ok:
         raise typer.Exit(1)
+
+
+def _ready_ones() -> list[str]:
+    """Every implementation that can be measured. One that is half-way through `bench new`
+    (the user did not name it) is skipped with a warning instead of stopping the compare;
+    named with --impl, or the reference, it still refuses."""
+    from bench.kit.errors import BenchError
+    from bench.kit.manifest import reference_implementation
+    from bench.scaffold import ready
+
+    names = []
+    for name in implementations():
+        try:
+            ready(name)
+        except BenchError as exc:
+            if name == reference_implementation():
+                raise
+            console.print(f"[yellow]skipping {name}[/]: {exc}", highlight=False)
+            continue
+        names.append(name)
+    return names
 
 
 def calibrate() -> None:

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.cli.compare import _ready_ones
 from bench.kit.errors import BenchError, check_schema
 from bench.kit.home import REPO
-from bench.kit.manifest import SCHEMA
+from bench.kit.manifest import SCHEMA, implementations
 from bench.scaffold import new_implementation, remove_implementation, todo_items
 
 BENCH = Path(sys.executable).with_name("bench")
@@ -131,3 +132,16 @@ def test_every_implementation_keeps_its_manifest_and_adapter_in_step() -> None:
 
     for name in implementations():
         assert contract_mismatches(name) == [], name
+
+
+def test_compare_skips_an_unfinished_implementation_nobody_named(capsys) -> None:
+    name = "scaffold_skip"
+    new_implementation(name)
+    try:
+        chosen = _ready_ones()
+        assert name in implementations() and name not in chosen
+        assert set(chosen) == set(implementations()) - {name}
+        warning = capsys.readouterr().out
+        assert f"skipping {name}" in warning and "not ready to verify" in warning
+    finally:
+        remove_implementation(name)
