@@ -19,6 +19,7 @@ from bench.cli.options import (
     checked_date,
     checked_impls,
     checked_runtime,
+    checked_variants,
     known_impls,
 )
 from bench.kit.adapter import RunResult
@@ -55,6 +56,8 @@ def run(
     checked_impls([impl])
     ready(impl)
     checked_runtime(runtime)
+    if variant is not None:  # the adapter checks it too, but only after the data has landed
+        checked_variants([f"{impl}={variant}"])
     day = checked_date(date)  # every argument is checked before any folder is made
     spec = resolve(dataset) if dataset else None  # parsed once, passed down
     folder = workdir.resolve() if workdir else new_run_dir(impl)

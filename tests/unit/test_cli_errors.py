@@ -27,6 +27,7 @@ def bench(*args: str, home: Path) -> subprocess.CompletedProcess:
         (["run", "baseline", "--date", "2016-13-01"], "is not a date; use YYYY-MM-DD"),
         (["run", "baseline", "--bogus"], "No such option: --bogus"),
         (["run", "baseline", "--dataset", "imdb"], "unknown dataset 'imdb'"),
+        (["run", "luigi", "--variant", "centrl"], "luigi has no variant 'centrl'"),
         (["run"], "Missing argument"),
         (["datasets", "prepare", "synthetic:0"], "synthetic:N needs N ≥ 1"),
         (
