@@ -83,12 +83,34 @@ def images_base(
     console.print(f"base image: {tag} (every image build now uses it)")
 
 
-def clean() -> None:
-    """Remove containers and networks a killed harness left behind.
+def clean(
+    runs: Annotated[
+        bool,
+        typer.Option(
+            "--runs", help="also remove old run folders under $BENCH_HOME/runs (a dataset each)"
+        ),
+    ] = False,
+    older_than: Annotated[
+        float, typer.Option(help="with --runs: only folders untouched for this many days")
+    ] = 7,
+) -> None:
+    """Remove containers and networks a killed harness left behind, and (--runs) old run
+    folders.
 
-    Everything the harness makes carries its label; nothing else is touched."""
-    from bench.kit.docker_engine import remove_stack
+    Everything the harness makes carries its label; nothing else is touched. A run folder
+    touched within the last hour is always kept: a running command may be using it."""
+    from bench.kit.docker_engine import available, remove_stack
 
+    if older_than < 0:
+        raise typer.BadParameter(f"{older_than}; give days ≥ 0", param_hint="--older-than")
+    if runs:
+        from bench.measure.runs import prune_runs
+
+        removed, kept, freed = prune_runs(older_than)
+        console.print(f"removed {removed} run folder(s), {freed / 1e6:.0f} MB; kept {kept}")
+        if available():  # no engine: nothing to remove there; the folders were the point
+            console.print("no Docker engine answers: no containers to remove")
+            return
     console.print(f"removed {remove_stack()} container(s) and network(s)")
 
 

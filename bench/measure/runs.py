@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,27 @@ from pipelines.core.landing import partition_ready
 from pipelines.core.layout import Layout
 
 DEFAULT_DATASET = resolve("movielens-small")
+
+
+LIVE_S = 3600  # a folder touched this recently may belong to a running command
+
+
+def prune_runs(older_than_days: float, base: Path | None = None) -> tuple[int, int, int]:
+    """Remove run folders (each holds a copy of its dataset) last touched more than
+    `older_than_days` ago; (removed, kept, bytes freed). A folder touched within the last
+    hour is kept whatever the age asked for: a running command may still be writing it."""
+    base = base or bench_home() / "runs"
+    limit = time.time() - max(older_than_days * 86400, LIVE_S)
+    removed = kept = freed = 0
+    for folder in sorted(p for p in base.glob("*") if p.is_dir()) if base.exists() else []:
+        touched = max([folder.stat().st_mtime] + [c.stat().st_mtime for c in folder.iterdir()])
+        if touched > limit:
+            kept += 1
+            continue
+        freed += sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
+    return removed, kept, freed
 
 
 def new_run_dir(label: str, parent: Path | None = None) -> Path:
