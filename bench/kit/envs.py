@@ -90,11 +90,10 @@ def process_env(
     with `http_proxy` set, a health check of 127.0.0.1 would go through it and time out."""
     prefixes = ("PYTHON", "VIRTUAL_ENV", *strip)
     base = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
-    stray = sorted(k for k in os.environ if strip and k.startswith(tuple(strip)))
+    stray = sorted(k for k in os.environ if k.startswith(tuple(strip)))
     if stray:
-        warn_once(
-            f"ignoring {', '.join(stray)} from your shell: every config's settings come from its pipeline.toml"
-        )
+        names = ", ".join(stray)
+        warn_once(f"ignoring {names} from your shell: a config's settings come from its manifest")
     bypass = ",".join(dict.fromkeys([*_listed(base.get("NO_PROXY")), *LOCAL_HOSTS]))
     base.update(
         {

@@ -31,7 +31,7 @@ def prune_runs(older_than_days: float, base: Path | None = None) -> tuple[int, i
     base = base or bench_home() / "runs"
     limit = time.time() - max(older_than_days * 86400, LIVE_S)
     removed = kept = freed = 0
-    for folder in sorted(p for p in base.glob("*") if p.is_dir()) if base.exists() else []:
+    for folder in sorted(p for p in base.glob("*") if p.is_dir()):
         touched = max([folder.stat().st_mtime] + [c.stat().st_mtime for c in folder.iterdir()])
         if touched > limit:
             kept += 1
