@@ -1,16 +1,36 @@
-"""Markdown for the report's tables and numbers, and the self-contained HTML made from it."""
+"""Markdown for the report's tables and numbers, and the self-contained HTML made from it.
+
+The HTML is rendered by markdown-it-py (CommonMark with GFM tables, headings with ids so the
+decision section can link to the table behind each sentence) into a jinja2 template; figures
+are embedded as base64, so `report.html` is one file that can be mailed or attached.
+"""
 
 from __future__ import annotations
 
 import base64
-import html
 import math
 from pathlib import Path
 
+import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.anchors.index import slugify
+
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("bench.report", "templates"),
+    autoescape=jinja2.select_autoescape(["html", "j2"]),
+)
+
 
 def md_table(header: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
+    """A GFM table; a `|` inside a cell is escaped so it cannot split the cell."""
+    lines = ["| " + " | ".join(_cell(h) for h in header) + " |", "|" + "---|" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(_cell(c) for c in r) + " |" for r in rows])
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def fmt(value: float | None, digits: int = 3) -> str:
@@ -20,47 +40,20 @@ def fmt(value: float | None, digits: int = 3) -> str:
     return f"{value:.{digits}f}"
 
 
-STYLE = (
-    "body{font-family:sans-serif;max-width:1100px;margin:auto;padding:1em}"
-    "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;font-size:90%}"
-)
+def anchor(heading: str) -> str:
+    """The link target markdown-it's anchors plugin gives a heading, e.g. "#summary"."""
+    return "#" + slugify(heading)
 
 
-def to_html(markdown: str, report_dir: Path) -> str:
-    """A small, dependency-free Markdown subset → HTML, with figures inlined as base64."""
-    body, in_table, in_list = [], False, False
-    for line in markdown.splitlines():
-        if line.startswith("!["):
-            target = line.split("](", 1)[1][:-1]
-            data = base64.b64encode((report_dir / target).read_bytes()).decode()
-            body.append(f'<img src="data:image/png;base64,{data}" style="max-width:100%">')
-            continue
-        if line.startswith("|"):
-            cells = [html.escape(c.strip()) for c in line.strip("|").split("|")]
-            if set(line) <= {"|", "-"}:
-                continue
-            tag = "td" if in_table else "th"
-            if not in_table:
-                body.append("<table>")
-                in_table = True
-            body.append("<tr>" + "".join(f"<{tag}>{c}</{tag}>" for c in cells) + "</tr>")
-            continue
-        if in_table:
-            body.append("</table>")
-            in_table = False
-        if line.startswith(("- ", "* ")):
-            if not in_list:
-                body.append("<ul>")
-                in_list = True
-            body.append(f"<li>{html.escape(line[2:])}</li>")
-            continue
-        if in_list:
-            body.append("</ul>")
-            in_list = False
-        if line.startswith("#"):
-            level = len(line) - len(line.lstrip("#"))
-            body.append(f"<h{level}>{html.escape(line[level:].strip())}</h{level}>")
-        elif line.strip():
-            body.append(f"<p>{html.escape(line)}</p>")
-    head = "<!doctype html><meta charset=utf-8><title>Orchestrator comparison</title>"
-    return f"{head}<style>{STYLE}</style>\n" + "\n".join(body)
+def to_html(markdown: str, report_dir: Path, title: str = "Orchestrator comparison") -> str:
+    """One self-contained HTML page: the Markdown rendered, every local image inlined."""
+    md = MarkdownIt("commonmark").enable("table").use(anchors_plugin, max_level=4)
+    tokens = md.parse(markdown)
+    for token in tokens:
+        for child in token.children or []:
+            src = str(child.attrGet("src") or "")
+            if child.type == "image" and src and not src.startswith(("data:", "http")):
+                data = base64.b64encode((report_dir / src).read_bytes()).decode()
+                child.attrSet("src", f"data:image/png;base64,{data}")
+    body = md.renderer.render(tokens, md.options, {})
+    return TEMPLATES.get_template("report.html.j2").render(title=title, body=Markup(body))
