@@ -11,7 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.report import clocks, delta, features, recovery, resources, scenarios, setup, summary
+from bench.report import (
+    clocks,
+    decision,
+    delta,
+    features,
+    recovery,
+    resources,
+    scenarios,
+    setup,
+    summary,
+)
 from bench.report.context import ReportContext
 from bench.report.figures import (
     ecdf_figure,
@@ -26,6 +36,7 @@ from bench.results import Results
 
 SECTIONS: list[Callable[[ReportContext], str]] = [
     summary.header,
+    decision.section,
     summary.section,
     scenarios.section,
     delta.section,
@@ -35,6 +46,7 @@ SECTIONS: list[Callable[[ReportContext], str]] = [
     resources.section,
     setup.configurations,
     setup.method,
+    decision.assumptions,
     setup.environment,
 ]
 

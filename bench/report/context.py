@@ -4,9 +4,11 @@ figures already drawn, and optionally an earlier run to compare with."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from bench.kit.manifest import words
+from bench.report.advice import CostModel, cost_models
 from bench.results import Results
 
 
@@ -16,6 +18,11 @@ class ReportContext:
     report_dir: Path
     figures: dict[str, Path] = field(default_factory=dict)  # title → PNG, in display order
     previous: tuple[str, Results] | None = None  # (its name, its results)
+
+    @cached_property
+    def models(self) -> dict[str, CostModel]:
+        """The fitted workload models (a bootstrap each: computed once per report)."""
+        return cost_models(self.results)
 
     def described(self, key: str) -> list[tuple[str, str]]:
         """(implementation, what its manifest's `[report] key` says) for every

@@ -19,7 +19,8 @@ def color(key: str) -> str:
 
 
 def line_style(key: str) -> str:
-    return "--" if key.endswith("/tuned") else "-"
+    """Solid for an implementation's default config, dashed for any other."""
+    return "-" if key.endswith("/default") or "/" not in key else "--"
 
 
 def save(fig, path: Path, layout: bool = True) -> Path:

@@ -6,6 +6,7 @@ from bench.measure.stats import Estimate, estimate, format_estimate
 from bench.report.context import ReportContext
 from bench.report.headline import Headline, headline_numbers
 from bench.report.markdown import md_table
+from bench.results import Results
 
 
 def header(ctx: ReportContext) -> str:
@@ -32,10 +33,10 @@ def _warmup(results) -> str:
     )
 
 
-def _fault_to_done(ctx: ReportContext) -> dict[str, Estimate | None]:
+def fault_to_done(results: Results) -> dict[str, Estimate | None]:
     """Fault → done after the worker is killed mid-fan-out (default config), per impl."""
     out: dict[str, list[float]] = {}
-    for c in ctx.results.cases("recovery"):
+    for c in results.cases("recovery"):
         if c.fault == "worker" and c.workload != "movies":
             out.setdefault(c.impl, []).extend(
                 r["recovery_s"] for r in c.runs if not r.get("error") and r.get("recovery_s")
@@ -65,7 +66,7 @@ HEADER = [
 
 def section(ctx: ReportContext) -> str:
     r = ctx.results
-    headline, recovered = headline_numbers(r), _fault_to_done(ctx)
+    headline, recovered = headline_numbers(r), fault_to_done(r)
     widest = max((c.slots for c in r.cases("parallelism")), default=0)
     cpu = max((c.slots for c in r.cases("cpu")), default=2)
     rows = []

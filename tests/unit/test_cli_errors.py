@@ -45,6 +45,9 @@ def bench(*args: str, home: Path) -> subprocess.CompletedProcess:
         ),
         (["validate-results", "nowhere"], "not found; give a folder written by bench compare"),
         (["compare", "--profile", "huge"], "choose from quick, standard, full"),
+        (["advise", "nowhere"], "nowhere: not found; give a folder written by bench compare"),
+        (["advise", "reports/reference-standard", "--task-seconds", "0"], "0 is not positive"),
+        (["advise", "reports/reference-standard", "--width", "0"], "--width"),
     ],
 )
 def test_bad_input_is_one_clear_line(tmp_path, args, expected):
@@ -62,5 +65,5 @@ def test_bad_input_is_one_clear_line(tmp_path, args, expected):
 def test_help_lists_every_command(tmp_path):
     done = bench("--help", home=tmp_path)
     assert done.returncode == 0
-    for command in ("run", "verify", "compare", "datasets", "stream", "envs"):
+    for command in ("run", "verify", "compare", "advise", "datasets", "stream", "envs"):
         assert command in done.stdout

@@ -162,6 +162,8 @@ def test_report_has_every_section_and_embeds_its_figures(tmp_path):
     report = write_report(tmp_path / "report", results)
     text = report.read_text()
     for section in (
+        "## Which to choose, for what",
+        "## What the predictions assume",
         "## Summary",
         "## Scenarios",
         "## Two sources of timing",
@@ -177,7 +179,7 @@ def test_report_has_every_section_and_embeds_its_figures(tmp_path):
     assert "scheduler.scheduler_idle_sleep_time = 0.05" in text  # tuned settings with reasons
     assert "| airflow | default | 0.20 | 250 | 2.50 | 2.50 (fanout:4:sleep:1 w=4) | 300 |" in text
     page = (tmp_path / "report" / "report.html").read_text()
-    assert page.count("data:image/png;base64,") == 4 and "<table>" in page
+    assert page.count("data:image/png;base64,") == 5 and "<table>" in page  # + overhead share
     json.dumps(results.to_dict())  # results stay serialisable
 
 
