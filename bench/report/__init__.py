@@ -57,7 +57,7 @@ def draw_figures(results: Results, report_dir: Path) -> dict[str, Path]:
     figures = {
         "Movie pipeline wall time": wall_time_figure(results, folder / "wall_time.png"),
         "Inter-task latency (ECDF)": ecdf_figure(cases, folder / "latency_ecdf.png"),
-        "Parallelism": parallelism_figure(cases, folder / "parallelism.png", _cores(results)),
+        "Efficiency": parallelism_figure(cases, folder / "parallelism.png", _cores(results)),
         "Timeline": gantt_figure(cases, folder / "gantt.png", report_dir),
         "Scale": scale_figure(cases, folder / "scale.png"),
         "Recovery": recovery_figure(cases, folder / "recovery.png", report_dir),

@@ -210,16 +210,15 @@ def recovery(results: Results) -> tuple[str, str]:
         return "", ""
     order = sorted(real, key=lambda k: real[k].median)
     floor = [k for k in measured if k not in real]
+    unmeasured = [i for i in results.case_impls if i not in measured]
+    said = "; ".join(f"**{k}** {format_estimate(real[k], ' s')}" for k in order)
+    if floor:
+        said += f" (no orchestrator, {floor[0]}: {format_estimate(measured[floor[0]], ' s')})"
+    if unmeasured:
+        said += f". Not measured: {', '.join(unmeasured)} (its manifest lists no worker fault)"
     text = (
         "A worker killed mid fan-out (default configs, the same failure-detection cadence), "
-        "fault → done: "
-        + "; ".join(f"**{k}** {format_estimate(real[k], ' s')}" for k in order)
-        + (
-            f" (no orchestrator, {floor[0]}: {format_estimate(measured[floor[0]], ' s')})"
-            if floor
-            else ""
-        )
-        + "."
+        f"fault → done: {said}."
     )
     bullet = f"**Fastest recovery from a lost worker** — fault → done: {lowest(real)}."
     return bullet, f"### Recovery from a lost worker\n\n{text} See {link('Recovery')}.\n"

@@ -12,28 +12,71 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from bench.measure import metrics
-from bench.measure.stats import LinearFit, linear_fit
+from bench.measure.stats import (
+    Estimate,
+    LinearFit,
+    estimate,
+    format_estimate,
+    format_interval,
+    linear_fit,
+)
 from bench.report.style import color, line_style, save
-from bench.results import CaseResult, Results
+from bench.results import CaseResult, MovieSeries, Results
 from pipelines.core.instrument import read_events
 from pipelines.core.workloads import Workload
 
-PHASES = (
-    ("startup_seconds", "services start-up"),
-    ("run_seconds", "pipeline"),
-    ("stop_seconds", "stop"),
-)
+# What to read from each figure, printed under it.
+CAPTIONS = {
+    "Movie pipeline wall time": "Start-up, pipeline and stop of the real pipeline, stacked; "
+    "whiskers are the 95 % CIs of each median, and the label is the summary's pipeline time. "
+    "Start-up is paid once per stack, the pipeline on every run.",
+    "Inter-task latency (ECDF)": "Every edge of every measured run of the no-op chain: how "
+    "long a ready task waited after its upstream ended. Further left is quicker; a step is "
+    "a scheduler's polling period.",
+    "Efficiency": "The least time the work needs ÷ the makespan, median and 95 % CI: 1 is an "
+    "orchestrator that adds nothing. For CPU-bound tasks the bound already counts the "
+    "machine's cores, so a thread executor's GIL shows as low efficiency.",
+    "Timeline": "The median run (by makespan) of the widest sleeping fan-out: one bar per "
+    "task from its start to its end; ◆ marks a task too short to see (the join). Gaps "
+    "between bars are the orchestrator at work.",
+    "Scale": "Overhead against the number of tasks, every measured run a point, with the "
+    "fitted line; the legend gives each fit's per-task cost with its 95 % CI. Parallel "
+    "lines cost the same per task; higher ones more in total.",
+    "Recovery": "The median repetition of each worker kill (the red line): each task attempt "
+    "a bar, hatched when the kill interrupted it; the gap until the retried attempts start "
+    "is failure detection. The thin tick at the end is the no-op join.",
+}
 
 
-def wall_time_figure(results: Results, path: Path) -> Path:
-    series = list(results.movies.values())
+PHASES = ("services start-up", "pipeline (submit → done)", "stop")
+
+
+def phase_estimates(series: MovieSeries) -> list[Estimate | None]:
+    """Start-up, pipeline and stop of the movie runs: the summary table's estimates."""
+    return [
+        estimate(series.startup_samples),
+        estimate([r["run_seconds"] for r in series.measured]),
+        estimate([r["stop_seconds"] for r in series.measured if "stop_seconds" in r]),
+    ]
+
+
+def wall_time_figure(results: Results, path: Path) -> Path | None:
+    """Start-up, pipeline and stop stacked per implementation/config, each segment its
+    median with its 95 % CI as a whisker; the label is the pipeline time of the summary."""
+    series = sorted(results.movies.values(), key=lambda s: s.key)
+    if not series:
+        return None
     names = [s.key for s in series]
+    phases = [phase_estimates(s) for s in series]
     fig, ax = plt.subplots(figsize=(8.5, 0.9 + 0.55 * len(names)))
-    left = [0.0] * len(names)
-    for (phase, label), shade in zip(PHASES, ("#9bb7d4", "#2f6fad", "#cfcfcf"), strict=True):
-        stats = [getattr(s, phase) for s in series]
-        med = [m for m, _, _ in stats]
-        err = [[m - lo for m, lo, _ in stats], [hi - m for m, _, hi in stats]]
+    left = np.zeros(len(names))
+    for i, (label, shade) in enumerate(zip(PHASES, ("#9bb7d4", "#2f6fad", "#cfcfcf"), strict=True)):
+        est = [p[i] for p in phases]
+        med = np.array([e.median if e else 0.0 for e in est])
+        err = [
+            [e.median - e.low if e else 0 for e in est],
+            [e.high - e.median if e else 0 for e in est],
+        ]
         ax.barh(
             names,
             med,
@@ -44,13 +87,13 @@ def wall_time_figure(results: Results, path: Path) -> Path:
             capsize=3,
             error_kw={"elinewidth": 1},
         )
-        left = [a + b for a, b in zip(left, med, strict=True)]
-    for y, total in enumerate(left):
-        ax.text(total, y, f"  {total:.1f} s", va="center", fontsize=9)
+        left = left + med
+    for y, p in enumerate(phases):
+        ax.text(left[y], y, f"  pipeline {format_estimate(p[1], ' s')}", va="center", fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlim(0, max(left) * 1.18 if left else 1)
-    ax.set_xlabel("seconds (median; whiskers: interquartile range)")
-    ax.set_title(f"The movie pipeline end to end on {results.dataset['name']}")
+    ax.set_xlim(0, max(float(max(left)) * 1.45, 1.0))
+    ax.set_xlabel("seconds (medians; whiskers: 95 % CI of each median)")
+    ax.set_title(f"The movie pipeline on {results.dataset['name']}: start-up, pipeline, stop")
     ax.legend(loc="lower right", fontsize=8, frameon=False)
     return save(fig, path)
 
@@ -85,60 +128,58 @@ def ecdf_figure(cases: list[CaseResult], path: Path) -> Path | None:
     return save(fig, path)
 
 
-PARALLELISM_PANELS = (
-    ("parallelism", "sleeping tasks", "slots (tasks allowed to run at once)"),
-    ("cpu", "CPU-bound tasks", "slots (tasks allowed to run at once)"),
-    ("scaleout", "worker containers, one task each", "worker containers"),
+EFFICIENCY_PANELS = (
+    ("parallelism", "sleeping tasks"),
+    ("cpu", "CPU-bound tasks"),
+    ("scaleout", "over worker containers"),
 )
 
 
-def _achieved(cases: list[CaseResult], scenario: str) -> tuple[dict, str]:
-    """{impl/config: {slots: median achieved parallelism}} and the workload drawn."""
-    series: dict[str, dict[int, float]] = {}
+def _efficiencies(cases: list[CaseResult], scenario: str) -> tuple[dict[str, Estimate], str]:
+    """{"impl/config w=slots": efficiency estimate} and the workload drawn."""
+    out: dict[str, Estimate] = {}
     workload = ""
-    for case in cases:
-        values = [r["achieved_parallelism"] for r in case.measured if "achieved_parallelism" in r]
-        if case.scenario == scenario and values:
-            series.setdefault(case.key, {})[case.slots] = float(np.median(values))
+    for case in sorted(cases, key=lambda c: (c.key, c.slots)):
+        values = [r["efficiency"] for r in case.measured if "efficiency" in r]
+        if case.scenario == scenario and (e := estimate(values)):
+            out[f"{case.key} w={case.slots}"] = e
             workload = case.workload
-    return series, workload
+    return out, workload
 
 
 def parallelism_figure(cases: list[CaseResult], path: Path, cores: float) -> Path | None:
-    """Achieved parallelism (Σ task work ÷ makespan) against slots, under the ceiling the
-    work allows: w for sleeping tasks, min(w, cores) for CPU-bound ones. A curve on the
-    ceiling is an orchestrator that adds nothing; the gap below it is its overhead."""
-    panels = [p for p in PARALLELISM_PANELS if _achieved(cases, p[0])[0]]
+    """Efficiency E = L(w) ÷ makespan per implementation/config and slot count, with its
+    95 % CI: 1 is an orchestrator that adds nothing. For CPU-bound tasks L(w) counts the
+    machine's cores, so the ceiling of min(w, cores) is inside the bound, not drawn apart."""
+    panels = [p for p in EFFICIENCY_PANELS if _efficiencies(cases, p[0])[0]]
     if not panels:
         return None
+    rows = max(len(_efficiencies(cases, p[0])[0]) for p in panels)
     fig, axes = plt.subplots(
-        1, len(panels), figsize=(5 * len(panels), 4.2), sharey=True, squeeze=False
+        1, len(panels), figsize=(5 * len(panels), 1.2 + 0.4 * rows), squeeze=False
     )
-    for ax, (scenario, title, xlabel) in zip(axes[0], panels, strict=True):
-        series, workload = _achieved(cases, scenario)
-        slots = sorted({w for s in series.values() for w in s})
-        ceiling = [min(w, cores) if scenario == "cpu" else w for w in slots]
-        label = f"ceiling: min(w, {cores:g} cores)" if scenario == "cpu" else "ceiling: w"
-        ax.plot(slots, ceiling, color="#999999", linestyle=":", linewidth=2, label=label, zorder=5)
-        for key, points in series.items():
-            xs = sorted(points)
-            ax.plot(
-                xs,
-                [points[x] for x in xs],
-                marker="o",
-                label=key,
-                color=color(key),
-                linestyle=line_style(key),
+    for ax, (scenario, title) in zip(axes[0], panels, strict=True):
+        values, workload = _efficiencies(cases, scenario)
+        labels = list(values)
+        for y, label in enumerate(labels):
+            e = values[label]
+            ax.errorbar(
+                e.median,
+                y,
+                xerr=[[e.median - e.low], [e.high - e.median]],
+                fmt="o",
+                color=color(label.split()[0]),
+                capsize=3,
             )
-        ax.set_xticks(slots)
-        ax.set_title(f"{title} ({workload})")
-        ax.set_xlabel(xlabel)
-        ax.grid(True, alpha=0.3)
-    axes[0, 0].set_ylabel("achieved parallelism: Σ task work ÷ makespan")
-    handles, labels = axes[0, 0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, 0.12, 1, 1))
-    return save(fig, path, layout=False)
+        ax.set_yticks(range(len(labels)), labels, fontsize=8)
+        ax.axvline(1.0, color="#999999", linestyle=":", linewidth=1.5)
+        ax.set_xlim(0, 1.05)
+        ax.invert_yaxis()
+        bound = f"bound counts {cores:g} cores" if scenario == "cpu" else "bound counts w slots"
+        ax.set_title(f"{title} ({workload}); {bound}", fontsize=9)
+        ax.set_xlabel("efficiency L(w) ÷ makespan (1 = no overhead)")
+        ax.grid(True, axis="x", alpha=0.3)
+    return save(fig, path)
 
 
 def median_run(runs: list[dict]) -> dict:
@@ -175,23 +216,38 @@ def scale_figure(cases: list[CaseResult], path: Path) -> Path | None:
     if not fits:
         return None
     fig, ax = plt.subplots(figsize=(8.5, 4.6))
-    for (key, shape), fit in fits.items():
+    floor = 1e-4  # log axes: an overhead at or below 0.1 ms is drawn on the floor
+    for (key, shape), fit in sorted(fits.items()):
         marker = "o" if shape == "chain" else "s"
-        ax.scatter(fit.xs, fit.ys, marker=marker, color=color(key), alpha=0.6, s=18)
-        grid = np.linspace(min(fit.xs), max(fit.xs), 50)
+        ax.scatter(
+            fit.xs, np.maximum(fit.ys, floor), marker=marker, color=color(key), alpha=0.6, s=18
+        )
+        grid = np.geomspace(min(fit.xs), max(fit.xs), 50)
+        per_task = format_interval(fit.slope * 1000, fit.slope_low * 1000, fit.slope_high * 1000)
         ax.plot(
             grid,
-            fit.intercept + fit.slope * grid,
+            np.maximum(fit.intercept + fit.slope * grid, floor),
             color=color(key),
             linestyle=line_style(key),
-            label=f"{key} {shape}: {fit.slope * 1000:.3g} ms/task",
+            label=f"{key} {shape}: {per_task} ms/task",
         )
     ax.set_xscale("log")
-    ax.set_xlabel("tasks in the graph (N)")
-    ax.set_ylabel("overhead: makespan − lower bound (s)")
+    ax.set_yscale("log")
+    sizes = sorted({int(x) for fit in fits.values() for x in fit.xs})
+    ax.set_xticks(sizes, [str(n) for n in sizes])
+    ax.minorticks_off()
+    ax.set_xlabel("tasks in the graph (N, log)")
+    ax.set_ylabel("overhead: makespan − lower bound (s, log)")
     ax.set_title("Scale: overhead = fixed cost + per-task cost × N")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
+    ax.legend(
+        fontsize=7,
+        loc="center left",
+        bbox_to_anchor=(1.01, 0.5),
+        frameon=False,
+        title="fit, per-task cost [95 % CI]",
+        title_fontsize=7,
+    )
     return save(fig, path)
 
 
@@ -213,18 +269,17 @@ def gantt_figure(cases: list[CaseResult], path: Path, report_dir: Path) -> Path 
         intervals = metrics.task_intervals(run_events(read_events(log), run["submit_ns"]))
         for y, node in enumerate(Workload.parse(case.workload).nodes):
             span = intervals.get(node)
-            if span:
-                ax.barh(
-                    y,
-                    span.seconds,
-                    left=(span.start_ns - run["submit_ns"]) / 1e9,
-                    color=color(key),
-                    height=0.8,
-                )
+            if not span:
+                continue
+            start = (span.start_ns - run["submit_ns"]) / 1e9
+            ax.barh(y, span.seconds, left=start, color=color(key), height=0.8)
+            if span.seconds < 0.02:  # a no-op join would be invisible as a bar
+                ax.plot(start, y, marker="D", markersize=4, color=color(key))
         ax.set_yticks([])
-        ax.set_ylabel(f"{key}\nw={case.slots}", rotation=0, ha="right", va="center", fontsize=8)
+        label = f"{key}\nw={case.slots}\nmakespan {run['makespan_s']:.2g} s"
+        ax.set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
         ax.invert_yaxis()
-    axes[-1, 0].set_xlabel("seconds since submit (one bar per task)")
+    axes[-1, 0].set_xlabel("seconds since submit (one bar per task; ◆ a task under 20 ms)")
     axes[-1, 0].set_xlim(left=0)
     workload = next(iter(picks.values())).workload
     axes[0, 0].set_title(f"Timeline of the median run (by makespan) of {workload}")

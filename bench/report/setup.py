@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bench.kit.errors import BenchError
+from bench.kit.manifest import load_manifest, words
 from bench.measure import metrics, stats
 from bench.report.context import ReportContext
 from bench.report.markdown import md_table
@@ -104,21 +106,59 @@ def _runtime_line(runtime: dict) -> str:
     )
 
 
+def _implementations(ctx: ReportContext) -> list[list[str]]:
+    """Per implementation: what ran it (package and version, or none), its metadata DB and
+    how it executes tasks, all from the results and its manifest."""
+    r = ctx.results
+    rows = []
+    for impl in r.impls:
+        o = r.provenance["orchestrators"].get(impl, {})
+        try:
+            manifest = load_manifest(impl)
+        except BenchError:
+            manifest = {}
+        engine = (
+            f"none (Python {r.provenance['python']})"
+            if manifest.get("reference")
+            else f"{o.get('package', '?')} {o.get('version', '?')}"
+        )
+        variant = r.variants.get(impl) or (manifest.get("variants") or ["–"])[0]
+        database = manifest.get("services", {}).get("metadata_db", "–")
+        rows.append([impl, engine, variant, database, words(impl, "execution", "–")])
+    return rows
+
+
 def environment(ctx: ReportContext) -> str:
     r = ctx.results
     prov, machine = r.provenance, r.provenance["machine"]
-    versions = ", ".join(f"{o['package']} {o['version']}" for o in prov["orchestrators"].values())
-    meanings = dict(ctx.described("variants"))
-    variants = ", ".join(
-        f"{impl}: {value}" + (f" ({meanings[impl]})" if impl in meanings else "")
-        for impl, value in r.variants.items()
+    disk = machine.get("disk") or {}
+    disk_line = (
+        f"{disk['device']} ({disk['fstype']}), {disk['total_gib']:g} GiB, "
+        f"{disk['free_gib']:g} GiB free at start"
+        if disk
+        else "not recorded"
     )
-    dirty = " (uncommitted changes)" if prov["git_dirty"] else ""
+    dirty = " with uncommitted changes" if prov["git_dirty"] else ""
+    command = prov.get("command") or f"bench compare --profile {r.profile}"
+    table = md_table(
+        ["implementation", "orchestrator", "variant", "metadata DB", "executes tasks as"],
+        _implementations(ctx),
+    )
     return f"""## Environment
-- {machine["cores"]} cores ({machine["cpu_model"]}), {machine["memory_gib"]} GiB, load at start {machine["load_average_at_start"]}
-- Python {prov["python"]}; {versions}; code {prov["git_sha"][:12]}{dirty}
+
+- Machine: {machine["cores"]} cores ({machine["cpu_model"]}), {machine["memory_gib"]} GiB;
+  load average at start {machine["load_average_at_start"]}
+- Kernel: {machine.get("kernel") or machine.get("platform", "not recorded")}; virtualisation:
+  {machine.get("virtualization", "not recorded")}
+- Disk of the run folders: {disk_line}
 - Runtime: {_runtime_line(r.runtime)}
-- Variants: {variants or "each implementation's first"}
-- Run folders: `{r.run_folders}`
 - Data: {r.dataset["name"]}; {r.dataset["citation"]}
+- Code: commit `{prov["git_sha"][:12]}`{dirty}; results format `{r.schema}`
+
+{table}
+
+**Reproduce**: `git checkout {prov["git_sha"][:12]} && make setup && .venv/bin/{command}`
+(`make compare` is the standard profile). The event logs every figure is computed from are in
+`events/` beside this report; the full run folders (a dataset copy and each orchestrator's
+own files per run) stayed on the measuring machine.
 """

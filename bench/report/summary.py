@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bench.measure.stats import Estimate, estimate, format_estimate
 from bench.report.context import ReportContext
+from bench.report.figures import CAPTIONS
 from bench.report.headline import Headline, headline_numbers
 from bench.report.markdown import md_table
 from bench.results import Results
@@ -118,6 +119,6 @@ implementation executes its tasks:
 
 def _figures(ctx: ReportContext) -> str:
     return "\n\n".join(
-        f"### {title}\n\n![{title}]({path.relative_to(ctx.report_dir)})"
+        f"### {title}\n\n![{title}]({path.relative_to(ctx.report_dir)})\n\n*{CAPTIONS.get(title, '')}*"
         for title, path in ctx.figures.items()
     )
