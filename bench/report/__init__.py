@@ -16,6 +16,7 @@ from bench.report import (
     decision,
     delta,
     features,
+    published,
     recovery,
     resources,
     scenarios,
@@ -47,6 +48,7 @@ SECTIONS: list[Callable[[ReportContext], str]] = [
     setup.configurations,
     setup.method,
     decision.assumptions,
+    published.section,
     setup.environment,
 ]
 

@@ -340,3 +340,14 @@ def test_feature_verdicts_quote_what_the_probes_measured():
         "no: one run's tasks started on 1"
     )
     assert ft.runs_on_many_workers(results, "baseline").startswith("no: its adapter has no")
+
+
+def test_published_figures_each_name_their_source_and_setup():
+    from bench.report.published import published
+
+    figures = published()
+    assert figures
+    for f in figures:
+        assert f["url"].startswith("https://") and f["source"] and f["hardware"]
+        assert f["version"] and f["workload"] and f["published"]
+        assert f["total_s"] > 0 and f["steps"] > 0
