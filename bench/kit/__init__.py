@@ -3,7 +3,7 @@ that measures or reports.
 
     from bench.kit import Adapter, BenchError, request_json, free_port
 
-* `Adapter` / `RunResult` / `Handle` — the contract (bench.kit.adapter);
+* `Adapter` / `RunResult` / `Handle` / `UiView` — the contract (bench.kit.adapter);
 * `BenchError` — the one-line error every command prints instead of a traceback;
 * processes (local runtime: process groups, fleets) and, through `self.runtime`, containers
   (bench.kit.containers) — an adapter never chooses between them itself;
@@ -15,7 +15,7 @@ The layers above (bench.measure, bench.report, bench.compare, bench.cli) import 
 imports none of them (docs/architecture.md).
 """
 
-from bench.kit.adapter import Adapter, Handle, RunResult
+from bench.kit.adapter import Adapter, Handle, RunResult, UiView
 from bench.kit.errors import BenchError
 from bench.kit.home import REPO, bench_home
 from bench.kit.http import iso_ns, probe_page, request_json
@@ -40,6 +40,7 @@ __all__ = [
     "RunResult",
     "Services",
     "Spawned",
+    "UiView",
     "bench_home",
     "free_port",
     "iso_ns",

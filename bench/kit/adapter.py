@@ -14,7 +14,8 @@ The rest is optional, each part enabling more of the report:
   recovery scenario, for the faults the manifest lists under `faults`;
 * `backfill(first, last)` and `runs_started_by_itself()` — the calendar probes;
 * `run_new_pipeline(timeout)` — does it find a pipeline deployed while it runs;
-* `dashboard_url` — the web UI probe.
+* `dashboard_url` and `ui_view(handle)` — the web UI probe: the page, and what the UI's own
+  API shows of a finished run (its state, its tasks' states, a task's log).
 
 An adapter starts everything through its runtime — process groups here (bench.kit.processes)
 or containers (bench.kit.containers), chosen by `bench compare --runtime` — and keeps the
@@ -42,6 +43,23 @@ from bench.kit.manifest import load_manifest
 from bench.kit.processes import Services
 from bench.kit.runtimes import make_runtime
 from pipelines.core.instrument import EVENT_LOG, IMPL, append_event, read_events
+
+
+@dataclass
+class UiView:
+    """A finished run as the UI's API shows it: `api` names the calls made; `run_done` is
+    None where the UI has no run entity (only tasks); `log_lines` counts the lines of one
+    task's log the UI serves, None where the UI serves no task logs."""
+
+    api: str
+    run_state: str | None
+    run_done: bool | None
+    task_states: dict[str, str]
+    tasks_done: int
+    log_lines: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass
@@ -218,6 +236,11 @@ class Adapter(ABC, Generic[Handle]):
         before every measured run, so no run inherits the previous one's busy slots. An
         implementation whose run is one command that has exited is idle by construction."""
         return 0
+
+    def ui_view(self, handle: Handle) -> UiView | None:
+        """What a person watching the web UI sees of a finished run, asked through the API
+        the UI itself calls. None: there is no UI."""
+        return None
 
     def native_timings(self, handle: Handle) -> dict[str, tuple[int, int]]:
         """The orchestrator's own record of each task's start and end (ns since the epoch),

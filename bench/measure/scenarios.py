@@ -10,8 +10,10 @@
 * **recovery** and **calendar**: see bench.measure.recovery and bench.measure.probes.calendar.
 
 Method: one service stack per (implementation, config, slots), serving every workload of
-that slot count; per workload one warm-up run, discarded (the first run of a workload pays
-for imports and parsing), then `repeat` measured runs, each once the stack is idle.
+that slot count; one warm-up run per stack, discarded (the first run pays for imports and
+parsing), then each workload's `repeat` measured runs, each once the stack is idle. After
+each run of the latency chain the UI's own API is asked what it shows of it (the dashboard
+and logs rows of the feature table).
 The harness writes its submit mark into the same event log as the tasks, on the same clock,
 so every figure can be recomputed from `events.jsonl` in the case's folder.
 """
@@ -72,6 +74,7 @@ class _Stack:
         self.offset = 0
         self.worker: list[int] = []  # the session of the run in flight (a run that is a command)
         self.case_log: Path | None = None  # where the measured case's events are copied
+        self.look_in_ui = False  # after each run, ask the UI's API what it shows (latency case)
 
     def groups(self) -> list[int]:
         return [session_id(s.process) for s in self.adapter.services.services] + self.worker
@@ -92,6 +95,7 @@ class _Stack:
         settled = settle(self.adapter)
         submit_ns = self.adapter.mark("submit", label)
         native: dict[str, tuple[int, int]] = {}
+        ui = None
         error = ""
         try:
             with ResourceSampler(self.groups) as busy:
@@ -99,6 +103,7 @@ class _Stack:
                 self.worker[:] = [session_id(handle)] if hasattr(handle, "poll") else []
                 self.adapter.wait(handle, self.timeout)
             native = self.adapter.native_timings(handle)
+            ui = self.adapter.ui_view(handle) if self.look_in_ui else None
         except BenchError as exc:
             error = str(exc)
         self.worker.clear()
@@ -116,6 +121,8 @@ class _Stack:
         if native and summary.get("complete"):
             summary["native_offset_s"] = clock_agreement(task_intervals(tasks), native)
         record = {"label": label, "warmup": warmup, "submit_ns": submit_ns, "error": error}
+        if ui:
+            record["ui"] = ui.as_dict()
         return {**record, "settle_s": round(settled, 3), **summary}
 
 
@@ -235,6 +242,7 @@ def _measure_on(
         on_phase("idle resources")
         idle = measure_idle(stack.groups, IDLE_SECONDS)
         dashboard = probe_page(adapter.dashboard_url) if adapter.dashboard_url else None
+    stack.look_in_ui = case.scenario == "latency"  # the dashboard probe: n = its runs
     stack.case_log = measurement.folder / "events.jsonl"
     started = [e for e in read_events(adapter.event_log) if e["event"].startswith("services-")]
     stack.case_log.write_text("".join(json.dumps(e) + "\n" for e in started))

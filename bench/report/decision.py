@@ -237,6 +237,8 @@ CAPABILITIES = [
     ("Starts runs on a calendar by itself", features.own_schedule),
     ("Backfills a date range in one request", features.calendar),
     ("Spreads one run's tasks over several worker containers", features.runs_on_many_workers),
+    ("Shows a run and its tasks in its web UI", features.dashboard),
+    ("Serves a task's log in its web UI", features.logs_in_ui),
 ]
 
 

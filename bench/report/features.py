@@ -15,6 +15,7 @@ from bench.measure.probes.calendar import OWN_RUN_WAIT_S
 from bench.report.context import ReportContext
 from bench.report.markdown import md_table
 from bench.results import CaseResult, Results
+from pipelines.core.workloads import Workload
 
 NOT_PROBED = "not probed in this run"
 
@@ -43,18 +44,56 @@ def _capable(impl: str, capability: str) -> bool:
     return capability in _manifest(impl).get("capabilities", [capability])
 
 
+def _page(case: CaseResult) -> str:
+    page = case.dashboard or {}
+    return (
+        f"GET {page['url'].split('/', 3)[-1] or '/'} → 200, {page['bytes'] / 1024:.0f} KiB "
+        f"{page['content_type'].split(';')[0]}"
+    )
+
+
+def _views(case: CaseResult) -> tuple[list[dict], int]:
+    """The UI's view of each measured run, and how many tasks each run had."""
+    return [r["ui"] for r in case.measured if r.get("ui")], len(Workload.parse(case.workload).nodes)
+
+
 def dashboard(results: Results, impl: str) -> str:
+    """Does the UI show a run and its tasks' states? Asked through the UI's own API after
+    every measured run of the latency chain, so n is that case's runs."""
     for case in _cases(results, impl, "latency"):
         page = case.dashboard
         if page is None:
             return "no: nothing to browse"
-        if page.get("status") == 200:
-            return (
-                f"yes: GET {page['url'].split('/', 3)[-1] or '/'} → 200, "
-                f"{page['bytes'] / 1024:.0f} KiB {page['content_type'].split(';')[0]} "
-                f"in {page['seconds']:.2f} s"
-            )
-        return f"no: GET {page['url']} → {page.get('status')} {page.get('error', '')}".strip()
+        if page.get("status") != 200:
+            return f"no: GET {page['url']} → {page.get('status')} {page.get('error', '')}".strip()
+        views, tasks = _views(case)
+        if not views:
+            return f"partly: the page loads ({_page(case)}); what it shows of a run: not probed"
+        whole = [v for v in views if v["tasks_done"] == tasks and v["run_done"] is not False]
+        runs = "the run and " if views[0]["run_done"] is not None else ""
+        verdict = "yes" if len(whole) == len(views) else "partly"
+        only = "" if runs else " (tasks only: it has no run as a whole)"
+        return (
+            f"{verdict}: {runs}all {tasks} tasks' states shown in {len(whole)} of {len(views)} "
+            f"runs{only}, via {views[0]['api']}; page {_page(case)}"
+        )
+    return NOT_PROBED
+
+
+def logs_in_ui(results: Results, impl: str) -> str:
+    """Can a task's log be read in the UI? The same probe, one task's log per run."""
+    for case in _cases(results, impl, "latency"):
+        if case.dashboard is None:
+            return "no: no UI"
+        views, _ = _views(case)
+        if not views:
+            return NOT_PROBED
+        if views[0]["log_lines"] is None:
+            return "no: the UI serves no task logs (they stay with the worker process)"
+        shown = [v["log_lines"] for v in views if v["log_lines"]]
+        verdict = "yes" if len(shown) == len(views) else "partly" if shown else "no"
+        lines = f", {min(shown)}–{max(shown)} lines" if shown else ""
+        return f"{verdict}: a task's log in {len(shown)} of {len(views)} runs{lines}"
     return NOT_PROBED
 
 
@@ -171,7 +210,12 @@ def runs_on_many_workers(results: Results, impl: str) -> str:
 
 
 ROWS: list[tuple[str, str, Callable[[Results, str], str]]] = [
-    ("web dashboard", "fetch the UI page while the services are up", dashboard),
+    (
+        "web dashboard",
+        "after each run of the no-op chain: what the UI's own API shows of it",
+        dashboard,
+    ),
+    ("logs in the UI", "after each run: one task's log, through the UI's API", logs_in_ui),
     ("parallelism", "peak concurrency of the widest fan-out", parallelism),
     ("persists state", "scheduler SIGKILL mid fan-out, restart", persists_state),
     (

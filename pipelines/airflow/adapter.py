@@ -33,6 +33,7 @@ from bench.kit import (
     Adapter,
     BenchError,
     PostgresServer,
+    UiView,
     free_port,
     iso_ns,
     log_tail,
@@ -266,6 +267,32 @@ class AirflowAdapter(Adapter[str]):
                 return
             time.sleep(0.5)
         raise BenchError(f"Airflow backfill {backfill_id} not finished after {timeout:.0f} s")
+
+    def ui_view(self, handle: str) -> UiView:
+        """The run, its task instances and the first task's log, from the REST API the
+        React UI calls."""
+        run_path = f"/dags/{self.dag_id}/dagRuns/{handle}"
+        _, run = self._api("GET", run_path)
+        _, listed = self._api("GET", f"{run_path}/taskInstances?limit=1000")
+        tasks = {
+            t["task_id"]: str(t.get("state"))
+            for t in (listed or {}).get("task_instances", [])
+            if isinstance(listed, dict)
+        }
+        first = min(tasks, default=None)
+        status, log = (
+            self._api("GET", f"{run_path}/taskInstances/{first}/logs/1") if first else (0, None)
+        )
+        lines = len(log.get("content") or []) if status == 200 and isinstance(log, dict) else 0
+        state = (run or {}).get("state") if isinstance(run, dict) else None
+        return UiView(
+            api=f"GET /api/v2{run_path}, …/taskInstances, …/taskInstances/{first}/logs/1",
+            run_state=state,
+            run_done=state == "success",
+            task_states=tasks,
+            tasks_done=sum(1 for s in tasks.values() if s == "success"),
+            log_lines=lines,
+        )
 
     def native_timings(self, handle: str) -> dict[str, tuple[int, int]]:
         """start_date / end_date of each task instance, from the metadata DB via REST."""

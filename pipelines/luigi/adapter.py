@@ -13,11 +13,13 @@ from __future__ import annotations
 import configparser
 import contextlib
 import datetime as dt
+import json
 import os
 import shutil
 import signal
 import sqlite3
 import time
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,6 +29,7 @@ from bench.kit import (
     BenchError,
     Fleet,
     Spawned,
+    UiView,
     free_port,
     log_tail,
     request_json,
@@ -149,6 +152,34 @@ class LuigiAdapter(Adapter[Spawned]):
         worker = self._worker([*task, "--spec", str(spec), "--label", label], label, done=done)
         worker.label, worker.spec = label, str(spec)  # for native_timings
         return worker
+
+    def ui_view(self, handle: Spawned) -> UiView | None:
+        """The run's tasks as luigid's visualiser lists them (its /api/task_list). luigid has
+        no run entity and receives no task logs: those stay with the worker."""
+        if self.variant == "local":
+            return None
+        label = getattr(handle, "label", None)
+        query = urllib.parse.quote(
+            json.dumps({"status": "DONE", "upstream_status": "", "search": ""})
+        )
+        status, reply = request_json("GET", f"{self.url}/api/task_list?data={query}")
+        listed = (
+            (reply or {}).get("response", {}) if status == 200 and isinstance(reply, dict) else {}
+        )
+        params = {task_id: t.get("params") or {} for task_id, t in listed.items()}
+        tasks = {  # the workload's nodes, not the WorkloadRun wrapper that requires them
+            p["node"]: str(listed[task_id].get("status"))
+            for task_id, p in params.items()
+            if p.get("label") == label and "node" in p
+        }
+        return UiView(
+            api="GET /api/task_list (status DONE)",
+            run_state=None,
+            run_done=None,
+            task_states=tasks,
+            tasks_done=sum(1 for s in tasks.values() if s == "DONE"),
+            log_lines=None,
+        )
 
     def native_timings(self, handle: Spawned) -> dict[str, tuple[int, int]]:
         """RUNNING and DONE times of each workload node from luigid's task history.

@@ -15,9 +15,11 @@ import datetime as dt
 import time
 from pathlib import Path
 
-from bench.kit import Adapter, BenchError, free_port, iso_ns, request_json
+from bench.kit import Adapter, BenchError, UiView, free_port, iso_ns, request_json
 from pipelines.core.workloads import Workload
 from pipelines.prefect import DEPLOYMENTS
+
+LOGS_ARRIVE_S = 5.0  # how long the UI probe waits for a task's logs to reach the server
 
 FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 # The server answers 503 while SQLite is locked by a burst of writes (task states, logs);
@@ -119,6 +121,33 @@ class PrefectAdapter(Adapter[str]):
         body = {"flow_runs": {"state": {"type": {"any_": ["PENDING", "RUNNING", "CANCELLING"]}}}}
         status, count = request_json("POST", f"{self.api}/flow_runs/count", body, timeout=2)
         return count if status == 200 and isinstance(count, int) else 0
+
+    def ui_view(self, handle: str) -> UiView:
+        """The flow run, its task runs and the first task run's logs, from the REST API the
+        Prefect UI calls (task runs arrive a moment after the flow run: native_timings,
+        called first, has waited for them; logs are shipped in batches, seen here ~1 s after
+        the run)."""
+        _, run = request_json("GET", f"{self.api}/flow_runs/{handle}")
+        body = {"flow_runs": {"id": {"any_": [handle]}}, "limit": 200}
+        status, listed = request_json("POST", f"{self.api}/task_runs/filter", body)
+        runs = listed if status == 200 and isinstance(listed, list) else []
+        tasks = {r["name"]: str((r.get("state") or {}).get("type")) for r in runs}
+        first = min(runs, key=lambda r: r["name"], default=None)
+        lines, deadline = 0, time.monotonic() + LOGS_ARRIVE_S
+        while first and not lines and time.monotonic() < deadline:
+            query = {"logs": {"task_run_id": {"any_": [first["id"]]}}, "limit": 200}
+            status, logs = request_json("POST", f"{self.api}/logs/filter", query)
+            lines = len(logs) if status == 200 and isinstance(logs, list) else 0
+            time.sleep(0 if lines else 0.2)
+        state = ((run or {}).get("state") or {}).get("type") if isinstance(run, dict) else None
+        return UiView(
+            api="GET /api/flow_runs/{id}, POST /api/task_runs/filter, POST /api/logs/filter",
+            run_state=state,
+            run_done=state == "COMPLETED",
+            task_states=tasks,
+            tasks_done=sum(1 for s in tasks.values() if s == "COMPLETED"),
+            log_lines=lines,
+        )
 
     def native_timings(self, handle: str) -> dict[str, tuple[int, int]]:
         """Each task run's start and end, as the server recorded them. Prefect 3 records

@@ -351,3 +351,52 @@ def test_published_figures_each_name_their_source_and_setup():
         assert f["url"].startswith("https://") and f["source"] and f["hardware"]
         assert f["version"] and f["workload"] and f["published"]
         assert f["total_s"] > 0 and f["steps"] > 0
+
+
+def _ui_case(impl: str, views: list[dict]) -> CaseResult:
+    runs = [{"warmup": False, "complete": True, "ui": v} for v in views]
+    page = {"url": "http://127.0.0.1:1/", "status": 200, "bytes": 2048, "content_type": "text/html"}
+    return CaseResult.from_dict(
+        {
+            "impl": impl,
+            "config": "default",
+            "scenario": "latency",
+            "workload": "chain:3:noop",
+            "slots": 4,
+            "runs": runs,
+            "dashboard": page,
+        }
+    )
+
+
+def test_dashboard_and_logs_verdicts_come_from_what_the_ui_api_showed(tmp_path):
+    from bench.report.features import dashboard, logs_in_ui
+
+    def view(done: int, run_done, log_lines):
+        return {
+            "api": "GET /api/x",
+            "run_state": "ok",
+            "run_done": run_done,
+            "task_states": {},
+            "tasks_done": done,
+            "log_lines": log_lines,
+        }
+
+    results = fake_results(tmp_path)
+    results.scenarios = [
+        _ui_case("airflow", [view(3, True, 11)] * 3),
+        _ui_case("luigi", [view(3, None, None)] * 3),
+        _ui_case("prefect", [view(3, True, 1), view(2, True, 0), view(3, True, 1)]),
+    ]
+    assert dashboard(results, "airflow").startswith(
+        "yes: the run and all 3 tasks' states shown in 3 of 3"
+    )
+    assert "tasks only" in dashboard(results, "luigi") and dashboard(results, "luigi").startswith(
+        "yes"
+    )
+    assert dashboard(results, "prefect").startswith(
+        "partly: the run and all 3 tasks' states shown in 2 of 3"
+    )
+    assert logs_in_ui(results, "airflow") == "yes: a task's log in 3 of 3 runs, 11–11 lines"
+    assert logs_in_ui(results, "luigi").startswith("no: the UI serves no task logs")
+    assert logs_in_ui(results, "prefect").startswith("partly: a task's log in 2 of 3 runs")
