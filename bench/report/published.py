@@ -1,22 +1,22 @@
 """Published figures beside this run's: per-step time of a sequential flow of near-empty
-tasks, from bench/report/data/published.toml (each with its source, version and hardware),
+tasks, from each implementation's `published.toml` (with source, version and hardware),
 next to the same quantity measured here on the chain of no-op tasks. Kept in a section of
 its own: a published number is context, never one of this run's results."""
 
 from __future__ import annotations
 
 import tomllib
-from pathlib import Path
 
+from bench.kit.home import REPO
 from bench.measure.stats import estimate, format_estimate
 from bench.report.context import ReportContext
 from bench.report.markdown import md_table
 
-DATA = Path(__file__).parent / "data" / "published.toml"
 
-
-def published() -> list[dict]:
-    return tomllib.loads(DATA.read_text())["figure"]
+def published(impl: str) -> list[dict]:
+    """The figures others published for `impl`'s orchestrator (none: an empty list)."""
+    path = REPO / "pipelines" / impl / "published.toml"
+    return tomllib.loads(path.read_text())["figure"] if path.exists() else []
 
 
 def _measured(ctx: ReportContext, impl: str) -> str:
@@ -29,23 +29,17 @@ def _measured(ctx: ReportContext, impl: str) -> str:
 
 
 def section(ctx: ReportContext) -> str:
-    packages = {
-        o["package"]: (impl, o["version"])
-        for impl, o in ctx.results.provenance["orchestrators"].items()
-    }
-    rows = []
-    for figure in published():
-        if figure["package"] not in packages:
-            continue
-        impl, version = packages[figure["package"]]
-        rows.append(
-            [
-                f"{figure['package']} {figure['version']}",
-                f"[{figure['source']}]({figure['url']}); {figure['hardware']}; {figure['workload']}: {figure['published']}",
-                f"{figure['total_s'] / figure['steps']:.3g} s",
-                f"{version} here: {_measured(ctx, impl)}",
-            ]
-        )
+    rows = [
+        [
+            f"{ran['package']} {figure['version']}",
+            f"[{figure['source']}]({figure['url']}); {figure['hardware']}; "
+            f"{figure['workload']}: {figure['published']}",
+            f"{figure['total_s'] / figure['steps']:.3g} s",
+            f"{ran['version']} here: {_measured(ctx, impl)}",
+        ]
+        for impl, ran in ctx.results.provenance["orchestrators"].items()
+        for figure in published(impl)
+    ]
     if not rows:
         return ""
     header = [
@@ -60,7 +54,7 @@ Per-step time of a sequential flow of near-empty tasks (a run's duration ÷ its 
 others published it, next to the same quotient from this run's chain of no-op tasks
 (makespan ÷ tasks, default config, median [95 % CI] n). Other versions, machines and
 task bodies: context for the order of magnitude, not a measurement of this run. Sources
-and the exact published numbers: `bench/report/data/published.toml`.
+and the exact published numbers: each implementation's `published.toml`.
 
 {md_table(header, rows)}
 """
