@@ -91,7 +91,7 @@ MEASURE: dict[str, Callable[[Job], CaseResult]] = {
 }
 
 
-SHARED = ("latency", "parallelism", "cpu", "scale")  # workload scenarios that share a stack
+SHARED = ("latency", "parallelism", "cpu", "scale", "retries")  # workloads sharing a stack
 
 
 def measure(jobs: list[Job]) -> list[CaseResult]:
@@ -449,6 +449,8 @@ def cases_for(impl: str, config: str, profile: Profile, variant: str | None = No
             return config == "default" and supports(impl, case.fault, variant)
         if case.scenario == "calendar":
             return config == "default" and "backfill" in manifest["capabilities"]
+        if case.scenario == "retries":  # a property of the orchestrator, not of its tuning
+            return config == "default"
         if case.scenario in ("schedule", "deploy"):  # needs services that could act at all
             return config == "default" and bool(manifest["services"]["processes"])
         if case.scenario == "scaleout":  # worker containers: docker, and a distributed design

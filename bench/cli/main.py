@@ -1,7 +1,7 @@
 """`bench`: run, verify and compare the movie pipeline on real orchestrators.
 
 One module per command group (run.py: run/verify/new; compare.py: compare/report/
-validate-results; advise.py; datasets.py; images.py; tools.py: envs/tutorials); this one assembles
+validate-results; advise.py; probe.py; datasets.py; images.py; tools.py: envs/tutorials); this one assembles
 them and turns expected errors into one line. Every command prints a one-line error and
 exits non-zero when something is wrong (bad flag, unknown dataset, a failed task);
 tracebacks are for bugs only.
@@ -20,6 +20,7 @@ from bench.cli.consoles import err
 from bench.cli.datasets import datasets_app, stream_app
 from bench.cli.images import clean, images_app
 from bench.cli.options import known_impls
+from bench.cli.probe import probe
 from bench.cli.tools import envs_app, tutorials_app
 from bench.kit.errors import BenchError
 from bench.kit.processes import terminate_on_sigterm
@@ -39,6 +40,7 @@ app.command()(compare_commands.compare)
 app.command()(compare_commands.calibrate)
 app.command()(compare_commands.report)
 app.command()(advise)
+app.command()(probe)
 app.command("validate-results")(compare_commands.validate_results)
 app.command()(clean)
 app.add_typer(datasets_app, name="datasets")

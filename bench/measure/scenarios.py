@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -37,7 +38,7 @@ from bench.measure.resources import ResourceSampler, measure_idle, usable_cores
 from bench.measure.stats import estimate
 from bench.results import CaseResult
 from pipelines.core.instrument import parse_events, read_events
-from pipelines.core.workloads import Workload
+from pipelines.core.workloads import FLAKY, Workload, flaky_markers
 
 IDLE_SECONDS = 5.0
 RERUNS = 2  # a contaminated run is measured again at most this often
@@ -93,6 +94,8 @@ class _Stack:
         """Submit one run of the workload once the stack is idle, wait for it, and
         summarise its events."""
         settled = settle(self.adapter)
+        if self.workload.work == FLAKY:  # every run's tasks fail their first attempt afresh
+            shutil.rmtree(flaky_markers(self.adapter.event_log), ignore_errors=True)
         submit_ns = self.adapter.mark("submit", label)
         native: dict[str, tuple[int, int]] = {}
         ui = None

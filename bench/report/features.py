@@ -97,6 +97,27 @@ def logs_in_ui(results: Results, impl: str) -> str:
     return NOT_PROBED
 
 
+def retries(results: Results, impl: str) -> str:
+    """Every task of a chain fails its first attempt: does the run finish without help?"""
+    cases = _cases(results, impl, "retries")
+    if not cases:
+        return NOT_PROBED
+    runs = [r for r in cases[0].runs if not r.get("warmup")]
+    tasks = len(Workload.parse(cases[0].workload).nodes)
+    retried = [r for r in runs if r.get("complete") and r.get("reexecuted_tasks", 0) >= tasks]
+    if len(retried) == len(runs):
+        return (
+            f"yes: all {tasks} tasks failed once and were retried by the orchestrator; the run "
+            f"finished in {len(retried)} of {len(runs)} runs"
+        )
+    failed = next((r for r in runs if r.get("error")), {})
+    reason = " ".join(str(failed.get("error", "")).split())[:90]
+    verdict = "partly" if retried else "no"
+    return f"{verdict}: finished in {len(retried)} of {len(runs)} runs" + (
+        f"; the run failed at the first failure ({reason})" if reason else ""
+    )
+
+
 def parallelism(results: Results, impl: str) -> str:
     cases = _cases(results, impl, "parallelism")
     if not cases:
@@ -217,6 +238,11 @@ ROWS: list[tuple[str, str, Callable[[Results, str], str]]] = [
     ),
     ("logs in the UI", "after each run: one task's log, through the UI's API", logs_in_ui),
     ("parallelism", "peak concurrency of the widest fan-out", parallelism),
+    (
+        "retries",
+        "a chain whose every task fails its first attempt: finished without help?",
+        retries,
+    ),
     ("persists state", "scheduler SIGKILL mid fan-out, restart", persists_state),
     (
         "output data separated from task state",

@@ -7,9 +7,10 @@ Named after the shapes of Airflow's own performance DAGs; written `SHAPE:N:WORK`
 * `tree:N`   — a binary tree of N tasks growing from one root: widening parallelism.
 * `grid:N`   — a √N × √N grid, each task after its left and upper neighbours.
 
-WORK is what each task does: `noop`, `sleep:S` (S seconds, e.g. sleep:1) or `cpu:MS` (MS
+WORK is what each task does: `noop`, `sleep:S` (S seconds, e.g. sleep:1), `cpu:MS` (MS
 milliseconds of this thread's CPU time, a busy loop — so CPU-bound runs show the core
-count honestly). The join of a fanout does `noop`.
+count honestly) or `flaky` (fails its first attempt, succeeds when retried: the retries
+probe). The join of a fanout does `noop`.
 
 Every implementation runs a workload through `run_node`, inside the same instrumentation
 as the movie pipeline, so their event logs compare like for like.
@@ -19,16 +20,18 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import time
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from pipelines.core.instrument import task_events
+from pipelines.core.instrument import EVENT_LOG, task_events
 
 SHAPES = ("chain", "fanout", "tree", "grid")
 JOIN = "join"
+FLAKY = "flaky"  # the retries probe's work: an orchestrator that retries finishes the run
 
 
 @dataclass(frozen=True)
@@ -41,12 +44,12 @@ class Workload:
     def parse(cls, text: str) -> Workload:
         """`chain:20`, `fanout:16:sleep:1`, `grid:100:cpu:50` → Workload."""
         match = re.fullmatch(
-            r"(chain|fanout|tree|grid):(\d+)(?::(noop|sleep:[\d.]+|cpu:\d+))?", text
+            r"(chain|fanout|tree|grid):(\d+)(?::(noop|flaky|sleep:[\d.]+|cpu:\d+))?", text
         )
         if not match or int(match.group(2)) < 1:
             raise ValueError(
                 f"not a workload: {text!r}; use SHAPE:N[:WORK] with SHAPE one of {', '.join(SHAPES)}, "
-                "N ≥ 1 and WORK noop, sleep:S or cpu:MS (e.g. fanout:16:sleep:1)"
+                "N ≥ 1 and WORK noop, flaky, sleep:S or cpu:MS (e.g. fanout:16:sleep:1)"
             )
         return cls(match.group(1), int(match.group(2)), match.group(3) or "noop")
 
@@ -90,9 +93,34 @@ class Workload:
         return cls(**json.loads(Path(path).read_text()))
 
 
-def do_work(work: str) -> None:
+class FlakyAttempt(RuntimeError):
+    """The deliberate failure of a `flaky` task's first attempt."""
+
+
+def flaky_markers(event_log: str | Path) -> Path:
+    """Where `flaky` tasks leave their markers: beside the event log. The harness empties it
+    before each run, so a run after one that was not retried starts failing again."""
+    return Path(event_log).parent / "flaky"
+
+
+def flaky(node: str) -> None:
+    """Fail every other attempt of `node`, starting with the first: a marker says an attempt
+    has failed, and the retry that finds it removes it and succeeds — so each run's tasks
+    fail exactly once, and finish if the orchestrator retries them."""
+    marker = flaky_markers(os.environ.get(EVENT_LOG) or "./events.jsonl") / node
+    if marker.exists():
+        marker.unlink()
+        return
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.touch()
+    raise FlakyAttempt(f"{node}: the first attempt fails on purpose (retries probe)")
+
+
+def do_work(work: str, node: str = "") -> None:
     if work == "noop":
         return
+    if work == FLAKY:
+        return flaky(node)
     kind, _, amount = work.partition(":")
     if kind == "sleep":
         time.sleep(float(amount))
@@ -109,4 +137,4 @@ def run_node(workload: Workload, node: str) -> None:
     if node not in workload.upstream:
         raise ValueError(f"{node!r} is not a task of {workload}")
     with task_events(node):
-        do_work(workload.work_of(node))
+        do_work(workload.work_of(node), node)

@@ -1,7 +1,8 @@
 """A synthetic workload as a Prefect 3 flow: one task run per node of the spec file.
 
 Each node is submitted to the task runner with `wait_for=` its upstream nodes' futures, so
-Prefect starts it once they have finished. The nodes come in a valid execution order
+Prefect starts it once they have finished. A `flaky` workload (the retries probe: every task
+fails its first attempt) gives each task one retry; the others keep Prefect's default of none. The nodes come in a valid execution order
 (`Workload.upstream`), so every upstream future exists before it is waited for.
 
     prefect deployment run bench_workload/workload --param spec=run/workload.json --param label=r1
@@ -12,7 +13,7 @@ from __future__ import annotations
 from prefect import flow, task
 from prefect.futures import PrefectFuture, wait
 
-from pipelines.core.workloads import Workload, run_node
+from pipelines.core.workloads import FLAKY, Workload, run_node
 
 
 @task(task_run_name="{node}")
@@ -25,9 +26,10 @@ def workload_node(spec: str, node: str) -> None:
 def bench_workload(spec: str, label: str) -> None:
     """Every node of the workload at `spec`; `label` names the measurement."""
     workload = Workload.load(spec)
+    node_task = workload_node.with_options(retries=1) if workload.work == FLAKY else workload_node
     futures: dict[str, PrefectFuture] = {}
     for node, upstream in workload.upstream.items():
-        futures[node] = workload_node.submit(
+        futures[node] = node_task.submit(
             spec, node, wait_for=[futures[parent] for parent in upstream]
         )
     done = wait(list(futures.values()))

@@ -170,3 +170,26 @@ def test_hosts_counts_where_tasks_started():
     assert m.worker_hosts(events) == {"w1", "w2", "w3"}
     assert m.summarize(events, submit_ns=0, upstream=DIAMOND)["hosts"] == 3
     assert m.summarize(log(("a", 0, 1)), submit_ns=0, upstream={"a": ()})["hosts"] == 0
+
+
+def test_a_flaky_task_fails_its_first_attempt_and_succeeds_when_retried(tmp_path, monkeypatch):
+    import shutil
+
+    from pipelines.core.instrument import EVENT_LOG, read_events
+    from pipelines.core.workloads import FlakyAttempt, flaky_markers, run_node
+
+    log = tmp_path / "events.jsonl"
+    monkeypatch.setenv(EVENT_LOG, str(log))
+    workload = Workload.parse("chain:2:flaky")
+    with pytest.raises(FlakyAttempt):
+        run_node(workload, "t0000")
+    run_node(workload, "t0000")  # the retry
+    assert [e["event"] for e in read_events(log)] == ["start", "fail", "start", "end"]
+    assert m.attempts(read_events(log)) == {"t0000": 2}
+    # a run that was not retried leaves its marker; the harness empties the folder before
+    # the next run, whose first attempt then fails again
+    with pytest.raises(FlakyAttempt):
+        run_node(workload, "t0001")
+    shutil.rmtree(flaky_markers(log))
+    with pytest.raises(FlakyAttempt):
+        run_node(workload, "t0001")

@@ -401,3 +401,29 @@ def test_dashboard_and_logs_verdicts_come_from_what_the_ui_api_showed(tmp_path):
     assert logs_in_ui(results, "airflow") == "yes: a task's log in 3 of 3 runs, 11–11 lines"
     assert logs_in_ui(results, "luigi").startswith("no: the UI serves no task logs")
     assert logs_in_ui(results, "prefect").startswith("partly: a task's log in 2 of 3 runs")
+
+
+def test_the_retries_verdict_counts_runs_that_finished_with_every_task_retried(tmp_path):
+    from bench.report.features import retries
+
+    def case(impl, runs):
+        return CaseResult.from_dict(
+            {
+                "impl": impl,
+                "config": "default",
+                "scenario": "retries",
+                "workload": "chain:3:flaky",
+                "slots": 4,
+                "runs": runs,
+            }
+        )
+
+    done = {"warmup": False, "complete": True, "reexecuted_tasks": 3, "error": ""}
+    failed = {"warmup": False, "complete": False, "error": "t0000 failed: first attempt"}
+    results = fake_results(tmp_path)
+    results.scenarios = [case("airflow", [done] * 3), case("luigi", [failed] * 3)]
+    assert retries(results, "airflow").startswith("yes: all 3 tasks failed once and were retried")
+    assert retries(results, "luigi") == (
+        "no: finished in 0 of 3 runs; the run failed at the first failure (t0000 failed: first attempt)"
+    )
+    assert retries(results, "prefect") == "not probed in this run"

@@ -7,19 +7,22 @@ file that `$BENCH_WORKLOAD` lists (os.pathsep-separated), each named after its w
 measure what Airflow itself costs: how long a task waits after its upstream finished, how
 many run at once.
 
-One TaskFlow task per node; `.override(task_id=...)` gives each its node name. Without
-`$BENCH_WORKLOAD` the file defines no DAG.
+One TaskFlow task per node; `.override(task_id=...)` gives each its node name. A `flaky`
+workload (the retries probe: every task fails its first attempt) gives each task one retry
+after 1 s; the others keep Airflow's default of none. Without `$BENCH_WORKLOAD` the file
+defines no DAG.
 """
 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 import pendulum
 from airflow.sdk import dag, task
 
 from pipelines.airflow import workload_dag_id
-from pipelines.core.workloads import Workload, run_node
+from pipelines.core.workloads import FLAKY, Workload, run_node
 
 
 def workload_dag(workload: Workload):
@@ -37,7 +40,10 @@ def workload_dag(workload: Workload):
         def work(node: str) -> None:
             run_node(workload, node)
 
-        tasks = {node: work.override(task_id=node)(node) for node in workload.nodes}
+        retry = (
+            {"retries": 1, "retry_delay": timedelta(seconds=1)} if workload.work == FLAKY else {}
+        )
+        tasks = {node: work.override(task_id=node, **retry)(node) for node in workload.nodes}
         for node, upstream in workload.upstream.items():
             for parent in upstream:
                 tasks[parent] >> tasks[node]
