@@ -38,6 +38,9 @@ CLAIMS = {
         features.parallelism,
         "parallelism",
     ),
+    "retries": Claim(
+        Case("retries", "chain:3:flaky", 4, repeat=REPEAT), features.retries, "retries"
+    ),
     "calendar": Claim(Case("calendar", "movies", 2), features.calendar, "calendar scheduling"),
     "schedule": Claim(Case("schedule", "movies", 2), features.own_schedule, "built-in scheduler"),
     "deploy": Claim(

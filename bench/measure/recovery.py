@@ -199,6 +199,9 @@ def _one_fault(adapter, case: Case, date, timeout: float, on_phase, index: int) 
     on_phase(f"recovering from the {case.fault} fault ({index + 1})")
     try:
         result["harness_retries"] = adapter.recover(handle, component, timeout)
+        view = None if movies else adapter.ui_view(handle)  # is the run's history still there?
+        if view:
+            result["ui_after"] = view.as_dict()
     except BenchError as exc:
         result["error"] = str(exc)
     events, _ = new_events(adapter.event_log, offset)

@@ -8,6 +8,7 @@ it is never filled in from documentation.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from bench.kit.errors import BenchError
 from bench.kit.manifest import load_manifest, words
@@ -128,18 +129,41 @@ def parallelism(results: Results, impl: str) -> str:
     return f"{verdict}: {peak} tasks running at once with {widest.slots} slots ({widest.workload})"
 
 
-def persists_state(results: Results, impl: str) -> str:
+def _scheduler_crashes(results: Results, impl: str) -> list[dict] | None:
+    """The repetitions of the scheduler SIGKILL mid fan-out (None: not probed)."""
     cases = _cases(results, impl, "recovery", "scheduler")
-    if not cases:
+    return [r for r in cases[0].runs if not r.get("warmup")] if cases else None
+
+
+def history_survives(results: Results, impl: str) -> str:
+    """After the scheduler is killed and restarted, can the run still be looked up?"""
+    runs = _scheduler_crashes(results, impl)
+    if runs is None:
         return NOT_PROBED if _has_services(impl) else "no scheduler"
-    run = cases[0].runs[0]
-    if run.get("error"):
-        return f"no: did not finish after a scheduler crash ({run['error'][:80]})"
-    redone = run["reexecuted_tasks"]
+    views = [r["ui_after"] for r in runs if r.get("ui_after")]
+    if not views:
+        return "not probed (no UI to ask)" if runs else NOT_PROBED
+    tasks = len(Workload.parse(_cases(results, impl, "recovery", "scheduler")[0].workload).nodes)
+    kept = [v for v in views if v["tasks_done"] == tasks]
+    verdict = "yes" if len(kept) == len(runs) else "partly" if kept else "no"
     return (
-        f"{'yes' if not run['completed_twice'] else 'partly'}: after a scheduler SIGKILL the run "
-        f"finished, {redone} task(s) re-executed, {run['completed_twice']} finished twice, "
-        f"{run['recovery_s']:.0f} s from the crash to completion"
+        f"{verdict}: after a scheduler SIGKILL and restart, the UI's API showed all {tasks} "
+        f"tasks done in {len(kept)} of {len(runs)} repetitions ({views[0]['api']})"
+    )
+
+
+def rework_after_crash(results: Results, impl: str) -> str:
+    runs = _scheduler_crashes(results, impl)
+    if runs is None:
+        return NOT_PROBED if _has_services(impl) else "no scheduler"
+    failed = [r for r in runs if r.get("error")]
+    if failed:
+        return f"no: did not finish after a scheduler crash ({failed[0]['error'][:80]})"
+    redone = sum(r["reexecuted_tasks"] for r in runs)
+    twice = sum(r["completed_twice"] for r in runs)
+    return (
+        f"{'yes' if not twice else 'partly'}: after a scheduler SIGKILL every run finished; "
+        f"{redone} task(s) re-executed and {twice} finished twice over {len(runs)} repetitions"
     )
 
 
@@ -230,45 +254,103 @@ def runs_on_many_workers(results: Results, impl: str) -> str:
     )
 
 
-ROWS: list[tuple[str, str, Callable[[Results, str], str]]] = [
-    (
+@dataclass(frozen=True)
+class Row:
+    """A claim, the probe that checks it, the check, and the case whose event log holds
+    the evidence (scenario, fault)."""
+
+    claim: str
+    probe: str
+    check: Callable[[Results, str], str]
+    scenario: str
+    fault: str = ""
+
+
+ROWS = [
+    Row(
         "web dashboard",
         "after each run of the no-op chain: what the UI's own API shows of it",
         dashboard,
+        "latency",
     ),
-    ("logs in the UI", "after each run: one task's log, through the UI's API", logs_in_ui),
-    ("parallelism", "peak concurrency of the widest fan-out", parallelism),
-    (
+    Row(
+        "logs in the UI",
+        "after each run: one task's log, through the UI's API",
+        logs_in_ui,
+        "latency",
+    ),
+    Row("parallelism", "peak concurrency of the widest fan-out", parallelism, "parallelism"),
+    Row(
         "retries",
         "a chain whose every task fails its first attempt: finished without help?",
         retries,
+        "retries",
     ),
-    ("persists state", "scheduler SIGKILL mid fan-out, restart", persists_state),
-    (
+    Row(
+        "run history survives a scheduler crash",
+        "scheduler SIGKILL mid fan-out, restart: is the run still queryable in the UI's API?",
+        history_survives,
+        "recovery",
+        "scheduler",
+    ),
+    Row(
+        "no rework after a scheduler crash",
+        "the same crash: tasks re-executed, tasks finished twice",
+        rework_after_crash,
+        "recovery",
+        "scheduler",
+    ),
+    Row(
         "output data separated from task state",
         "worker SIGKILL in the movie pipeline; what does the rerun redo?",
         resumes_from_outputs,
+        "recovery",
+        "worker",
     ),
-    ("calendar scheduling", "backfill 3 days of the movie pipeline in one request", calendar),
-    ("built-in scheduler", "services up, calendar on, nothing submitted", own_schedule),
-    (
+    Row(
+        "calendar scheduling",
+        "backfill 3 days of the movie pipeline in one request",
+        calendar,
+        "calendar",
+    ),
+    Row(
+        "built-in scheduler",
+        "services up, calendar on, nothing submitted",
+        own_schedule,
+        "schedule",
+    ),
+    Row(
         "finds newly deployed tasks",
         "deploy a new pipeline into the running stack, time until known and done",
         finds_new_pipelines,
+        "deploy",
     ),
-    (
+    Row(
         "syncs tasks to workers",
         "one fan-out over K worker containers: on how many did its tasks run?",
         runs_on_many_workers,
+        "scaleout",
     ),
 ]
+
+
+def _evidence(results: Results, impl: str, row: Row) -> str:
+    """A link to the event log the verdict was read from (kept beside the report)."""
+    cases = [c for c in _cases(results, impl, row.scenario, row.fault) if c.events]
+    if row.fault == "worker":  # the movie pipeline's worker kill, not the fan-out's
+        cases = [c for c in cases if c.workload == "movies"]
+    return f" ([events]({cases[0].events}))" if cases else ""
 
 
 def feature_table(results: Results) -> str:
     impls = results.case_impls
     rows = [
-        [claim, probe, *[check(results, impl).replace("|", "/") for impl in impls]]
-        for claim, probe, check in ROWS
+        [
+            row.claim,
+            row.probe,
+            *[row.check(results, i).replace("|", "/") + _evidence(results, i, row) for i in impls],
+        ]
+        for row in ROWS
     ]
     return md_table(["claim", "probe", *impls], rows)
 
@@ -277,7 +359,8 @@ def section(ctx: ReportContext) -> str:
     return f"""## Feature table, checked
 
 The claims of the classic orchestrator comparisons, each with the probe that checks it and,
-per implementation, the verdict with what this run measured (default config).
+per implementation, the verdict with what this run measured (default config) and a link to
+the event log it was read from.
 
 {feature_table(ctx.results)}
 """
