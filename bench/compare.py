@@ -91,7 +91,8 @@ MEASURE: dict[str, Callable[[Job], CaseResult]] = {
 }
 
 
-SHARED = ("latency", "parallelism", "cpu", "scale", "retries")  # workloads sharing a stack
+# workload scenarios that share a stack (the probes among them: retries, dynamic)
+SHARED = ("latency", "parallelism", "cpu", "scale", "retries", "dynamic")
 
 
 def measure(jobs: list[Job]) -> list[CaseResult]:
@@ -449,7 +450,7 @@ def cases_for(impl: str, config: str, profile: Profile, variant: str | None = No
             return config == "default" and supports(impl, case.fault, variant)
         if case.scenario == "calendar":
             return config == "default" and "backfill" in manifest["capabilities"]
-        if case.scenario == "retries":  # a property of the orchestrator, not of its tuning
+        if case.scenario in ("retries", "dynamic"):  # the orchestrator's, not its tuning's
             return config == "default"
         if case.scenario in ("schedule", "deploy"):  # needs services that could act at all
             return config == "default" and bool(manifest["services"]["processes"])

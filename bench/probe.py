@@ -41,6 +41,9 @@ CLAIMS = {
     "retries": Claim(
         Case("retries", "chain:3:flaky", 4, repeat=REPEAT), features.retries, "retries"
     ),
+    "dynamic": Claim(
+        Case("dynamic", "map:4:noop", 4, repeat=REPEAT), features.dynamic_fanout, "dynamic fan-out"
+    ),
     "calendar": Claim(Case("calendar", "movies", 2), features.calendar, "calendar scheduling"),
     "schedule": Claim(Case("schedule", "movies", 2), features.own_schedule, "built-in scheduler"),
     "deploy": Claim(

@@ -13,7 +13,9 @@ from bench.cli.options import checked_impls
 def probe(
     claim: Annotated[
         str,
-        typer.Argument(help="dashboard, logs, parallelism, retries, calendar, schedule or deploy"),
+        typer.Argument(
+            help="dashboard, logs, parallelism, retries, dynamic, calendar, schedule or deploy"
+        ),
     ],
     impl: Annotated[str, typer.Option(help="the implementation to probe (its default config)")],
 ) -> None:

@@ -49,6 +49,9 @@ PROBES = (  # bench.measure.probes.calendar, bench.measure.probes.deploy: claims
 # the retries probe: every task of a chain fails its first attempt; does the orchestrator
 # retry it by itself? (on the latency case's stack; n = its runs)
 RETRIES = Case("retries", "chain:3:flaky", 4, repeat=3)
+# dynamic fan-out: a source task decides at run time how many tasks follow (a different
+# count every run); does the orchestrator run exactly those? (the latency stack; n = runs)
+DYNAMIC = Case("dynamic", "map:4:noop", 4, repeat=3)
 RECOVERY = (  # bench.measure.recovery: each fault mid-fan-out, and the movie pipeline's worker killed
     *(
         Case("recovery", "fanout:8:sleep:2", 4, fault)
@@ -81,7 +84,7 @@ def _cases(
     cpu_slots: tuple[int, ...],
     probes: tuple[Case, ...] = PROBES,
 ) -> tuple[Case, ...]:
-    cases = [Case("latency", latency, 2), replace(RETRIES, slots=2)]
+    cases = [Case("latency", latency, 2), replace(RETRIES, slots=2), replace(DYNAMIC, slots=2)]
     cases += [Case("parallelism", fanout, w) for w in slots]
     cases += [Case("cpu", cpu, w) for w in cpu_slots]
     scaleout = _scaleout(fanout, (1, 2, 4))
@@ -102,6 +105,7 @@ PROFILES = {
             Case("latency", "chain:10:noop", 2),
             Case("parallelism", "fanout:4:sleep:1", 2),  # on the latency case's stack
             replace(RETRIES, slots=2, repeat=1),
+            replace(DYNAMIC, slots=2, repeat=1),
             Case("recovery", "fanout:4:sleep:2", 2, "worker"),
             *_scaleout("fanout:2:sleep:1", (1, 2)),  # a Celery task takes ~5 s
         ),
@@ -123,6 +127,7 @@ PROFILES = {
             Case("parallelism", "fanout:8:sleep:0.5", 4),
             Case("cpu", "fanout:4:cpu:500", 4),
             RETRIES,
+            DYNAMIC,
             *_scale((10, 30), repeat=2, shapes=("fanout",)),
             Case("recovery", "fanout:4:sleep:2", 2, "worker", repeat=5),
             *PROBES[:2],

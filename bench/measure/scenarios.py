@@ -38,7 +38,7 @@ from bench.measure.resources import ResourceSampler, measure_idle, usable_cores
 from bench.measure.stats import estimate
 from bench.results import CaseResult
 from pipelines.core.instrument import parse_events, read_events
-from pipelines.core.workloads import FLAKY, Workload, flaky_markers
+from pipelines.core.workloads import FLAKY, Workload, flaky_markers, is_mapped, items_file
 
 IDLE_SECONDS = 5.0
 RERUNS = 2  # a contaminated run is measured again at most this often
@@ -76,6 +76,7 @@ class _Stack:
         self.worker: list[int] = []  # the session of the run in flight (a run that is a command)
         self.case_log: Path | None = None  # where the measured case's events are copied
         self.look_in_ui = False  # after each run, ask the UI's API what it shows (latency case)
+        self.runs_started = 0
 
     def groups(self) -> list[int]:
         return [session_id(s.process) for s in self.adapter.services.services] + self.worker
@@ -90,13 +91,23 @@ class _Stack:
             record = self.run(f"{label}-again{attempt}", warmup) | {"reruns": attempt}
         return record
 
+    def _mapped(self) -> Workload:
+        """A `map` workload's count for the next run, written where its source task reads it
+        at run time (N + 1, N + 2, ...: never the spec's N, which a graph fixed before the
+        run would use)."""
+        count = self.workload.n + 1 + self.runs_started
+        items_file(self.adapter.workload).write_text(str(count))
+        return Workload(self.workload.shape, count, self.workload.work)
+
     def run(self, label: str, warmup: bool) -> dict:
         """Submit one run of the workload once the stack is idle, wait for it, and
         summarise its events."""
         settled = settle(self.adapter)
         if self.workload.work == FLAKY:  # every run's tasks fail their first attempt afresh
             shutil.rmtree(flaky_markers(self.adapter.event_log), ignore_errors=True)
+        workload = self._mapped() if self.workload.shape == "map" else self.workload
         submit_ns = self.adapter.mark("submit", label)
+        self.runs_started += 1
         native: dict[str, tuple[int, int]] = {}
         ui = None
         error = ""
@@ -116,7 +127,7 @@ class _Stack:
                 log.writelines(json.dumps(e) + "\n" for e in events)
         tasks = [e for e in events if e["event"] != "submit"]
         summary = (
-            summarize(tasks, submit_ns, self.workload.upstream, self.adapter.slots, self.cores)
+            summarize(tasks, submit_ns, workload.upstream, self.adapter.slots, self.cores)
             if not error
             else {"complete": False}
         )
@@ -124,6 +135,9 @@ class _Stack:
         if native and summary.get("complete"):
             summary["native_offset_s"] = clock_agreement(task_intervals(tasks), native)
         record = {"label": label, "warmup": warmup, "submit_ns": submit_ns, "error": error}
+        if workload.shape == "map":  # how many the source asked for, how many ran
+            started = {e["task_id"] for e in tasks if e["event"] == "start"}
+            record |= {"mapped": workload.n, "mapped_ran": sum(map(is_mapped, started))}
         if ui:
             record["ui"] = ui.as_dict()
         return {**record, "settle_s": round(settled, 3), **summary}

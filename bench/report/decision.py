@@ -238,6 +238,7 @@ CAPABILITIES = [
     ("Backfills a date range in one request", features.calendar),
     ("Spreads one run's tasks over several worker containers", features.runs_on_many_workers),
     ("Retries a failed task by itself", features.retries),
+    ("Fans out over a count decided at run time", features.dynamic_fanout),
     ("Shows a run and its tasks in its web UI", features.dashboard),
     ("Serves a task's log in its web UI", features.logs_in_ui),
 ]

@@ -119,6 +119,27 @@ def retries(results: Results, impl: str) -> str:
     )
 
 
+def dynamic_fanout(results: Results, impl: str) -> str:
+    """A source task says at run time how many tasks follow (a new count each run): did
+    exactly that many run?"""
+    cases = _cases(results, impl, "dynamic")
+    if not cases:
+        return NOT_PROBED
+    runs = [r for r in cases[0].runs if not r.get("warmup")]
+    right = [r for r in runs if r.get("complete") and r.get("mapped_ran") == r.get("mapped")]
+    asked = ", ".join(str(r.get("mapped")) for r in runs)
+    if runs and len(right) == len(runs):
+        return (
+            f"yes: the source decided at run time how many tasks followed ({asked}); exactly "
+            f"those ran in {len(right)} of {len(runs)} runs"
+        )
+    wrong = next((r for r in runs if r not in right), {})
+    why = " ".join(str(wrong.get("error", "")).split())[:90] or (
+        f"{wrong.get('mapped_ran')} ran where the source asked for {wrong.get('mapped')}"
+    )
+    return f"{'partly' if right else 'no'}: right in {len(right)} of {len(runs)} runs; {why}"
+
+
 def parallelism(results: Results, impl: str) -> str:
     cases = _cases(results, impl, "parallelism")
     if not cases:
@@ -285,6 +306,12 @@ ROWS = [
         "a chain whose every task fails its first attempt: finished without help?",
         retries,
         "retries",
+    ),
+    Row(
+        "dynamic fan-out",
+        "a task decides at run time how many tasks follow (another count each run)",
+        dynamic_fanout,
+        "dynamic",
     ),
     Row(
         "run history survives a scheduler crash",

@@ -6,6 +6,10 @@ Named after the shapes of Airflow's own performance DAGs; written `SHAPE:N:WORK`
 * `fanout:N` — N independent tasks, then a `join` that waits for all: parallelism.
 * `tree:N`   — a binary tree of N tasks growing from one root: widening parallelism.
 * `grid:N`   — a √N × √N grid, each task after its left and upper neighbours.
+* `map:N`    — dynamic fan-out: a `source` task decides at run time how many tasks follow
+  (one per item it returns, `mapped_items`; N unless the harness says otherwise for the
+  run), then a `join`. Each orchestrator fans out its own way (Airflow `expand`, Prefect
+  `map`, Luigi dynamic dependencies); a graph fixed before the run gets the count wrong.
 
 WORK is what each task does: `noop`, `sleep:S` (S seconds, e.g. sleep:1), `cpu:MS` (MS
 milliseconds of this thread's CPU time, a busy loop — so CPU-bound runs show the core
@@ -29,8 +33,9 @@ from pathlib import Path
 
 from pipelines.core.instrument import EVENT_LOG, task_events
 
-SHAPES = ("chain", "fanout", "tree", "grid")
+SHAPES = ("chain", "fanout", "tree", "grid", "map")
 JOIN = "join"
+SOURCE = "source"  # map: the task whose output decides the fan-out
 FLAKY = "flaky"  # the retries probe's work: an orchestrator that retries finishes the run
 
 
@@ -44,7 +49,7 @@ class Workload:
     def parse(cls, text: str) -> Workload:
         """`chain:20`, `fanout:16:sleep:1`, `grid:100:cpu:50` → Workload."""
         match = re.fullmatch(
-            r"(chain|fanout|tree|grid):(\d+)(?::(noop|flaky|sleep:[\d.]+|cpu:\d+))?", text
+            r"(chain|fanout|tree|grid|map):(\d+)(?::(noop|flaky|sleep:[\d.]+|cpu:\d+))?", text
         )
         if not match or int(match.group(2)) < 1:
             raise ValueError(
@@ -64,6 +69,9 @@ class Workload:
             return {name[i]: (name[i - 1],) if i else () for i in range(self.n)}
         if self.shape == "fanout":
             return {**{t: () for t in name}, JOIN: tuple(name)}
+        if self.shape == "map":
+            mapped = [mapped_node(i) for i in range(self.n)]
+            return {SOURCE: (), **{m: (SOURCE,) for m in mapped}, JOIN: tuple(mapped)}
         if self.shape == "tree":
             return {name[i]: (name[(i - 1) // 2],) if i else () for i in range(self.n)}
         side = max(1, round(math.sqrt(self.n)))
@@ -79,7 +87,11 @@ class Workload:
         return list(self.upstream)
 
     def work_of(self, node: str) -> str:
-        return "noop" if node == JOIN else self.work
+        return "noop" if node in (JOIN, SOURCE) else self.work
+
+    def has(self, node: str) -> bool:
+        """A task of this workload: one of its nodes, or (map) any mapped task."""
+        return node in self.upstream or (self.shape == "map" and is_mapped(node))
 
     # -- a workload travels between processes as a small JSON file
     def save(self, path: Path) -> Path:
@@ -132,9 +144,30 @@ def do_work(work: str, node: str = "") -> None:
             x += 1
 
 
+def mapped_node(index: int) -> str:
+    return f"m{index:04d}"
+
+
+def is_mapped(node: str) -> bool:
+    return re.fullmatch(r"m\d{4}", node) is not None
+
+
+def items_file(spec: str | Path) -> Path:
+    """Where the harness says how many tasks a `map` workload's source should produce."""
+    return Path(spec).with_suffix(".items")
+
+
+def mapped_items(spec: str | Path) -> list[str]:
+    """What a `map` workload's source task returns at run time: one item per task to fan
+    out to — as many as `items_file` says, else the spec's N."""
+    path = items_file(spec)
+    count = int(path.read_text()) if path.exists() else Workload.load(spec).n
+    return [mapped_node(i) for i in range(count)]
+
+
 def run_node(workload: Workload, node: str) -> None:
     """Run one task of the workload, between a start and an end event."""
-    if node not in workload.upstream:
+    if not workload.has(node):
         raise ValueError(f"{node!r} is not a task of {workload}")
     with task_events(node):
         do_work(workload.work_of(node), node)

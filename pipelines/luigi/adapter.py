@@ -146,8 +146,10 @@ class LuigiAdapter(Adapter[Spawned]):
         spec = self.workload
         done_dir = spec.parent / "done" / label  # WorkloadNode's targets
 
-        def done() -> bool:
-            return all((done_dir / n).exists() for n in Workload.load(spec).nodes)
+        def done() -> bool:  # WorkloadRun's requirements: the nodes nothing waits for
+            workload = Workload.load(spec)
+            parents = {p for ups in workload.upstream.values() for p in ups}
+            return all((done_dir / n).exists() for n in workload.nodes if n not in parents)
 
         worker = self._worker([*task, "--spec", str(spec), "--label", label], label, done=done)
         worker.label, worker.spec = label, str(spec)  # for native_timings

@@ -10,10 +10,10 @@ fails its first attempt) gives each task one retry; the others keep Prefect's de
 
 from __future__ import annotations
 
-from prefect import flow, task
+from prefect import flow, task, unmapped
 from prefect.futures import PrefectFuture, wait
 
-from pipelines.core.workloads import FLAKY, Workload, run_node
+from pipelines.core.workloads import FLAKY, JOIN, SOURCE, Workload, mapped_items, run_node
 
 
 @task(task_run_name="{node}")
@@ -22,10 +22,22 @@ def workload_node(spec: str, node: str) -> None:
     run_node(Workload.load(spec), node)
 
 
+@task(task_run_name="source")
+def workload_source(spec: str) -> list[str]:
+    """A `map` workload's source: one item per task to fan out to, decided at run time."""
+    run_node(Workload.load(spec), SOURCE)
+    return mapped_items(spec)
+
+
 @flow(name="bench_workload")
 def bench_workload(spec: str, label: str) -> None:
     """Every node of the workload at `spec`; `label` names the measurement."""
     workload = Workload.load(spec)
+    if workload.shape == "map":  # dynamic fan-out: .map() over the source's result
+        items = workload_source(spec)
+        mapped = workload_node.map(unmapped(spec), items)
+        workload_node(spec, JOIN, wait_for=mapped)
+        return
     node_task = workload_node.with_options(retries=1) if workload.work == FLAKY else workload_node
     futures: dict[str, PrefectFuture] = {}
     for node, upstream in workload.upstream.items():

@@ -428,3 +428,34 @@ def test_the_retries_verdict_counts_runs_that_finished_with_every_task_retried(t
         "no: finished in 0 of 3 runs; the run failed at the first failure (t0000 failed: first attempt)"
     )
     assert retries(results, "prefect") == "not probed in this run"
+
+
+def test_the_dynamic_fanout_verdict_wants_exactly_the_count_the_source_asked_for(tmp_path):
+    from bench.report.features import dynamic_fanout
+
+    def case(impl, runs):
+        return CaseResult.from_dict(
+            {
+                "impl": impl,
+                "config": "default",
+                "scenario": "dynamic",
+                "workload": "map:4:noop",
+                "slots": 4,
+                "runs": runs,
+            }
+        )
+
+    def run(asked, ran, complete=True):
+        return {"warmup": False, "complete": complete, "mapped": asked, "mapped_ran": ran}
+
+    results = fake_results(tmp_path)
+    results.scenarios = [
+        case("airflow", [run(5, 5), run(6, 6), run(7, 7)]),
+        case("baseline", [run(5, 4, False), run(6, 4, False), run(7, 4, False)]),
+    ]
+    assert dynamic_fanout(results, "airflow").startswith(
+        "yes: the source decided at run time how many tasks followed (5, 6, 7)"
+    )
+    assert dynamic_fanout(results, "baseline") == (
+        "no: right in 0 of 3 runs; 4 ran where the source asked for 5"
+    )

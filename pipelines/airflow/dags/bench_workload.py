@@ -7,7 +7,9 @@ file that `$BENCH_WORKLOAD` lists (os.pathsep-separated), each named after its w
 measure what Airflow itself costs: how long a task waits after its upstream finished, how
 many run at once.
 
-One TaskFlow task per node; `.override(task_id=...)` gives each its node name. A `flaky`
+One TaskFlow task per node; `.override(task_id=...)` gives each its node name. A `map`
+workload is dynamic task mapping: `expand()` over what its `source` task returns at run
+time. A `flaky`
 workload (the retries probe: every task fails its first attempt) gives each task one retry
 after 1 s; the others keep Airflow's default of none. Without `$BENCH_WORKLOAD` the file
 defines no DAG.
@@ -22,10 +24,10 @@ import pendulum
 from airflow.sdk import dag, task
 
 from pipelines.airflow import workload_dag_id
-from pipelines.core.workloads import FLAKY, Workload, run_node
+from pipelines.core.workloads import FLAKY, JOIN, SOURCE, Workload, mapped_items, run_node
 
 
-def workload_dag(workload: Workload):
+def workload_dag(workload: Workload, spec: str):
     @dag(
         dag_id=workload_dag_id(workload),
         schedule=None,  # triggered by the harness, one run per measurement
@@ -40,6 +42,18 @@ def workload_dag(workload: Workload):
         def work(node: str) -> None:
             run_node(workload, node)
 
+        if workload.shape == "map":  # dynamic task mapping: the source's output decides
+
+            @task
+            def source() -> list[str]:
+                """One item per task to fan out to, decided now, at run time."""
+                run_node(workload, SOURCE)
+                return mapped_items(spec)
+
+            mapped = work.override(task_id="mapped").expand(node=source())
+            mapped >> work.override(task_id=JOIN)(JOIN)
+            return
+
         retry = (
             {"retries": 1, "retry_delay": timedelta(seconds=1)} if workload.work == FLAKY else {}
         )
@@ -52,4 +66,4 @@ def workload_dag(workload: Workload):
 
 
 for spec in filter(None, os.environ.get("BENCH_WORKLOAD", "").split(os.pathsep)):
-    workload_dag(Workload.load(spec))
+    workload_dag(Workload.load(spec), spec)
