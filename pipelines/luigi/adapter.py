@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -319,7 +320,8 @@ class LuigiAdapter(Adapter[Spawned]):
     def _task_error(self) -> str:
         """The exception line Luigi logged for the failed task, if there is one."""
         lines = self.worker_log.read_text(errors="replace").splitlines()
-        errors = [
-            ln for ln in lines if ln.startswith(("pipelines.core.io.DataError", "ValueError"))
-        ]
+        exception = re.compile(
+            r"^[A-Za-z_][\w.]*(Error|Exception|Attempt): "
+        )  # a traceback's last line
+        errors = [ln for ln in lines if exception.match(ln)]
         return errors[-1] if errors else log_tail(self.worker_log)
