@@ -161,7 +161,7 @@ class LuigiAdapter(Adapter[Spawned]):
         no run entity and receives no task logs: those stay with the worker."""
         if self.variant == "local":
             return None
-        label = getattr(handle, "label", None)
+        label, spec = getattr(handle, "label", None), getattr(handle, "spec", None)
         query = urllib.parse.quote(
             json.dumps({"status": "DONE", "upstream_status": "", "search": ""})
         )
@@ -170,10 +170,11 @@ class LuigiAdapter(Adapter[Spawned]):
             (reply or {}).get("response", {}) if status == 200 and isinstance(reply, dict) else {}
         )
         params = {task_id: t.get("params") or {} for task_id, t in listed.items()}
-        tasks = {  # the workload's nodes, not the WorkloadRun wrapper that requires them
+        tasks = {  # this run's nodes: its label and spec (labels repeat across workloads),
+            # not the WorkloadRun wrapper that requires them
             p["node"]: str(listed[task_id].get("status"))
             for task_id, p in params.items()
-            if p.get("label") == label and "node" in p
+            if p.get("label") == label and p.get("spec") == spec and "node" in p
         }
         return UiView(
             api="GET /api/task_list (status DONE)",
