@@ -195,12 +195,17 @@ def footprint(results: Results) -> tuple[str, str]:
     impl = real[0].split("/")[0] if real else ""
     held = sorted(rss for k, (_, rss) in running.items() if k.split("/")[0] == impl)
     bullet = (
-        f"**Smallest always-on footprint** — idle memory: **{impl}** "
-        f"({held[0]:.0f}–{held[-1]:.0f} MiB over its configs, n=1 each)."
+        f"**Smallest always-on footprint** — **{impl}** "
+        f"({_span(held)} MiB idle over its configs, n=1 each)."
         if impl
         else ""
     )
     return bullet, f"### Always-on cost\n\n{text} See {link('Resources')}.\n"
+
+
+def _span(values: list[float]) -> str:
+    low, high = f"{min(values):.0f}", f"{max(values):.0f}"
+    return low if low == high else f"{low}–{high}"
 
 
 def recovery(results: Results) -> tuple[str, str]:

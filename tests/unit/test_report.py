@@ -459,3 +459,13 @@ def test_the_dynamic_fanout_verdict_wants_exactly_the_count_the_source_asked_for
     assert dynamic_fanout(results, "baseline") == (
         "no: right in 0 of 3 runs; 4 ran where the source asked for 5"
     )
+
+
+def test_every_scenario_a_profile_plans_is_one_the_results_schema_accepts():
+    from bench.measure.plan import PROFILES
+    from bench.results import SCHEMA
+
+    schema = json.loads(SCHEMA.read_text())
+    allowed = schema["properties"]["scenarios"]["items"]["properties"]["scenario"]["enum"]
+    planned = {c.scenario for profile in PROFILES.values() for c in profile.cases}
+    assert planned <= set(allowed), planned - set(allowed)
