@@ -77,6 +77,12 @@ class CaseResult:
     def ok(self) -> bool:
         return not self.error and bool(self.runs)
 
+    @property
+    def idle_cores(self) -> float | None:
+        """Cores the services kept busy while idle (the latency case's idle sample)."""
+        idle = self.idle_resources or {}
+        return idle["cpu_seconds"] / idle["seconds"] if idle.get("seconds") else None
+
     @classmethod
     def from_dict(cls, data: dict) -> CaseResult:
         known, extra = _known(cls, data)

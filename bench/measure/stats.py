@@ -115,8 +115,15 @@ def pooled_percentile(runs: Sequence[Sequence[float]], q: float) -> Estimate | N
     rng = np.random.default_rng(SEED)
     picks = rng.integers(0, len(kept), size=(RESAMPLES, len(kept)))
     values = [np.percentile(np.concatenate([kept[i] for i in pick]), q) for pick in picks]
-    low, high = np.percentile(values, [100 * (1 - CONFIDENCE) / 2, 100 * (1 + CONFIDENCE) / 2])
-    return Estimate(value, float(low), float(high), int(pooled.size))
+    low, high = percentile_interval(values)
+    return Estimate(value, low, high, int(pooled.size))
+
+
+def percentile_interval(resampled: Sequence[float] | np.ndarray) -> tuple[float, float]:
+    """The 95 % percentile interval of a statistic's bootstrap resamples."""
+    tail = 100 * (1 - CONFIDENCE) / 2
+    low, high = np.percentile(np.asarray(resampled, dtype=float), [tail, 100 - tail])
+    return float(low), float(high)
 
 
 def format_interval(value: float, low: float, high: float) -> str:

@@ -28,7 +28,7 @@ from functools import cached_property
 
 import numpy as np
 
-from bench.measure.stats import CONFIDENCE, RESAMPLES, SEED, Estimate, estimate
+from bench.measure.stats import RESAMPLES, SEED, Estimate, estimate, percentile_interval
 from bench.results import CaseResult, Results
 from pipelines.core.workloads import Workload
 
@@ -100,10 +100,9 @@ class CostModel:
         """None when the run lacks what a fit needs: a chain and a fan-out (two shapes)."""
         cases, slots, idle = [], 0, None
         for case in results.scenarios:
-            if case.key != key or case.scenario in ("recovery",) or not case.measured:
+            if case.key != key or not case.measured:
                 continue
-            if case.idle_resources and case.idle_resources.get("seconds"):
-                idle = case.idle_resources["cpu_seconds"] / case.idle_resources["seconds"]
+            idle = case.idle_cores if case.idle_cores is not None else idle
             if not _waiting(case):
                 continue
             d = depth(Workload.parse(case.workload))
@@ -191,8 +190,9 @@ class CostModel:
 
 
 def _waiting(case: CaseResult) -> bool:
-    work = Workload.parse(case.workload).work if case.workload != "movies" else "movies"
-    return case.scenario in ("latency", "parallelism", "scale") and work.startswith(WAITING_WORK)
+    """A timed workload whose tasks wait rather than compute: what the model is fitted to."""
+    timed = case.scenario in ("latency", "parallelism", "scale")
+    return timed and Workload.parse(case.workload).work.startswith(WAITING_WORK)
 
 
 def _point(run: dict, stages: int, workload: str) -> dict:
@@ -224,9 +224,8 @@ def _fit(points: list[dict]) -> list[float]:
 
 def _interval(values: np.ndarray, n: int) -> Estimate:
     """Row 0 is the estimate from all runs; the rest give the percentile interval."""
-    tail = 100 * (1 - CONFIDENCE) / 2
-    low, high = np.percentile(values[1:], [tail, 100 - tail])
-    return Estimate(float(values[0]), float(low), float(high), n)
+    low, high = percentile_interval(values[1:])
+    return Estimate(float(values[0]), low, high, n)
 
 
 def cost_models(results: Results) -> dict[str, CostModel]:

@@ -56,22 +56,17 @@ def lowest(values: dict[str, Estimate], unit: str = " s") -> str:
     return said + (f", tied within the CIs with {names(tied)}" if tied else "")
 
 
-def orchestrators(values: dict[str, Estimate | None]) -> dict[str, Estimate]:
-    """The measured values of real orchestrators (keys `impl` or `impl/config`)."""
+def is_orchestrator(key: str) -> bool:
+    """`impl` or `impl/config` of a real orchestrator, not the plain-Python reference."""
     try:
-        reference = reference_implementation()
+        return key.split("/")[0] != reference_implementation()
     except BenchError:
-        reference = ""
-    return {k: v for k, v in values.items() if v and k.split("/")[0] != reference}
+        return True
 
 
-def _worst_break_even(models: dict[str, CostModel]) -> dict[str, Estimate]:
-    """Per config, the break-even of whichever reference shape needs longer tasks."""
-    out = {}
-    for key, model in models.items():
-        both = [model.predict(p).break_even_s for p in (SERIAL, STAGED)]
-        out[key] = max(both, key=lambda e: e.median)
-    return out
+def orchestrators(values: dict[str, Estimate | None]) -> dict[str, Estimate]:
+    """The measured values of real orchestrators."""
+    return {k: v for k, v in values.items() if v and is_orchestrator(k)}
 
 
 def short_tasks(models: dict[str, CostModel]) -> tuple[str, str]:
@@ -87,7 +82,8 @@ def short_tasks(models: dict[str, CostModel]) -> tuple[str, str]:
         f"break-even task, s: {SERIAL.depth} in a chain",
         f"break-even task, s: {STAGED.depth} stages × {STAGED.width}",
     ]
-    worst = orchestrators(_worst_break_even(models))
+    # per config, the break-even of whichever shape needs the longer tasks
+    worst = orchestrators({k: max(serial[k], staged[k], key=lambda e: e.median) for k in models})
     if not worst:
         return "", ""
     longest = max(e.high for e in worst.values())
@@ -176,11 +172,11 @@ def slots(models: dict[str, CostModel]) -> str:
 
 
 def footprint(results: Results) -> tuple[str, str]:
-    idle: dict[str, tuple[float, float]] = {}
-    for case in results.scenarios:
-        r = case.idle_resources
-        if r and r.get("seconds"):
-            idle[case.key] = (r["cpu_seconds"] / r["seconds"], r["peak_rss_mib"])
+    idle = {
+        c.key: (c.idle_cores, c.idle_resources["peak_rss_mib"])
+        for c in results.scenarios
+        if c.idle_cores is not None
+    }
     if not idle:
         return "", ""
     running = {k: v for k, v in sorted(idle.items(), key=lambda kv: kv[1][1]) if v[1] > 0}
@@ -191,7 +187,7 @@ def footprint(results: Results) -> tuple[str, str]:
     text = f"Idle, with nothing submitted, the services hold (least memory first): {said} (one 5 s sample each, n=1)."
     if nothing:
         text += f" {names(nothing)} keep nothing running between runs."
-    real = [k for k in running if orchestrators({k: Estimate(0, 0, 0, 1)})]
+    real = [k for k in running if is_orchestrator(k)]
     impl = real[0].split("/")[0] if real else ""
     held = sorted(rss for k, (_, rss) in running.items() if k.split("/")[0] == impl)
     bullet = (

@@ -8,9 +8,9 @@ change is called real only when the two intervals do not overlap.
 
 from __future__ import annotations
 
-from bench.measure.stats import Estimate, estimate
+from bench.measure.stats import Estimate
 from bench.report.context import ReportContext
-from bench.report.headline import Headline, headline_numbers
+from bench.report.headline import Headline, headline_numbers, movie_phases
 from bench.report.markdown import md_table
 from bench.results import Results
 
@@ -23,8 +23,8 @@ def _headline(results: Results) -> dict[str, dict[str, Estimate | None]]:
         row = numbers.get(key, Headline())
         widest = row.widest()
         out[key] = {
-            "start-up s": estimate(series.startup_samples),
-            "movies pipeline s": estimate([r["run_seconds"] for r in series.measured]),
+            "start-up s": movie_phases(series).startup,
+            "movies pipeline s": movie_phases(series).pipeline,
             "trigger latency s": row.trigger_latency,
             "inter-task p50 s": row.inter_task_p50,
             f"efficiency at {widest}": row.efficiency.get(widest) if widest else None,

@@ -150,21 +150,25 @@ def parallelism(results: Results, impl: str) -> str:
     return f"{verdict}: {peak} tasks running at once with {widest.slots} slots ({widest.workload})"
 
 
-def _scheduler_crashes(results: Results, impl: str) -> list[dict] | None:
-    """The repetitions of the scheduler SIGKILL mid fan-out (None: not probed)."""
+def _scheduler_crashes(results: Results, impl: str) -> tuple[list[dict], int] | None:
+    """The repetitions of the scheduler SIGKILL mid fan-out and the tasks of its workload
+    (None: not probed)."""
     cases = _cases(results, impl, "recovery", "scheduler")
-    return [r for r in cases[0].runs if not r.get("warmup")] if cases else None
+    if not cases:
+        return None
+    runs = [r for r in cases[0].runs if not r.get("warmup")]
+    return runs, len(Workload.parse(cases[0].workload).nodes)
 
 
 def history_survives(results: Results, impl: str) -> str:
     """After the scheduler is killed and restarted, can the run still be looked up?"""
-    runs = _scheduler_crashes(results, impl)
-    if runs is None:
+    crashes = _scheduler_crashes(results, impl)
+    if crashes is None:
         return NOT_PROBED if _has_services(impl) else "no scheduler"
+    runs, tasks = crashes
     views = [r["ui_after"] for r in runs if r.get("ui_after")]
     if not views:
         return "not probed (no UI to ask)" if runs else NOT_PROBED
-    tasks = len(Workload.parse(_cases(results, impl, "recovery", "scheduler")[0].workload).nodes)
     kept = [v for v in views if v["tasks_done"] == tasks]
     verdict = "yes" if len(kept) == len(runs) else "partly" if kept else "no"
     return (
@@ -174,9 +178,10 @@ def history_survives(results: Results, impl: str) -> str:
 
 
 def rework_after_crash(results: Results, impl: str) -> str:
-    runs = _scheduler_crashes(results, impl)
-    if runs is None:
+    crashes = _scheduler_crashes(results, impl)
+    if crashes is None:
         return NOT_PROBED if _has_services(impl) else "no scheduler"
+    runs, _ = crashes
     failed = [r for r in runs if r.get("error")]
     if failed:
         return f"no: did not finish after a scheduler crash ({failed[0]['error'][:80]})"

@@ -20,8 +20,9 @@ from bench.measure.stats import (
     format_interval,
     linear_fit,
 )
+from bench.report.headline import movie_phases
 from bench.report.style import color, line_style, save
-from bench.results import CaseResult, MovieSeries, Results
+from bench.results import CaseResult, Results
 from pipelines.core.instrument import read_events
 from pipelines.core.workloads import Workload
 
@@ -51,15 +52,6 @@ CAPTIONS = {
 PHASES = ("services start-up", "pipeline (submit → done)", "stop")
 
 
-def phase_estimates(series: MovieSeries) -> list[Estimate | None]:
-    """Start-up, pipeline and stop of the movie runs: the summary table's estimates."""
-    return [
-        estimate(series.startup_samples),
-        estimate([r["run_seconds"] for r in series.measured]),
-        estimate([r["stop_seconds"] for r in series.measured if "stop_seconds" in r]),
-    ]
-
-
 def wall_time_figure(results: Results, path: Path) -> Path | None:
     """Start-up, pipeline and stop stacked per implementation/config, each segment its
     median with its 95 % CI as a whisker; the label is the pipeline time of the summary."""
@@ -67,7 +59,7 @@ def wall_time_figure(results: Results, path: Path) -> Path | None:
     if not series:
         return None
     names = [s.key for s in series]
-    phases = [phase_estimates(s) for s in series]
+    phases = [(p.startup, p.pipeline, p.stop) for p in map(movie_phases, series)]
     fig, ax = plt.subplots(figsize=(8.5, 0.9 + 0.55 * len(names)))
     left = np.zeros(len(names))
     for i, (label, shade) in enumerate(zip(PHASES, ("#9bb7d4", "#2f6fad", "#cfcfcf"), strict=True)):

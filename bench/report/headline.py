@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bench.measure.stats import Estimate, estimate, pooled_percentile
-from bench.results import CaseResult, Results
+from bench.results import CaseResult, MovieSeries, Results
 
 
 @dataclass
@@ -26,6 +26,26 @@ class Headline:
 
     def widest(self) -> int | None:
         return max(self.efficiency, default=None)
+
+
+@dataclass(frozen=True)
+class MoviePhases:
+    """The movie pipeline's start-up (every stack the config started), pipeline (submit →
+    done) and stop, over its measured runs: what the summary, the wall-time figure and the
+    comparison of two runs all quote."""
+
+    startup: Estimate | None
+    pipeline: Estimate | None
+    stop: Estimate | None
+
+
+def movie_phases(series: MovieSeries) -> MoviePhases:
+    runs = series.measured
+    return MoviePhases(
+        estimate(series.startup_samples),
+        estimate([r["run_seconds"] for r in runs]),
+        estimate([r["stop_seconds"] for r in runs if "stop_seconds" in r]),
+    )
 
 
 def _latency(row: Headline, case: CaseResult) -> None:

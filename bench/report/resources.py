@@ -35,7 +35,7 @@ def _row(results: Results, case: CaseResult) -> list[str]:
     return [
         case.impl,
         case.config,
-        f"{idle['cpu_seconds'] / idle['seconds']:.2f}",
+        f"{case.idle_cores:.2f}",
         fmt(idle["peak_rss_mib"], 0),
         fmt(float(np.median([r["cpu_seconds"] for r in latency])), 2) if latency else "–",
         f"{fmt(float(np.median([r['cpu_seconds'] for r in busy[widest]])), 2)} ({widest})"

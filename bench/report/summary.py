@@ -5,7 +5,7 @@ from __future__ import annotations
 from bench.measure.stats import Estimate, estimate, format_estimate
 from bench.report.context import ReportContext
 from bench.report.figures import CAPTIONS
-from bench.report.headline import Headline, headline_numbers
+from bench.report.headline import Headline, headline_numbers, movie_phases
 from bench.report.markdown import md_table
 from bench.results import Results
 
@@ -45,10 +45,6 @@ def fault_to_done(results: Results) -> dict[str, Estimate | None]:
     return {impl: estimate(values) for impl, values in out.items()}
 
 
-def _movie_estimate(series, phase: str) -> Estimate | None:
-    return estimate([r[phase] for r in series.measured])
-
-
 HEADER = [
     "impl",
     "config",
@@ -77,8 +73,8 @@ def section(ctx: ReportContext) -> str:
             [
                 series.impl,
                 series.config,
-                format_estimate(estimate(series.startup_samples)),
-                format_estimate(_movie_estimate(series, "run_seconds")),
+                format_estimate(movie_phases(series).startup),
+                format_estimate(movie_phases(series).pipeline),
                 format_estimate(h.trigger_latency),
                 format_estimate(h.inter_task_p50),
                 format_estimate(h.inter_task_p95),

@@ -274,11 +274,8 @@ class AirflowAdapter(Adapter[str]):
         run_path = f"/dags/{self.dag_id}/dagRuns/{handle}"
         _, run = self._api("GET", run_path)
         _, listed = self._api("GET", f"{run_path}/taskInstances?limit=1000")
-        tasks = {
-            t["task_id"]: str(t.get("state"))
-            for t in (listed or {}).get("task_instances", [])
-            if isinstance(listed, dict)
-        }
+        instances = listed.get("task_instances", []) if isinstance(listed, dict) else []
+        tasks = {t["task_id"]: str(t.get("state")) for t in instances}
         first = min(tasks, default=None)
         status, log = (
             self._api("GET", f"{run_path}/taskInstances/{first}/logs/1") if first else (0, None)
