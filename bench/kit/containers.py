@@ -3,10 +3,12 @@
 The adapters do not change shape. `spawn` starts a container instead of a process group and
 returns a `ContainerProcess`, which answers the few things the adapters ask of a
 `subprocess.Popen` (pid, poll, wait, returncode, send_signal, stop). To keep one code path,
-containers see the host's paths unchanged: the repository (read-only), `$BENCH_HOME` and
-the run folder are bind-mounted at the same paths, so argv, environment and log paths an
-adapter builds for the local runtime are valid inside the container too, and every task
-appends to the same event log on the same (kernel) clock.
+containers see the host's paths unchanged: the code is in the image at the repository's
+path (bench.kit.code_image: no source tree is shared with a container, as none would be
+with a worker machine), `$BENCH_HOME` and the run folder are bind-mounted at the same
+paths, so argv, environment and log paths an adapter builds for the local runtime are valid
+inside the container too, and every task appends to the same event log on the same
+(kernel) clock.
 
 One user-defined network per stack: services reach each other by container name
 (`peer`), the harness reaches them at their address on that network (`address`). Every
@@ -115,10 +117,10 @@ class DockerRuntime:
     env_dir = VENV
 
     def __init__(self, impl: str, mounts: list[Path]) -> None:
-        from bench.kit.images import ensure_image
+        from bench.kit.code_image import ensure_code_image
 
         self.impl = impl
-        self.image = ensure_image(impl)
+        self.image = ensure_code_image(impl)
         self.stack = secrets.token_hex(4)
         self.labels = {LABEL: "stack", STACK_LABEL: self.stack, IMPL_LABEL: impl}
         self.mounts = _mounts(mounts)
@@ -222,12 +224,13 @@ class DockerRuntime:
 
 
 def _mounts(paths: list[Path]) -> dict[str, dict[str, str]]:
-    """Same-path bind mounts; the repository read-only; a path inside another is covered."""
+    """Same-path read-write bind mounts (a path inside another is covered); never the
+    repository itself: the code comes in the image."""
     from bench.kit.home import REPO
 
-    wanted = sorted({p.resolve() for p in paths})
+    wanted = sorted({p.resolve() for p in paths} - {REPO})
     kept = [p for p in wanted if not any(p != q and p.is_relative_to(q) for q in wanted)]
-    return {str(p): {"bind": str(p), "mode": "ro" if p == REPO else "rw"} for p in kept}
+    return {str(p): {"bind": str(p), "mode": "rw"} for p in kept}
 
 
 def _container_env(env: dict[str, str]) -> dict[str, str]:

@@ -2,8 +2,8 @@
 service images a topology needs (`bench/services/<name>/Dockerfile`: PostgreSQL, Redis).
 
 `pipelines/<impl>/Dockerfile` installs the implementation's lock file into /opt/venv on top
-of `BASE_IMAGE`; the code itself is mounted at run time (bench.kit.containers), so editing a
-DAG or a task never forces a rebuild. The tag is a hash of everything the build reads —
+of `BASE_IMAGE`; the code goes into a thin image on top (bench.kit.code_image), so editing a
+DAG or a task never reinstalls packages. The tag is a hash of everything the build reads —
 Dockerfile, lock file, the base image's id, the uv that installs — so an image is rebuilt
 exactly when one of those changes, and `bench images prune` removes the superseded ones.
 
@@ -145,20 +145,28 @@ def list_images() -> list[dict]:
     for image in engine().images.list(filters={"label": LABEL}):
         impl = image.labels.get(IMPL_LABEL, "")
         if impl and impl not in current:
-            try:
-                current[impl] = image_tag(impl)
-            except BenchError:
-                current[impl] = ""
+            current[impl] = _current_tags(impl)
         for tag in image.tags or ["<untagged>"]:
             out.append(
                 {
                     "tag": tag,
                     "impl": impl or "base",
                     "size_mb": round(image.attrs.get("Size", 0) / 1e6),
-                    "current": tag == current.get(impl) or tag == OFFLINE_BASE,
+                    "current": tag in current.get(impl, ()) or tag == OFFLINE_BASE,
                 }
             )
     return sorted(out, key=lambda i: (i["impl"], i["tag"]))
+
+
+def _current_tags(impl: str) -> tuple[str, ...]:
+    """The dependency image and the code image that match today's inputs."""
+    from bench.kit.code_image import code_tag
+
+    try:
+        dependencies = image_tag(impl)
+    except BenchError:
+        return ()
+    return (dependencies,) if is_service(impl) else (dependencies, code_tag(dependencies))
 
 
 def prune() -> list[str]:

@@ -48,6 +48,7 @@ def describe(impls: list[str]) -> dict:
     """What the results record about where the stacks ran (limits and images in docker)."""
     if selected() != "docker":
         return {"name": "local"}
+    from bench.kit.code_image import CODE, code_tag
     from bench.kit.containers import CPUS, MEMORY
     from bench.kit.images import base_image, image_tag
 
@@ -56,5 +57,6 @@ def describe(impls: list[str]) -> dict:
         "cpus_per_container": CPUS,
         "memory_per_container": MEMORY,
         "base_image": base_image(),
-        "images": {impl: image_tag(impl) for impl in impls},
+        "images": {impl: code_tag(image_tag(impl)) for impl in impls},
+        "code": f"copied into each image ({', '.join(CODE)}/); no source mounted",
     }

@@ -61,9 +61,9 @@ RECOVERY = (  # bench.measure.recovery: each fault mid-fan-out, and the movie pi
 )
 
 
-def _scaleout(workload: str, containers: tuple[int, ...]) -> tuple[Case, ...]:
+def _scaleout(workload: str, containers: tuple[int, ...], repeat: int = 0) -> tuple[Case, ...]:
     """A fan-out over K worker containers of one task each (--runtime docker only)."""
-    return tuple(Case("scaleout", workload, k) for k in containers)
+    return tuple(Case("scaleout", workload, k, repeat=repeat) for k in containers)
 
 
 def _scale(
@@ -131,6 +131,10 @@ PROFILES = {
             *_scale((10, 30), repeat=2, shapes=("fanout",)),
             Case("recovery", "fanout:4:sleep:2", 2, "worker", repeat=5),
             *PROBES[:2],
+            # only where they apply: the database outage where a variant has a database
+            # server to stop, the worker fleet in containers (--runtime docker)
+            Case("recovery", "fanout:4:sleep:2", 2, "database", repeat=5),
+            *_scaleout("fanout:8:sleep:1", (1, 2, 4), repeat=3),
         ),
         movies_repeat=3,
     ),

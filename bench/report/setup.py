@@ -102,7 +102,8 @@ def _runtime_line(runtime: dict) -> str:
     return (
         f"docker: every service and worker in its own container, each limited to "
         f"{runtime['cpus_per_container']:g} CPUs and {runtime['memory_per_container']} "
-        f"(base `{runtime['base_image']}`; images {images})"
+        f"(base `{runtime['base_image']}`; images {images}); the code: "
+        f"{runtime.get('code', 'the repository mounted read-only')}"
     )
 
 

@@ -66,9 +66,14 @@ def start_redis(services: Services) -> None:
 def start_celery_workers(
     services: Services, airflow: str, env: dict[str, str], count: int, cwd: Path
 ) -> None:
-    """K `airflow celery worker` containers; returns once each says it is ready."""
+    """K `airflow celery worker` containers; returns once each says it is ready.
+
+    A worker parses the DAG file of each task it runs from its own DAG bundle: here the
+    `dags/` folder its image holds (bench.kit.code_image), not the run folder the
+    dag-processor reads, so a worker that lacked the code would fail its tasks."""
+    own_dags = {"AIRFLOW__CORE__DAGS_FOLDER": str(Path(__file__).parent / "dags")}
     for i in range(count):
-        services.start(f"worker-{i}", [airflow, "celery", "worker"], env, cwd=cwd)
+        services.start(f"worker-{i}", [airflow, "celery", "worker"], env | own_dags, cwd=cwd)
     workers = [services.get(f"worker-{i}") for i in range(count)]
 
     def all_ready() -> bool:

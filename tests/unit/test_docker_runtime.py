@@ -7,21 +7,41 @@ from pathlib import Path
 
 import pytest
 
-from bench.kit import images, runtimes
+from bench.kit import code_image, images, runtimes
 from bench.kit.base_image import apt_mirror
 from bench.kit.containers import _container_env, _mounts
 from bench.kit.errors import BenchError
 from bench.kit.home import REPO
 
 
-def test_mounts_keep_host_paths_and_cover_nested_ones(tmp_path: Path) -> None:
+def test_mounts_keep_host_paths_and_cover_nested_ones_but_never_the_code(tmp_path: Path) -> None:
     home, run = tmp_path / "home", tmp_path / "home" / "runs" / "r1"
     run.mkdir(parents=True)
-    mounts = _mounts([REPO, home, run])
+    inside = REPO / "reports" / "some-run"  # a run folder inside the repository still mounts
+    mounts = _mounts([REPO, home, run, inside])
     assert mounts == {
-        str(REPO): {"bind": str(REPO), "mode": "ro"},  # the code: read-only
         str(home): {"bind": str(home), "mode": "rw"},  # the run folder is inside it
-    }
+        str(inside): {"bind": str(inside), "mode": "rw"},
+    }  # the repository is not mounted: the code is in the image (bench.kit.code_image)
+
+
+def test_code_image_tag_follows_the_code_and_the_dependencies(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(images, "local_id", lambda name: "sha256:deps")
+    tag = code_image.code_tag("orchestrator-bench/luigi:abc")
+    assert tag.startswith("orchestrator-bench/luigi-code:")
+    assert code_image.code_tag("orchestrator-bench/luigi:abc") == tag  # deterministic
+    assert code_image.code_tag("orchestrator-bench/luigi:def") != tag  # new dependencies
+    files = code_image.code_files()
+    assert REPO / "pipelines" / "core" / "workloads.py" in files
+    assert not any("__pycache__" in p.parts or p.suffix == ".pyc" for p in files)
+    assert not any(p.is_relative_to(REPO / "bench") for p in files)  # the harness stays out
+    changed = tmp_path / "pipelines"
+    changed.mkdir()
+    (changed / "x.py").write_text("x = 1\n")
+    monkeypatch.setattr(code_image, "REPO", tmp_path)
+    assert code_image.code_tag("orchestrator-bench/luigi:abc") != tag  # other code
 
 
 def test_container_env_drops_host_only_variables() -> None:

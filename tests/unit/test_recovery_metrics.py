@@ -71,7 +71,26 @@ def test_recovery_runs_on_default_configs_and_only_for_listed_faults():
     assert faults("baseline", "default") == {"worker"}  # no scheduler to kill
     assert faults("airflow", "tuned") == set()
     standard = [c for c in PROFILES["standard"].cases if c.scenario == "recovery"]
-    assert {c.fault for c in standard} == {"worker"} and all(c.repeat >= 5 for c in standard)
+    assert {c.fault for c in standard} == {"worker", "database"}
+    assert all(c.repeat >= 5 for c in standard)
+    # the database outage only where there is a database server to stop
+    local = {c.fault for c in cases_for("airflow", "default", PROFILES["standard"]) if c.fault}
+    assert local == {"worker"}
+    server = cases_for("airflow", "default", PROFILES["standard"], "postgres")
+    assert {c.fault for c in server if c.fault} == {"worker", "database"}
+
+
+def test_scale_out_only_in_containers_and_where_claimed():
+    from bench.kit.runtimes import use_runtime
+
+    def scaleout(impl: str) -> list[int]:
+        cases = cases_for(impl, "default", PROFILES["standard"])
+        return [c.slots for c in cases if c.scenario == "scaleout"]
+
+    assert scaleout("airflow") == []  # local runtime: no worker containers
+    with use_runtime("docker"):
+        assert scaleout("airflow") == scaleout("luigi") == [1, 2, 4]
+        assert scaleout("prefect") == scaleout("baseline") == []  # no scale-out claimed
 
 
 def test_case_names_are_unique_within_every_profile():

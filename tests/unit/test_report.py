@@ -335,11 +335,12 @@ def test_feature_verdicts_quote_what_the_probes_measured():
     assert ft.finds_new_pipelines(results, "airflow").startswith("yes: listed 287 s after")
     assert ft.finds_new_pipelines(results, "luigi").startswith("nothing to find")
     assert ft.runs_on_many_workers(results, "luigi").startswith(
-        "yes: one run's tasks started on 4 of 4 worker containers"
+        "yes: tasks started on up to 4 of 4 worker containers (on more than one in 1 of 1 runs)"
     )
-    assert ft.runs_on_many_workers(results, "airflow").startswith(
-        "no: one run's tasks started on 1"
-    )
+    assert ft.runs_on_many_workers(results, "airflow").startswith("no: tasks started on up to 1")
+    assert ft.runs_on_many_workers(results, "luigi").endswith("mounted into it")
+    results.runtime = {"name": "docker", "code": "copied into each image; no source mounted"}
+    assert ft.runs_on_many_workers(results, "luigi").endswith("holds (no source mounted)")
     assert ft.runs_on_many_workers(results, "baseline").startswith("no: its adapter has no")
 
 
