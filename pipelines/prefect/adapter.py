@@ -44,6 +44,9 @@ class PrefectAdapter(Adapter[str]):
                 "PREFECT_API_URL": f"http://{self.runtime.peer('server')}:{self.port}/api",
                 "PREFECT_SERVER_ANALYTICS_ENABLED": "false",  # no internet here
                 "PREFECT_TASKS_RUNNER_THREAD_POOL_MAX_WORKERS": str(self.slots),
+                # the calendar probe: the movie deployment on a daily schedule (serve.py)
+                "MOVIE_PIPELINE_SCHEDULE": "daily" if self.schedules else "",
+                "MOVIE_PIPELINE_WORKDIR": str(self.workdir),
                 **self.settings,
             }
         )
@@ -96,6 +99,19 @@ class PrefectAdapter(Adapter[str]):
 
     def submit_workload(self, label: str) -> str:
         return self._create_run("bench_workload", {"spec": str(self.workload), "label": label})
+
+    def runs_started_by_itself(self) -> dict[str, dt.date | None]:
+        """Movie runs the server's scheduler created (auto-scheduled) that have left the
+        SCHEDULED state, i.e. the runner picked them up; each with its scheduled day."""
+        flow_runs = {"deployment_id": {"any_": [self.deployments["movie_pipeline"]]}}
+        status, runs = request_json(
+            "POST", f"{self.api}/flow_runs/filter", {"flow_runs": flow_runs}
+        )
+        return {
+            r["id"]: dt.datetime.fromisoformat(r["expected_start_time"]).date()
+            for r in (runs if status == 200 and isinstance(runs, list) else [])
+            if r.get("auto_scheduled") and (r.get("state") or {}).get("type") != "SCHEDULED"
+        }
 
     def wait(self, handle: str, timeout: float) -> None:
         deadline = time.monotonic() + timeout

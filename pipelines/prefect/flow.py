@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from prefect import flow, task
+from prefect import flow, runtime, task
 from prefect.futures import PrefectFuture
 
 from pipelines.core import steps
@@ -101,9 +101,14 @@ def load(scored: dict, workdir: str, date: dt.date) -> dict:
 
 
 @flow(name="movie_pipeline")
-def movie_pipeline(workdir: str, date: dt.date) -> dict:
-    """One day's partition, from landing zone to warehouse."""
-    landed = wait_for_partition.submit(workdir, date)
+def movie_pipeline(workdir: str, date: dt.date | None = None, wait_s: float = 0.0) -> dict:
+    """One day's partition, from landing zone to warehouse.
+
+    A run from the deployment's schedule has no `date`: it processes the day it was
+    scheduled for, and waits up to `wait_s` for that day's partition to land (what a
+    sensor does in Airflow)."""
+    date = date or runtime.flow_run.scheduled_start_time.date()
+    landed = wait_for_partition.submit(workdir, date, timeout=wait_s)
     ingested = ingest.submit(landed, workdir, date)
     validated = validate.submit(ingested, workdir, date)
     transformed = transform.submit(validated, workdir, date)

@@ -55,3 +55,12 @@ def test_probes_find_what_the_orchestrator_does(impl: str, tmp_path: Path) -> No
     results = _results([retries_case, dynamic_case])
     assert retries(results, impl).startswith("yes" if retried else "no"), retries_case.runs
     assert dynamic_fanout(results, impl).startswith("yes" if mapped else "no"), dynamic_case.runs
+
+
+def test_prefect_starts_a_run_on_its_own_schedule() -> None:
+    """The deployment's daily schedule: the server's scheduler creates the run, the runner
+    starts it, its flow waits for the day's partition that the probe then lands."""
+    from bench.probe import probe
+
+    verdict, case = probe("schedule", "prefect")
+    assert verdict.startswith("yes: started"), case.runs
