@@ -20,15 +20,24 @@ from bench.kit.manifest import implementations
 from bench.kit.runtimes import use_runtime
 
 
+def _listed(values: list[str] | None) -> list[str]:
+    """`--impl a,b --impl c` → [a, b, c]: a repeated option adds, it never replaces."""
+    return [n.strip() for value in values or [] for n in value.split(",") if n.strip()]
+
+
 def compare(
     impl: Annotated[
-        str,
-        typer.Option(help="comma-separated implementations (default: every one in pipelines/)"),
-    ] = "",
+        list[str] | None,
+        typer.Option(
+            help="implementations, comma-separated or repeated (default: every one in pipelines/)"
+        ),
+    ] = None,
     config: Annotated[
-        str,
-        typer.Option(help="comma-separated configs (default: every config each manifest has)"),
-    ] = "",
+        list[str] | None,
+        typer.Option(
+            help="configs, comma-separated or repeated (default: every config each manifest has)"
+        ),
+    ] = None,
     profile: Annotated[
         str, typer.Option(help="quick (CI, minutes), standard, or full")
     ] = "standard",
@@ -64,9 +73,9 @@ def compare(
     spec = resolve(dataset) if dataset else None  # parsed once, passed down as a DatasetSpec
     variants = checked_variants(variant)
     checked_runtime(runtime)
-    chosen = [n.strip() for n in impl.split(",") if n.strip()]
+    chosen = _listed(impl)
     names = checked_impls(chosen) if chosen else _ready_ones()  # the reference last
-    configs = [c.strip() for c in config.split(",") if c.strip()]
+    configs = _listed(config)
     with use_runtime(runtime):
         ok = compare_implementations(console, names, configs, profile, spec, out, variants)
     if not ok:

@@ -45,6 +45,8 @@ def bench(*args: str, home: Path) -> subprocess.CompletedProcess:
         ),
         (["validate-results", "nowhere"], "not found; give a folder written by bench compare"),
         (["compare", "--profile", "huge"], "choose from quick, standard, full"),
+        # a repeated --impl adds to the list (the second one is checked, not dropped)
+        (["compare", "--impl", "luigi", "--impl", "nosuch"], "unknown implementation 'nosuch'"),
         (["advise", "nowhere"], "nowhere: not found; give a folder written by bench compare"),
         (["advise", "reports/reference-standard", "--task-seconds", "0"], "0 is not positive"),
         (["advise", "reports/reference-standard", "--width", "0"], "--width"),
