@@ -167,7 +167,26 @@ class Results:
 
     @property
     def case_impls(self) -> list[str]:
-        return list(dict.fromkeys(c.impl for c in self.scenarios))
+        """The implementations with cases, in the tables' order (the plan's, which the
+        movie series keep), not the shuffled order the cases were measured in."""
+        planned = [key.split("/")[0] for key in self.movies]
+        return [
+            i
+            for i in dict.fromkeys(planned + [c.impl for c in self.scenarios])
+            if any(c.impl == i for c in self.scenarios)
+        ]
+
+    def in_table_order(self, cases: list[CaseResult]) -> list[CaseResult]:
+        """`cases` by implementation and config (the plan's order), then scenario, workload
+        and slots: a table a reader can scan, whatever order they were measured in."""
+        keys = list(self.movies)
+        rank = {key: n for n, key in enumerate(keys)}
+
+        def key(c: CaseResult) -> tuple:
+            slot = rank.get(f"{c.impl}/{c.config}", len(keys))
+            return (slot, c.impl, c.config, c.scenario, c.workload, c.slots, c.fault)
+
+        return sorted(cases, key=key)
 
     def cases(self, scenario: str) -> list[CaseResult]:
         return [c for c in self.scenarios if c.scenario == scenario]

@@ -81,7 +81,8 @@ def advise(
         cells = [p.makespan, p.overhead, p.submit_to_done, p.cpu_hours_per_day, p.break_even_s]
         row = [key, *(_cell(c) for c in cells)]
         table.add_row(*row, *([p.deadline(deadline)] if deadline is not None else []))
-    wide = Console(width=max(console.width, 150), emoji=False)  # whole rows, also when piped
+    # whole rows and names, also when piped: the table takes its natural width, never less
+    wide = Console(width=max(console.width, 1000), emoji=False)
     wide.print(table)
     runs = sorted({m.n for m in models.values()})
     slots = sorted({m.slots for m in models.values()})

@@ -175,6 +175,12 @@ def session_id(process: Spawned) -> int:
         return process.pid
 
 
+def session_ids(process: Spawned) -> list[int]:
+    """Every session of a spawned command: its own, or each member's of a `Fleet` (a fleet's
+    `pid` is its first member's: the others' CPU would otherwise count as foreign)."""
+    return [session_id(m) for m in getattr(process, "members", [process])]
+
+
 def stop_process(process, grace: float = 10.0) -> None:
     """Stop what `spawn` (or a runtime's spawn) started: a local process group, or a
     container (which stops everything inside it)."""

@@ -31,7 +31,7 @@ from pathlib import Path
 from bench.kit.errors import BenchError
 from bench.kit.http import probe_page
 from bench.kit.manifest import adapter_class
-from bench.kit.processes import session_id
+from bench.kit.processes import session_id, session_ids
 from bench.measure.metrics import clock_agreement, summarize, task_intervals
 from bench.measure.plan import Case
 from bench.measure.resources import ResourceSampler, measure_idle, usable_cores
@@ -114,7 +114,7 @@ class _Stack:
         try:
             with ResourceSampler(self.groups) as busy:
                 handle = self.adapter.submit_workload(label)
-                self.worker[:] = [session_id(handle)] if hasattr(handle, "poll") else []
+                self.worker[:] = session_ids(handle) if hasattr(handle, "poll") else []
                 self.adapter.wait(handle, self.timeout)
             native = self.adapter.native_timings(handle)
             ui = self.adapter.ui_view(handle) if self.look_in_ui else None

@@ -22,7 +22,7 @@ HEADER = [
 
 def section(ctx: ReportContext) -> str:
     rows = []
-    for case in ctx.results.scenarios:
+    for case in ctx.results.in_table_order(ctx.results.scenarios):
         offsets = [
             r["native_offset_s"] for r in case.measured if r.get("native_offset_s", {}).get("n")
         ]

@@ -56,7 +56,8 @@ def _harness(busy: dict[str, list[dict]]) -> str:
 
 
 def section(ctx: ReportContext) -> str:
-    rows = [_row(ctx.results, c) for c in ctx.results.scenarios if c.idle_resources]
+    idle = [c for c in ctx.results.scenarios if c.idle_resources]
+    rows = [_row(ctx.results, c) for c in ctx.results.in_table_order(idle)]
     table = md_table(HEADER, rows) if rows else "Not measured in this run."
     return f"""## Resources
 

@@ -81,7 +81,8 @@ def scale_table(cases: list[CaseResult]) -> str:
 
 
 def section(ctx: ReportContext) -> str:
-    rows = [_row(c) for c in ctx.results.scenarios if c.scenario not in NOT_TIMED_RUNS]
+    timed = [c for c in ctx.results.scenarios if c.scenario not in NOT_TIMED_RUNS]
+    rows = [_row(c) for c in ctx.results.in_table_order(timed)]
     return f"""## Scenarios
 
 Every timed workload case: medians with 95 % CIs and n over its measured runs. The lower

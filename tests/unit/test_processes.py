@@ -76,3 +76,16 @@ def test_a_fleet_succeeds_when_the_work_is_done(tmp_path, codes, done, expected)
     fleet = Fleet(members, None if done is None else (lambda: done))
     assert fleet.wait(timeout=10) == expected
     fleet.stop(grace=1)
+
+
+def test_every_member_of_a_fleet_is_the_orchestrators(tmp_path):
+    """The resource sampler watches sessions: a fleet's are all its members' (counting only
+    the first made the others' CPU 'foreign' and flagged the docker scale-out as contaminated)."""
+    from bench.kit.processes import Fleet, session_ids, spawn
+
+    members = [spawn(["sleep", "5"], {}, tmp_path / f"{i}.log") for i in range(3)]
+    try:
+        assert session_ids(Fleet(members)) == [m.pid for m in members]  # each leads its own
+        assert session_ids(members[0]) == [members[0].pid]
+    finally:
+        Fleet(members).stop(grace=1)
