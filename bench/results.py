@@ -169,12 +169,9 @@ class Results:
     def case_impls(self) -> list[str]:
         """The implementations with cases, in the tables' order (the plan's, which the
         movie series keep), not the shuffled order the cases were measured in."""
+        measured = [c.impl for c in self.scenarios]
         planned = [key.split("/")[0] for key in self.movies]
-        return [
-            i
-            for i in dict.fromkeys(planned + [c.impl for c in self.scenarios])
-            if any(c.impl == i for c in self.scenarios)
-        ]
+        return [i for i in dict.fromkeys(planned + measured) if i in measured]
 
     def in_table_order(self, cases: list[CaseResult]) -> list[CaseResult]:
         """`cases` by implementation and config (the plan's order), then scenario, workload

@@ -25,7 +25,6 @@ from bench.kit.errors import BenchError
 from bench.kit.home import REPO
 
 CODE = ("pipelines",)  # what the containers import and read; the harness (bench/) stays out
-SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", ".*")
 DOCKERFILE = """\
 ARG DEPENDENCIES
 FROM ${DEPENDENCIES}
@@ -74,8 +73,10 @@ def _build(impl: str, dependencies: str, tag: str) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-code-") as context:
         folder = Path(context)
         (folder / "Dockerfile").write_text(DOCKERFILE.replace("{repo}", str(REPO)))
-        for top in CODE:
-            shutil.copytree(REPO / top, folder / "code" / top, ignore=SKIPPED)
+        for path in code_files():  # exactly what the tag hashed
+            target = folder / "code" / path.relative_to(REPO)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
         try:
             engine().images.build(
                 path=context,
