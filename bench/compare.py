@@ -441,8 +441,8 @@ def cases_for(impl: str, config: str, profile: Profile, variant: str | None = No
     """The profile's cases that apply: recovery and the calendar probe run on the default
     config only (the tuned settings change dispatch latency, not failure handling or
     calendars), recovery only for the faults the implementation lists, the calendar probe
-    only where the manifest claims a backfill, scale-out only in containers and where the
-    manifest claims it."""
+    only where the manifest claims a backfill, scale-out where the manifest claims it (in
+    containers only when it lists it under containers_only)."""
     manifest = load_manifest(impl)
 
     def applies(case: Case) -> bool:
@@ -454,11 +454,12 @@ def cases_for(impl: str, config: str, profile: Profile, variant: str | None = No
             return config == "default"
         if case.scenario in ("schedule", "deploy"):  # needs services that could act at all
             return config == "default" and bool(manifest["services"]["processes"])
-        if case.scenario == "scaleout":  # worker containers: docker, and a distributed design
+        if case.scenario == "scaleout":  # a worker fleet; some need containers (a broker)
+            local_too = "scale-out" not in manifest.get("containers_only", [])
             return (
                 config == "default"
-                and selected_runtime() == "docker"
                 and "scale-out" in manifest["capabilities"]
+                and (local_too or selected_runtime() == "docker")
             )
         return True
 

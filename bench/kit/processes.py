@@ -38,8 +38,8 @@ class Spawned(Protocol):
 
 
 class Fleet:
-    """Several copies of one command started together (a fleet of worker containers),
-    handled as one. It has finished when all have; it succeeded when `done()` says the
+    """Several copies of one command started together (a fleet of worker processes or
+    containers), handled as one. It has finished when all have; it succeeded when `done()` says the
     work is complete — a worker's own exit code cannot tell: a worker whose tasks another
     worker ran may exit non-zero ("already running", "not granted run permission"), which
     in a fleet is the point. Without `done`, every member must exit 0."""

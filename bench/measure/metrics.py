@@ -187,13 +187,18 @@ def summarize(
         "overhead_share": (span - bound) / span if span > 0 else float("nan"),
         "peak_concurrency": peak_concurrency(intervals.values()),
         "reexecuted_tasks": sum(1 for n in attempts(events).values() if n > 1),
-        "hosts": len(worker_hosts(events)),
+        "workers": len(task_workers(events)),
     }
 
 
-def worker_hosts(events: Iterable[dict]) -> set[str]:
-    """Hosts (containers, under --runtime docker) on which tasks of the run started."""
-    return {e["host"] for e in events if e.get("event") == "start" and e.get("host")}
+def task_workers(events: Iterable[dict]) -> set[str]:
+    """The workers on which tasks of the run started: a fleet member's name where the fleet
+    gave one (local worker processes share a host), else the host (a container)."""
+    return {
+        f"{e.get('host', '')}/{e.get('worker', '')}"
+        for e in events
+        if e.get("event") == "start" and (e.get("host") or e.get("worker"))
+    }
 
 
 def clock_agreement(

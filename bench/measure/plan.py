@@ -62,7 +62,7 @@ RECOVERY = (  # bench.measure.recovery: each fault mid-fan-out, and the movie pi
 
 
 def _scaleout(workload: str, containers: tuple[int, ...], repeat: int = 0) -> tuple[Case, ...]:
-    """A fan-out over K worker containers of one task each (--runtime docker only)."""
+    """A fan-out over K workers (containers under --runtime docker) of one task each."""
     return tuple(Case("scaleout", workload, k, repeat=repeat) for k in containers)
 
 
@@ -132,9 +132,10 @@ PROFILES = {
             Case("recovery", "fanout:4:sleep:2", 2, "worker", repeat=5),
             *PROBES[:2],
             # only where they apply: the database outage where a variant has a database
-            # server to stop, the worker fleet in containers (--runtime docker)
+            # server to stop; the worker fleet where a manifest claims scale-out (in
+            # containers only where it lists it under containers_only)
             Case("recovery", "fanout:4:sleep:2", 2, "database", repeat=5),
-            *_scaleout("fanout:8:sleep:1", (1, 2, 4), repeat=3),
+            *_scaleout("fanout:8:sleep:0.5", (1, 2, 4), repeat=3),
         ),
         movies_repeat=3,
     ),

@@ -5,8 +5,10 @@
   efficiency, overhead, peak concurrency; and a CPU-bound fan-out that meets the machine's 2 cores.
 * **scale**: chains and fan-outs of 10 and 100 no-op tasks (and 1000 in the full profile) →
   orchestration overhead per task as the graph grows.
-* **scaleout** (--runtime docker): a fan-out over 1, 2, 4 worker containers of one task
-  each, where the implementation can spread one run over several workers.
+* **scaleout**: a fan-out over 1, 2, 4 workers of one task each (worker processes, or
+  containers under --runtime docker), where the implementation can spread one run over
+  several workers; a manifest's `containers_only` keeps a fleet that needs a broker to
+  containers.
 * **recovery** and **calendar**: see bench.measure.recovery and bench.measure.probes.calendar.
 
 Method: one service stack per (implementation, config, slots), serving every workload of

@@ -226,18 +226,20 @@ def recovery(results: Results) -> tuple[str, str]:
 
 
 def _verdicts(results: Results, check: Callable[[Results, str], str]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {"yes": [], "no": [], "not probed": []}
+    out: dict[str, list[str]] = {"yes": [], "no": [], "in containers only": [], "not probed": []}
     for impl in results.case_impls:
         said = check(results, impl)
-        kind = "yes" if said.startswith("yes") else "not probed" if "not probed" in said else "no"
-        out[kind].append(impl)
+        kinds = [k for k in out if said.startswith(k)] or [
+            "not probed" if "not probed" in said else "no"
+        ]
+        out[kinds[0]].append(impl)
     return out
 
 
 CAPABILITIES = [
     ("Starts runs on a calendar by itself", features.own_schedule),
     ("Backfills a date range in one request", features.calendar),
-    ("Spreads one run's tasks over several worker containers", features.runs_on_many_workers),
+    ("Spreads one run's tasks over several workers", features.runs_on_many_workers),
     ("Retries a failed task by itself", features.retries),
     ("Fans out over a count decided at run time", features.dynamic_fanout),
     ("Shows a run and its tasks in its web UI", features.dashboard),

@@ -264,26 +264,33 @@ def finds_new_pipelines(results: Results, impl: str) -> str:
 
 def runs_on_many_workers(results: Results, impl: str) -> str:
     cases = _cases(results, impl, "scaleout")
+    in_containers = results.runtime.get("name") == "docker"
     if not cases:
         if not _capable(impl, "scale-out"):
             return "no: its adapter has no multi-worker topology"
-        return "not probed (the scale-out scenario needs --runtime docker)"
+        if not in_containers and "scale-out" in _manifest(impl).get("containers_only", []):
+            how = _manifest(impl).get("report", {}).get("scale_out", "its worker fleet")
+            return f"in containers only ({how}): --runtime docker measures it"
+        return NOT_PROBED
     widest = max(cases, key=lambda c: c.slots)
     runs = widest.measured
-    if not runs or "hosts" not in runs[0]:
+    if not runs or "workers" not in runs[0]:
         return NOT_PROBED
-    hosts = max(r["hosts"] for r in runs)
-    spread = sum(r["hosts"] > 1 for r in runs)
-    verdict = "yes" if hosts > 1 else "no"
+    most = max(r["workers"] for r in runs)
+    spread = sum(r["workers"] > 1 for r in runs)
     code = results.runtime.get("code", "")
-    source = (
-        "each ran the code its image holds (no source mounted)"
-        if "no source mounted" in code
-        else "each read the code from the repository mounted into it"
-    )
+    if not in_containers:
+        where, source = "worker processes", "each imported the code from this checkout"
+    elif "no source mounted" in code:
+        where, source = "worker containers", "each ran the code its image holds (no source mounted)"
+    else:
+        where, source = (
+            "worker containers",
+            "each read the code from the repository mounted into it",
+        )
     return (
-        f"{verdict}: tasks started on up to {hosts} of {widest.slots} worker containers "
-        f"(on more than one in {spread} of {len(runs)} runs); {source}"
+        f"{'yes' if most > 1 else 'no'}: tasks started on up to {most} of {widest.slots} "
+        f"{where} (on more than one in {spread} of {len(runs)} runs); {source}"
     )
 
 
@@ -366,7 +373,7 @@ ROWS = [
     ),
     Row(
         "syncs tasks to workers",
-        "one fan-out over K worker containers: on how many did its tasks run?",
+        "one fan-out over K workers (containers under --runtime docker): on how many did its tasks run?",
         runs_on_many_workers,
         "scaleout",
     ),

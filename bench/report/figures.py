@@ -123,7 +123,7 @@ def ecdf_figure(cases: list[CaseResult], path: Path) -> Path | None:
 EFFICIENCY_PANELS = (
     ("parallelism", "sleeping tasks"),
     ("cpu", "CPU-bound tasks"),
-    ("scaleout", "over worker containers"),
+    ("scaleout", "over K workers"),
 )
 
 

@@ -32,7 +32,7 @@ def _cell(case: CaseResult, metric: str) -> str:
 
 def _row(case: CaseResult) -> list[str]:
     head = [case.impl, case.config, case.workload]
-    slots = f"{case.slots} containers" if case.scenario == "scaleout" else str(case.slots)
+    slots = f"{case.slots} workers" if case.scenario == "scaleout" else str(case.slots)
     if case.error or not case.measured:
         reason = "failed: " + (case.error or "incomplete")[:120]
         return [*head, slots, reason, *[""] * (len(HEADER) - 5)]

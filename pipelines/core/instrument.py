@@ -2,10 +2,13 @@
 
 When the harness sets `BENCH_EVENT_LOG`, each task appends one JSON line per event:
 
-    {"run_id", "impl", "task_id", "event": "start" | "end" | "fail", "t_ns", "pid", "host"}
+    {"run_id", "impl", "task_id", "event": "start" | "end" | "fail", "t_ns", "pid", "host",
+     "worker"}
 
-and an end carries `cpu_ns`, the CPU time the task's thread spent inside the block (so a
-CPU-bound task's own work is known even when contention stretches its wall time).
+`worker` names the member of a worker fleet (the scale-out scenario's K workers) that ran
+the task, empty elsewhere; `host` tells containers apart. An end carries `cpu_ns`, the CPU
+time the task's thread spent inside the block (so a CPU-bound task's own work is known even
+when contention stretches its wall time).
 
 `t_ns` is `time.time_ns()` read in the task's own process, so Airflow workers, Luigi
 workers, the baseline's threads and (later) containers sharing the host kernel are all on the
@@ -30,6 +33,7 @@ from pathlib import Path
 EVENT_LOG = "BENCH_EVENT_LOG"
 RUN_ID = "BENCH_RUN_ID"
 IMPL = "BENCH_IMPL"
+WORKER = "BENCH_WORKER"  # set by a fleet on each member: which worker ran a task
 
 
 def append_event(path: str | Path, record: dict) -> None:
@@ -51,6 +55,7 @@ def _record(task_id: str, event: str, **extra: int) -> dict:
         "t_ns": time.time_ns(),
         "pid": os.getpid(),
         "host": socket.gethostname(),
+        "worker": os.environ.get(WORKER, ""),
         **extra,
     }
 

@@ -37,6 +37,7 @@ from bench.kit import (
     signal_process,
     stop_process,
 )
+from pipelines.core.instrument import WORKER
 from pipelines.core.workloads import Workload
 
 RETCODES = {
@@ -262,13 +263,15 @@ class LuigiAdapter(Adapter[Spawned]):
         """`slots` workers with one task at a time each, all asking luigid for the same
         graph: luigid hands each ready task to one of them. Each stays while tasks it
         could run are pending (keep-alive), so a worker does not quit while another still
-        runs the last upstream task."""
+        runs the last upstream task. Luigi's pid lock (one identical command per host) is
+        off: local members share a host."""
         argv = [self.bin("luigi"), *task_args, "--workers", "1", "--worker-keep-alive"]
+        argv.append("--no-lock")  # else a second identical command on one host just exits
         members = [
             self.runtime.spawn(
                 f"worker-{label}-{i}",
                 [*argv, *scheduler],
-                env,
+                {**env, WORKER: f"worker-{i}"},  # which member ran a task, in its events
                 self.worker_log.with_name(f"worker-{label}-{i}.log"),
                 self.state_dir,
             )

@@ -68,7 +68,7 @@ def test_luigi_worker_containers_share_one_run_through_luigid(tmp_path: Path) ->
         )
     run = measured.runs[-1]
     assert run["complete"], run
-    assert run["hosts"] == 2  # tasks started in both worker containers
+    assert run["workers"] == 2  # tasks started in both worker containers
     assert nothing_of_ours_left()
 
 

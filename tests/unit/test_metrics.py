@@ -163,13 +163,16 @@ def test_clock_agreement_reports_the_offset_between_two_records():
     assert m.clock_agreement(m.task_intervals(events), {}) == {"n": 0}
 
 
-def test_hosts_counts_where_tasks_started():
+def test_workers_counts_where_tasks_started_by_container_or_fleet_member():
     events = log(("a", 0, 1), ("b", 1.1, 2), ("c", 1.2, 5), ("d", 5.3, 6))
-    for event in events:
+    for event in events:  # containers: one host each
         event["host"] = {"a": "w1", "b": "w2", "c": "w1", "d": "w3"}[event["task_id"]]
-    assert m.worker_hosts(events) == {"w1", "w2", "w3"}
-    assert m.summarize(events, submit_ns=0, upstream=DIAMOND)["hosts"] == 3
-    assert m.summarize(log(("a", 0, 1)), submit_ns=0, upstream={"a": ()})["hosts"] == 0
+    assert len(m.task_workers(events)) == 3
+    assert m.summarize(events, submit_ns=0, upstream=DIAMOND)["workers"] == 3
+    for event in events:  # local worker processes: one host, a fleet member's name each
+        event["host"], event["worker"] = "vm", {"a": "0", "b": "1"}.get(event["task_id"], "1")
+    assert len(m.task_workers(events)) == 2
+    assert m.summarize(log(("a", 0, 1)), submit_ns=0, upstream={"a": ()})["workers"] == 0
 
 
 def test_a_flaky_task_fails_its_first_attempt_and_succeeds_when_retried(tmp_path, monkeypatch):

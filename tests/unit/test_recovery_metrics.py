@@ -80,14 +80,16 @@ def test_recovery_runs_on_default_configs_and_only_for_listed_faults():
     assert {c.fault for c in server if c.fault} == {"worker", "database"}
 
 
-def test_scale_out_only_in_containers_and_where_claimed():
+def test_scale_out_where_claimed_and_in_containers_where_it_needs_them():
     from bench.kit.runtimes import use_runtime
 
     def scaleout(impl: str) -> list[int]:
         cases = cases_for(impl, "default", PROFILES["standard"])
         return [c.slots for c in cases if c.scenario == "scaleout"]
 
-    assert scaleout("airflow") == []  # local runtime: no worker containers
+    assert scaleout("airflow") == []  # Celery's broker and database: containers only
+    assert scaleout("luigi") == [1, 2, 4]  # worker processes against the local luigid
+    assert scaleout("prefect") == []
     with use_runtime("docker"):
         assert scaleout("airflow") == scaleout("luigi") == [1, 2, 4]
         assert scaleout("prefect") == scaleout("baseline") == []  # no scale-out claimed

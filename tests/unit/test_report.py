@@ -321,8 +321,8 @@ def test_feature_verdicts_quote_what_the_probes_measured():
                  versions=["v0001", "v0002", "v0003"], error=""),
             case("airflow", "deploy", error="", until_known_s=287.2, until_done_s=291.0),
             case("luigi", "deploy", error="", until_known_s=0.0, until_done_s=1.4),
-            case("luigi", "scaleout", 4, warmup=False, complete=True, hosts=4),
-            case("airflow", "scaleout", 2, warmup=False, complete=True, hosts=1),
+            case("luigi", "scaleout", 4, warmup=False, complete=True, workers=4),
+            case("airflow", "scaleout", 2, warmup=False, complete=True, workers=1),
         ],
     )  # fmt: skip
     assert ft.own_schedule(results, "airflow").startswith(
@@ -335,13 +335,18 @@ def test_feature_verdicts_quote_what_the_probes_measured():
     assert ft.finds_new_pipelines(results, "airflow").startswith("yes: listed 287 s after")
     assert ft.finds_new_pipelines(results, "luigi").startswith("nothing to find")
     assert ft.runs_on_many_workers(results, "luigi").startswith(
-        "yes: tasks started on up to 4 of 4 worker containers (on more than one in 1 of 1 runs)"
+        "yes: tasks started on up to 4 of 4 worker processes (on more than one in 1 of 1 runs)"
     )
     assert ft.runs_on_many_workers(results, "airflow").startswith("no: tasks started on up to 1")
+    assert ft.runs_on_many_workers(results, "luigi").endswith("from this checkout")
+    results.runtime = {"name": "docker"}
     assert ft.runs_on_many_workers(results, "luigi").endswith("mounted into it")
     results.runtime = {"name": "docker", "code": "copied into each image; no source mounted"}
     assert ft.runs_on_many_workers(results, "luigi").endswith("holds (no source mounted)")
     assert ft.runs_on_many_workers(results, "baseline").startswith("no: its adapter has no")
+    results.runtime, results.scenarios = {"name": "local"}, []  # Celery needs containers
+    assert ft.runs_on_many_workers(results, "airflow").startswith("in containers only (Celery")
+    assert ft.runs_on_many_workers(results, "luigi") == ft.NOT_PROBED
 
 
 def test_published_figures_each_name_their_source_and_setup():
