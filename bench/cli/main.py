@@ -32,6 +32,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",  # joins a docstring's wrapped lines into paragraphs
 )
 app.command()(run_commands.run)
 app.command()(run_commands.new)

@@ -8,6 +8,8 @@ change is called real only when the two intervals do not overlap.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bench.measure.stats import Estimate
 from bench.report.context import ReportContext
 from bench.report.headline import Headline, headline_numbers, movie_phases
@@ -58,9 +60,9 @@ def section(ctx: ReportContext) -> str:
     previous_name, previous = ctx.previous
     current = ctx.results
     prov_new, prov_old = current.provenance, previous.provenance
-    return f"""## Changes since {previous_name}
+    return f"""## Changes since the {previous.runtime["name"]} run at {prov_old["git_sha"][:7]}
 
-Before: {previous.profile} profile, {previous.runtime["name"]} runtime, {previous.started_at}, code {prov_old["git_sha"][:12]}.
+Before: {previous.profile} profile, {previous.runtime["name"]} runtime, {previous.started_at}, code {prov_old["git_sha"][:12]} (folder `{Path(previous_name).name}`).
 Now: {current.profile} profile, {current.runtime["name"]} runtime, {current.started_at}, code {prov_new["git_sha"][:12]}.
 Medians with 95 % CIs and n; a change counts only where the intervals do not overlap, and
 runs on different machines or profiles compare only roughly.
