@@ -27,7 +27,7 @@ from rich.table import Table
 
 from bench.kit.errors import BenchError
 from bench.kit.home import REPO
-from bench.kit.manifest import load_manifest, reference_implementation
+from bench.kit.manifest import containers_only, load_manifest, reference_implementation
 from bench.kit.runtimes import describe as describe_runtime
 from bench.kit.runtimes import selected as selected_runtime
 from bench.measure.calibrate import calibration_record
@@ -455,11 +455,10 @@ def cases_for(impl: str, config: str, profile: Profile, variant: str | None = No
         if case.scenario in ("schedule", "deploy"):  # needs services that could act at all
             return config == "default" and bool(manifest["services"]["processes"])
         if case.scenario == "scaleout":  # a worker fleet; some need containers (a broker)
-            local_too = "scale-out" not in manifest.get("containers_only", [])
             return (
                 config == "default"
                 and "scale-out" in manifest["capabilities"]
-                and (local_too or selected_runtime() == "docker")
+                and (not containers_only(manifest, "scale-out") or selected_runtime() == "docker")
             )
         return True
 

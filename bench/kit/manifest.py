@@ -63,6 +63,12 @@ def words(name: str, key: str, default: str = "") -> str:
     return _declared(name).get("report", {}).get(key, default)
 
 
+def containers_only(manifest: dict, capability: str) -> bool:
+    """Whether the implementation offers `capability` only under --runtime docker (its
+    manifest's `containers_only`: a worker fleet that needs a broker, say)."""
+    return capability in manifest.get("containers_only", [])
+
+
 @cache
 def load_manifest(name: str) -> dict:
     path = REPO / "pipelines" / name / "pipeline.toml"

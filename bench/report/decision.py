@@ -229,10 +229,8 @@ def _verdicts(results: Results, check: Callable[[Results, str], str]) -> dict[st
     out: dict[str, list[str]] = {"yes": [], "no": [], "in containers only": [], "not probed": []}
     for impl in results.case_impls:
         said = check(results, impl)
-        kinds = [k for k in out if said.startswith(k)] or [
-            "not probed" if "not probed" in said else "no"
-        ]
-        out[kinds[0]].append(impl)
+        fallback = "not probed" if "not probed" in said else "no"
+        out[next((k for k in out if said.startswith(k)), fallback)].append(impl)
     return out
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bench.kit.errors import BenchError
-from bench.kit.manifest import load_manifest, words
+from bench.kit.manifest import containers_only, load_manifest, words
 from bench.measure.probes.calendar import OWN_RUN_WAIT_S
 from bench.report.context import ReportContext
 from bench.report.markdown import md_table
@@ -268,8 +268,8 @@ def runs_on_many_workers(results: Results, impl: str) -> str:
     if not cases:
         if not _capable(impl, "scale-out"):
             return "no: its adapter has no multi-worker topology"
-        if not in_containers and "scale-out" in _manifest(impl).get("containers_only", []):
-            how = _manifest(impl).get("report", {}).get("scale_out", "its worker fleet")
+        if not in_containers and containers_only(_manifest(impl), "scale-out"):
+            how = words(impl, "scale_out", "its worker fleet")
             return f"in containers only ({how}): --runtime docker measures it"
         return NOT_PROBED
     widest = max(cases, key=lambda c: c.slots)
