@@ -46,6 +46,21 @@ CLAIMS = {
     ),
     "calendar": Claim(Case("calendar", "movies", 2), features.calendar, "calendar scheduling"),
     "schedule": Claim(Case("schedule", "movies", 2), features.own_schedule, "built-in scheduler"),
+    "history": Claim(
+        Case("recovery", "fanout:4:sleep:2", 2, "scheduler", repeat=REPEAT),
+        features.history_survives,
+        "run history survives a scheduler crash",
+    ),
+    "rework": Claim(
+        Case("recovery", "fanout:4:sleep:2", 2, "scheduler", repeat=REPEAT),
+        features.rework_after_crash,
+        "no rework after a scheduler crash",
+    ),
+    "rerun": Claim(
+        Case("recovery", "fanout:4:sleep:2", 2, "worker", repeat=REPEAT),
+        features.resumes_from_outputs,
+        "output data separated from task state",
+    ),
     "deploy": Claim(
         Case("deploy", "new_pipeline", 2),
         features.finds_new_pipelines,

@@ -14,7 +14,8 @@ def probe(
     claim: Annotated[
         str,
         typer.Argument(
-            help="dashboard, logs, parallelism, retries, dynamic, calendar, schedule or deploy"
+            help="dashboard, logs, parallelism, retries, dynamic, history, rework, rerun, "
+            "calendar, schedule or deploy"
         ),
     ],
     impl: Annotated[str, typer.Option(help="the implementation to probe (its default config)")],

@@ -114,9 +114,10 @@ PROFILES = {
     # standard (all four implementations on 2 cores, ≤ 30 min): n = 5 for every workload
     # case, all of them on one stack per config at 4 slots (a chain does not care, the CPU
     # fan-out of 4 meets the 2-core ceiling); recovery is the worker kill, 5 repetitions on
-    # one stack; the scale fit on fan-outs of 10 and 30; the movie pipeline's runs share a
-    # stack. Moved to full: 1, 2 and 8 slots, more runs while a CI is wide, the
-    # scheduler/restart/database faults and the movie pipeline's worker kill, the deploy
+    # one stack, the scheduler crash 3 times on another; the scale fit on fan-outs of 10
+    # and 30; the movie pipeline's runs share a stack. Moved to full: 1, 2 and 8 slots,
+    # more runs while a CI is wide, the restart fault and the movie pipeline's worker
+    # kill, the deploy
     # probe (a dag-processor may look for new files only every 300 s by default), chains in
     # the scale fit, N ≥ 100.
     "standard": Profile(
@@ -130,6 +131,8 @@ PROFILES = {
             DYNAMIC,
             *_scale((10, 30), repeat=2, shapes=("fanout",)),
             Case("recovery", "fanout:4:sleep:2", 2, "worker", repeat=5),
+            # the feature table's run-history and rework rows (n = 3, on one stack)
+            Case("recovery", "fanout:4:sleep:2", 2, "scheduler", repeat=3),
             *PROBES[:2],
             # only where they apply: the database outage where a variant has a database
             # server to stop; the worker fleet where a manifest claims scale-out (in

@@ -53,6 +53,7 @@ FAULTS: dict[str, tuple[str, signal.Signals]] = {
     "database": ("database", signal.SIGKILL),
 }
 MOVIES = "movies"
+SHARES_A_STACK = ("worker", "scheduler", "restart")  # services whole again after recovery
 
 
 def supports(impl: str, fault: str, variant: str | None = None) -> bool:
@@ -103,16 +104,17 @@ def measure_recovery(
     repeat: int = 1,
 ) -> CaseResult:
     """`repeat` repetitions: after a clean warm-up run, one run with the fault at a
-    randomised moment, its cost from the event log. A killed worker leaves the services
-    up, so on a synthetic workload the repetitions share one stack, each started once the
-    orchestrator is idle again (as the timed cases do); a fault that restarts a service,
-    and the movie pipeline (whose outputs must come from a clean folder), get a fresh stack
-    per repetition. The stacks' event logs are joined, in time order, into
+    randomised moment, its cost from the event log. On a synthetic workload the
+    repetitions share one stack, each started once the orchestrator is idle again (as the
+    timed cases do): a killed worker leaves the services up, and a killed or stopped
+    scheduler is started again by the recovery, as a supervisor would. The database
+    outage and the movie pipeline (whose outputs must come from a clean folder) get a
+    fresh stack per repetition. The stacks' event logs are joined, in time order, into
     `folder/events.jsonl`."""
     runs, startup, chosen = [], [], variant
     log = folder / "events.jsonl"
     count = max(1, case.repeat or repeat)
-    shared = case.fault == "worker" and case.workload != MOVIES
+    shared = case.fault in SHARES_A_STACK and case.workload != MOVIES
     batches = [list(range(count))] if shared else [[index] for index in range(count)]
     for batch in batches:
         sub = folder / f"repetition-{batch[0] + 1}"

@@ -45,6 +45,16 @@ def _capable(impl: str, capability: str) -> bool:
     return capability in _manifest(impl).get("capabilities", [capability])
 
 
+def _unmeasured(impl: str, fault: str, without_services: str = "") -> str:
+    """Why a fault's verdict has no repetitions: nothing to kill, a fault the manifest does
+    not list (the harness cannot inject it there), or a profile that does not run it."""
+    if without_services and not _has_services(impl):
+        return without_services
+    if fault not in _manifest(impl).get("faults", [fault]):
+        return f"not measured: its manifest lists no {fault} fault"
+    return NOT_PROBED
+
+
 def _page(case: CaseResult) -> str:
     page = case.dashboard or {}
     return (
@@ -164,7 +174,7 @@ def history_survives(results: Results, impl: str) -> str:
     """After the scheduler is killed and restarted, can the run still be looked up?"""
     crashes = _scheduler_crashes(results, impl)
     if crashes is None:
-        return NOT_PROBED if _has_services(impl) else "no scheduler"
+        return _unmeasured(impl, "scheduler", "no scheduler")
     runs, tasks = crashes
     views = [r["ui_after"] for r in runs if r.get("ui_after")]
     if not views:
@@ -180,7 +190,7 @@ def history_survives(results: Results, impl: str) -> str:
 def rework_after_crash(results: Results, impl: str) -> str:
     crashes = _scheduler_crashes(results, impl)
     if crashes is None:
-        return NOT_PROBED if _has_services(impl) else "no scheduler"
+        return _unmeasured(impl, "scheduler", "no scheduler")
     runs, _ = crashes
     failed = [r for r in runs if r.get("error")]
     if failed:
@@ -194,11 +204,33 @@ def rework_after_crash(results: Results, impl: str) -> str:
 
 
 def resumes_from_outputs(results: Results, impl: str) -> str:
-    """After the worker is killed mid-pipeline, does the rerun skip the finished steps?"""
-    cases = [c for c in _cases(results, impl, "recovery", "worker") if c.workload == "movies"]
-    if not cases:
-        return NOT_PROBED
-    run = cases[0].runs[0]
+    """After a worker is killed mid-run, does the rerun redo only what was in flight? The
+    movie pipeline's kill (full profile) also checks the outputs; the fan-out's (every
+    profile, n = its repetitions) counts finished tasks started again."""
+    kills = _cases(results, impl, "recovery", "worker")
+    movies = [c for c in kills if c.workload == "movies"]
+    if movies:
+        return _movie_rerun(movies[0].runs[0])
+    if not kills:
+        return _unmeasured(impl, "worker")
+    runs = kills[0].measured
+    failed = [r for r in runs if r.get("error")]
+    if failed or not runs:
+        return (
+            f"no: did not finish after a worker kill ({(failed or [{}])[0].get('error', '')[:80]})"
+        )
+    clean = [r for r in runs if r["reexecuted_finished_tasks"] == 0]
+    low, high = (f(r["in_flight_at_fault"] for r in runs) for f in (min, max))
+    verdict = "yes" if len(clean) == len(runs) else "partly" if clean else "no"
+    return (
+        f"{verdict}: worker SIGKILL mid fan-out ({kills[0].workload}), "
+        f"{low if low == high else f'{low}–{high}'} task(s) in flight; "
+        f"no finished task started again in {len(clean)} of {len(runs)} repetitions "
+        "(the movie pipeline's outputs after a kill: full profile)"
+    )
+
+
+def _movie_rerun(run: dict) -> str:
     if run.get("error"):
         return f"no: did not finish ({run['error'][:80]})"
     extra = run["reexecuted_tasks"] - run["in_flight_at_fault"]
@@ -348,7 +380,7 @@ ROWS = [
     ),
     Row(
         "output data separated from task state",
-        "worker SIGKILL in the movie pipeline; what does the rerun redo?",
+        "worker SIGKILL mid-run (the movie pipeline in the full profile); what does the rerun redo?",
         resumes_from_outputs,
         "recovery",
         "worker",
@@ -383,8 +415,8 @@ ROWS = [
 def _evidence(results: Results, impl: str, row: Row) -> str:
     """A link to the event log the verdict was read from (kept beside the report)."""
     cases = [c for c in _cases(results, impl, row.scenario, row.fault) if c.events]
-    if row.fault == "worker":  # the movie pipeline's worker kill, not the fan-out's
-        cases = [c for c in cases if c.workload == "movies"]
+    if row.fault == "worker":  # the movie pipeline's worker kill where there is one
+        cases = [c for c in cases if c.workload == "movies"] or cases
     if not cases:
         return ""
     widest = max(cases, key=lambda c: c.slots)  # the scale-out verdict reads the widest

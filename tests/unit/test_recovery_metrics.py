@@ -70,14 +70,16 @@ def test_recovery_runs_on_default_configs_and_only_for_listed_faults():
     assert faults("airflow", "default") == {"worker", "scheduler", "restart"}
     assert faults("baseline", "default") == {"worker"}  # no scheduler to kill
     assert faults("airflow", "tuned") == set()
-    standard = [c for c in PROFILES["standard"].cases if c.scenario == "recovery"]
-    assert {c.fault for c in standard} == {"worker", "database"}
-    assert all(c.repeat >= 5 for c in standard)
+    standard_p = PROFILES["standard"]
+    standard = [c for c in standard_p.cases if c.scenario == "recovery"]
+    assert {c.fault for c in standard} == {"worker", "scheduler", "database"}
+    assert all(c.repeat >= (3 if c.fault == "scheduler" else 5) for c in standard)
     # the database outage only where there is a database server to stop
     local = {c.fault for c in cases_for("airflow", "default", PROFILES["standard"]) if c.fault}
-    assert local == {"worker"}
+    assert local == {"worker", "scheduler"}
     server = cases_for("airflow", "default", PROFILES["standard"], "postgres")
-    assert {c.fault for c in server if c.fault} == {"worker", "database"}
+    assert {c.fault for c in server if c.fault} == {"worker", "scheduler", "database"}
+    assert "scheduler" not in {c.fault for c in cases_for("baseline", "default", standard_p)}
 
 
 def test_scale_out_where_claimed_and_in_containers_where_it_needs_them():
@@ -154,8 +156,8 @@ def test_headline_cases_repeat_until_their_interval_is_tight():
     assert not precise("latency", runs(1.0, 2.0, 0.5, 1.5, 3.0), 0.10)  # go on measuring
     standard, full = PROFILES["standard"], PROFILES["full"]
     assert standard.repeat >= 5 and full.max_repeat > full.repeat
-    recovery = [c for c in standard.cases if c.scenario == "recovery"]
-    assert recovery and all(c.repeat >= 5 for c in recovery)
+    recovery = [c for c in standard.cases if c.scenario == "recovery"]  # the feature probe: 3
+    assert recovery and all(c.repeat >= (3 if c.fault == "scheduler" else 5) for c in recovery)
 
 
 def test_start_up_counts_every_stack_once():

@@ -475,3 +475,33 @@ def test_every_scenario_a_profile_plans_is_one_the_results_schema_accepts():
     allowed = schema["properties"]["scenarios"]["items"]["properties"]["scenario"]["enum"]
     planned = {c.scenario for profile in PROFILES.values() for c in profile.cases}
     assert planned <= set(allowed), planned - set(allowed)
+
+
+def test_the_rerun_verdict_reads_the_fan_out_kill_and_says_why_a_fault_was_not_measured():
+    from bench.report import features as ft
+
+    def kill(impl, *finished_again):
+        runs = [
+            {"warmup": False, "complete": True, "error": "", "in_flight_at_fault": 2,
+             "reexecuted_finished_tasks": n}
+            for n in finished_again
+        ]  # fmt: skip
+        return CaseResult(
+            impl, "default", "recovery", "fanout:4:sleep:2", 2, fault="worker", runs=runs
+        )
+
+    results = Results(
+        "t0", "t1", "standard", 5, {}, {}, {}, {}, run_folders="x",
+        scenarios=[kill("luigi", 0, 0, 0), kill("airflow", 0, 1, 0)],
+    )  # fmt: skip
+    assert ft.resumes_from_outputs(results, "luigi").startswith(
+        "yes: worker SIGKILL mid fan-out (fanout:4:sleep:2), 2 task(s) in flight; "
+        "no finished task started again in 3 of 3 repetitions"
+    )
+    assert ft.resumes_from_outputs(results, "airflow").startswith("partly:")
+    assert ft.resumes_from_outputs(results, "prefect") == (
+        "not measured: its manifest lists no worker fault"
+    )
+    assert ft.history_survives(results, "prefect").startswith("not measured: its manifest")
+    assert ft.history_survives(results, "baseline") == "no scheduler"
+    assert ft.history_survives(results, "luigi") == ft.NOT_PROBED  # listed, not run here
