@@ -18,7 +18,7 @@ import random
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from rich.console import Console
@@ -31,7 +31,7 @@ from bench.kit.manifest import containers_only, load_manifest, reference_impleme
 from bench.kit.runtimes import describe as describe_runtime
 from bench.kit.runtimes import selected as selected_runtime
 from bench.measure.calibrate import calibration_record
-from bench.measure.movies import check_against_reference, measure_movies
+from bench.measure.movies import MovieRuns, check_against_reference, measure_movies
 from bench.measure.plan import HEADLINE, PROFILES, Case, Profile
 from bench.measure.probes.calendar import measure_calendar, measure_schedule
 from bench.measure.probes.deploy import measure_deploy
@@ -95,9 +95,10 @@ MEASURE: dict[str, Callable[[Job], CaseResult]] = {
 SHARED = ("latency", "parallelism", "cpu", "scale", "retries", "dynamic")
 
 
-def measure(jobs: list[Job]) -> list[CaseResult]:
+def measure(jobs: list[Job], movies: MovieRuns | None = None) -> list[CaseResult]:
     """The cases' measurer: a probe or recovery (one job), or timed workloads of one slot
-    count on one shared stack (bench.measure.scenarios)."""
+    count on one shared stack (bench.measure.scenarios), after the movie pipeline's runs
+    when `movies` is given."""
     first = jobs[0]
     if first.case.scenario in MEASURE:
         return [MEASURE[first.case.scenario](first)]
@@ -121,6 +122,7 @@ def measure(jobs: list[Job]) -> list[CaseResult]:
         variant=first.variant,
         on_phase=first.on_phase,
         precision=first.precision,
+        opener=movies,
     )
 
 
@@ -229,28 +231,39 @@ def compare_implementations(
 ORDER_SEED = 20261203  # the interleaved order of the cases; recorded in progress.json
 
 
-Piece = tuple[str, str, tuple[Case, ...] | None]  # (impl, config, cases); None: movies
+@dataclass(frozen=True)
+class Piece:
+    """What one stack measures: workload `cases` of one implementation × config, and the
+    movie pipeline first if `movies` (a pair with no workload stack: no cases)."""
+
+    impl: str
+    config: str
+    cases: tuple[Case, ...]
+    movies: bool = False
 
 
 def planned_order(
     pairs: list[tuple[str, str]], profile: Profile, variants: dict[str, str], seed: int
 ) -> list[Piece]:
-    """Every piece as (impl, config, cases); None is the movie pipeline. Movies first (a
-    recovery case compares against its pair's clean run), then every stack of every pair
-    in one seeded shuffle: implementations and configs interleave, so none is measured
-    only early or only late in a long run (and time is not confounded with implementation).
-    A stack is one case, or the workload cases of one slot count (`SHARED`), in a shuffled
-    order of their own."""
+    """Every piece, in one seeded shuffle: implementations and configs interleave, so none
+    is measured only early or only late in a long run (and time is not confounded with
+    implementation). The movie pipeline goes first on its pair's workload stack (the one
+    of the fewest slots from 2 up, where its two training steps can run at once), and
+    those stacks go first (a recovery case compares against its pair's clean run). A stack
+    is one case, or the workload cases of one slot count (`SHARED`), in a shuffled order
+    of their own."""
     rng = random.Random(seed)
-    movies: list[Piece] = [(impl, config, None) for impl, config in pairs]
-    stacks: list[Piece] = [
-        (impl, config, group)
-        for impl, config in pairs
-        for group in stacks_of(cases_for(impl, config, profile, variants.get(impl)))
-    ]
-    rng.shuffle(movies)
-    rng.shuffle(stacks)
-    return movies + [(i, c, tuple(rng.sample(g, len(g)))) for i, c, g in stacks if g]
+    first: list[Piece] = []
+    rest: list[Piece] = []
+    for impl, config in pairs:
+        groups = stacks_of(cases_for(impl, config, profile, variants.get(impl)))
+        shared = [g for g in groups if g[0].scenario in SHARED]
+        host = min(shared, key=lambda g: (g[0].slots < 2, g[0].slots), default=())
+        first.append(Piece(impl, config, host, movies=True))
+        rest += [Piece(impl, config, g) for g in groups if g is not host]
+    rng.shuffle(first)
+    rng.shuffle(rest)
+    return [replace(p, cases=tuple(rng.sample(p.cases, len(p.cases)))) for p in first + rest]
 
 
 def stacks_of(cases: list[Case]) -> list[tuple[Case, ...]]:
@@ -281,51 +294,45 @@ def _measure_all(
     """Every piece not measured yet, in the planned order, with a progress bar; the state
     is saved after each."""
     order = planned_order(pairs, profile, variants, state.plan["order_seed"])
-    total = sum(1 if cases is None else len(cases) for _, _, cases in order)
+    total = sum(len(p.cases) + p.movies for p in order)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, TimeElapsedColumn(), console=console) as bar:
         task = bar.add_task("compare", total=total, completed=state.pieces)
-        for impl, config, cases in order:
-            key = f"{impl}/{config}"
+        for piece in order:
+            key = f"{piece.impl}/{piece.config}"
 
             def tick(phase: str, what: str = "", key: str = key) -> None:
                 bar.update(task, description=f"{key} {what}: {phase}")
 
-            if cases is None and key not in state.movies:
-                _movies(state, impl, config, profile, dataset, variants.get(impl), tick)
-                bar.advance(task)
-            elif cases is not None:
-                jobs = _jobs(state, impl, config, cases, profile, dataset, variants, tick)
-                if not jobs:
-                    continue
-                state.scenarios += _measured_or_failed(console, jobs)
-                bar.advance(task, len(jobs))
+            movies = None
+            if piece.movies and key not in state.movies:
+                movies = MovieRuns(
+                    dataset, profile.movie_runs, lambda p: tick(p, "movies"), profile.warmup
+                )
+            jobs = _jobs(state, piece, profile, dataset, variants, tick)
+            if jobs:
+                state.scenarios += _measured_or_failed(console, jobs, movies)
+            elif movies:  # no workload stack to share (or its cases measured already)
+                runs = measure_movies(
+                    piece.impl, piece.config, dataset, profile.movie_runs,
+                    Path(state.runs_dir), movies.on_phase, variants.get(piece.impl),
+                    profile.warmup,
+                )  # fmt: skip
+                movies.series, movies.first = runs
+            if movies and movies.series:
+                state.movies[key] = movies.series
+                if movies.first:
+                    state.fingerprints[key] = movies.first
+            bar.advance(task, len(jobs) + (movies is not None))
             state.save(progress_file)
 
 
-def _movies(state, impl, config, profile, dataset, variant, tick) -> None:
-    """The movie pipeline's series for one pair (its runs on one stack, the first one
-    discarded), and its fingerprint."""
-    series, first = measure_movies(
-        impl,
-        config,
-        dataset,
-        profile.movie_runs,
-        Path(state.runs_dir),
-        lambda p: tick(p, "movies"),
-        variant,
-        profile.warmup,
-    )
-    state.movies[f"{impl}/{config}"] = series
-    if first:
-        state.fingerprints[f"{impl}/{config}"] = first
-
-
-def _jobs(state, impl, config, cases, profile, dataset, variants, tick) -> list[Job]:
+def _jobs(state, piece: Piece, profile, dataset, variants, tick) -> list[Job]:
     """The jobs of one stack's cases not measured yet, each with a fresh folder."""
     runs_dir, done = Path(state.runs_dir), {case_slug(c) for c in state.scenarios}
+    impl, config = piece.impl, piece.config
     jobs = []
-    for case in cases:
+    for case in piece.cases:
         identity = CaseResult(impl, config, **asdict(case))
         if case_slug(identity) in done:
             continue
@@ -353,12 +360,14 @@ def _jobs(state, impl, config, cases, profile, dataset, variants, tick) -> list[
     return jobs
 
 
-def _measured_or_failed(console: Console, jobs: list[Job]) -> list[CaseResult]:
+def _measured_or_failed(
+    console: Console, jobs: list[Job], movies: MovieRuns | None = None
+) -> list[CaseResult]:
     """The cases' results; a failure becomes a result per case carrying its reason. The
     seconds of a shared stack are split evenly between its cases."""
     began = time.monotonic()
     try:
-        results = measure(jobs)
+        results = measure(jobs, movies)
     except BenchError as exc:
         results = [CaseResult(j.impl, j.config, **asdict(j.case), error=str(exc)) for j in jobs]
         slugs = ", ".join(case_slug(r) for r in results)

@@ -106,7 +106,7 @@ class Adapter(ABC, Generic[Handle]):
         """`config` names a variant of the manifest's [configs]; `slots` is how many tasks
         may run at once (an executor's parallelism, a number of workers: the manifest's
         `[report] slots` says which);
-        `workload` is a synthetic workload spec to serve instead of the movie pipeline, or
+        `workload` is a synthetic workload spec to serve besides the movie pipeline, or
         several, all served by the one stack (`use_workload` picks the one `submit_workload`
         runs; the first until then);
         `recovery` adds the manifest's [recovery] failure-detection settings; `schedules`
@@ -164,9 +164,14 @@ class Adapter(ABC, Generic[Handle]):
         strip = self.manifest["services"].get("environment", [])
         return process_env(self.env_dir, {**instrumentation, **(extra or {})}, strip)
 
-    def use_workload(self, spec: Path) -> None:
+    def use_workload(self, spec: Path | None) -> None:
         """Make `spec` (one of the workloads given at construction) the one the next
-        `submit_workload` runs: cases that share a slot count share one started stack."""
+        `submit_workload` runs: cases that share a slot count share one started stack.
+        None: the movie pipeline, which every stack serves besides its workloads (the
+        compare runs it first on a workload stack)."""
+        if spec is None:
+            self.workload = None
+            return
         spec = Path(spec).resolve()
         if spec not in self.workloads:
             raise BenchError(f"{self.name}: {spec} is not a workload this stack serves")

@@ -1,11 +1,11 @@
-"""The movie pipeline end to end: on one stack per implementation × config, a warm-up run
-(discarded) and the measured runs, each computing every output again from the landed
-dataset, each run's outputs fingerprinted (the compare checks them against the reference
-implementation's).
+"""The movie pipeline end to end: a warm-up run (discarded) and the measured runs, each
+computing every output again from the landed dataset, each run's outputs fingerprinted (the
+compare checks them against the reference implementation's).
 
-The runs share a stack as the timed workloads do: starting the heavier orchestrators costs
-15–30 s on 2 cores, up to three times what their pipeline takes, and start-up is measured
-anyway — on every stack the compare starts (bench.compare). A rerun of the same date is
+The runs go first on the stack the implementation × config's workload cases share (the
+compare passes them to bench.measure.scenarios): starting the heavier orchestrators costs
+15–30 s on 2 cores, more than their pipeline takes, and start-up is measured anyway — on
+every stack the compare starts (bench.compare); the movie runs' warm-up is the stack's. A rerun of the same date is
 each orchestrator's own (a new run, the old run cleared, or the tasks whose outputs are
 gone scheduled again — once the scheduler accepts it: the adapter's `before_rerun`).
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.kit.manifest import adapter_class
@@ -38,50 +39,80 @@ def measure_movies(
     warmup: bool = True,
     timeout: float = 1800,
 ) -> tuple[MovieSeries, dict[str, str] | None]:
-    """The series, and the first successful run's fingerprint (None if every run failed).
-    Without the `warmup` run the first measured run meets cold caches (quick profile)."""
+    """The series on a stack of its own (for a pair with no workload stack to share), and
+    the first successful run's fingerprint (None if every run failed)."""
     folder = base / f"movies-{impl}-{config}"
     shutil.rmtree(folder, ignore_errors=True)  # left half-done by an interrupted compare
     folder.mkdir(parents=True)
-    layout = Layout(folder)
-    date = land_dataset(folder, dataset)
-    records, first = [], None
+    runs = MovieRuns(dataset, repeat, on_phase, warmup, timeout)
     on_phase("starting")
-    adapter = adapter_class(impl)(folder, variant, config=config)
-    with adapter:
-        for index in range(0 if warmup else 1, repeat + 1):
+    with adapter_class(impl)(folder, variant, config=config) as adapter:
+        runs.run(adapter)
+        on_phase("stopping")
+        stopping = time.monotonic()
+    runs.stopped(time.monotonic() - stopping)
+    assert runs.series is not None
+    runs.series.startups = [round(adapter.startup_seconds, 3)]
+    return runs.series, runs.first
+
+
+@dataclass
+class MovieRuns:
+    """The movie pipeline's series on a started stack, before anything else runs on it (its
+    warm-up is the stack's): each run computes every output again from the landed dataset,
+    and is fingerprinted. Its events are copied apart (`movie-events.jsonl`), since the
+    stack's log goes on with the workload cases'."""
+
+    dataset: DatasetSpec
+    repeat: int
+    on_phase: Callable[[str], None]
+    warmup: bool = True  # without it the first measured run meets cold caches (quick)
+    timeout: float = 1800
+    series: MovieSeries | None = None
+    first: dict[str, str] | None = None  # the first successful run's fingerprint
+
+    def run(self, adapter) -> None:
+        adapter.use_workload(None)  # the movie pipeline, not a synthetic workload
+        layout = Layout(adapter.workdir)
+        date = land_dataset(adapter.workdir, self.dataset)
+        records: list[dict] = []
+        for index in range(0 if self.warmup else 1, self.repeat + 1):
             label = f"{'warmup' if index == 0 else 'run'}-{index}"
             for output in layout.outputs:  # every run computes everything
                 shutil.rmtree(output, ignore_errors=True)
-            on_phase(label)
+            self.on_phase(label)
             if records:
                 adapter.before_rerun()
             settle(adapter)  # the previous run's slots free again
-            ok, reason, seconds = adapter.run_started(date, timeout, label)
+            ok, reason, seconds = adapter.run_started(date, self.timeout, label)
             record = {"label": label, "warmup": index == 0, "ok": ok, "reason": reason}
-            record |= {"run_seconds": round(seconds, 3), "config": config}
+            record |= {"run_seconds": round(seconds, 3), "config": adapter.config}
             if ok:
                 current = fingerprint(layout, date)
-                first = first or current
-                record["identical_to_first_run"] = not compare(first, current)
+                self.first = self.first or current
+                record["identical_to_first_run"] = not compare(self.first, current)
             records.append(record)
-        on_phase("stopping")
-        stopping = time.monotonic()
-    stop = time.monotonic() - stopping
-    measured = [r for r in records if not r["warmup"] and r["ok"]]
-    series = MovieSeries(
-        impl=impl,
-        config=config,
-        runs=records,
-        runs_ok=len(measured),
-        runs_failed=sum(1 for r in records if not r["ok"]),
-        startup_seconds=median_iqr([adapter.startup_seconds]),
-        run_seconds=median_iqr([r["run_seconds"] for r in measured]),
-        stop_seconds=median_iqr([stop]),
-        startups=[round(adapter.startup_seconds, 3)],
-        events=str(adapter.event_log),
-    )
-    return series, first
+        events = adapter.workdir / "movie-events.jsonl"
+        if adapter.event_log.exists():
+            shutil.copyfile(adapter.event_log, events)
+        measured = [r for r in records if not r["warmup"] and r["ok"]]
+        self.series = MovieSeries(
+            impl=adapter.name,
+            config=adapter.config,
+            runs=records,
+            runs_ok=len(measured),
+            runs_failed=sum(1 for r in records if not r["ok"]),
+            startup_seconds=median_iqr([adapter.startup_seconds]),
+            run_seconds=median_iqr([r["run_seconds"] for r in measured]),
+            stop_seconds=median_iqr([]),
+            startups=[],  # the stack's start-up is counted with its cases (bench.compare)
+            events=str(events),
+        )
+
+    def stopped(self, seconds: float) -> None:
+        """The stack's stop, once it is stopped."""
+        if self.series:
+            self.series.stop_seconds = median_iqr([seconds])
 
 
 def check_against_reference(

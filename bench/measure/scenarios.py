@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Protocol
 
 from bench.kit.errors import BenchError
 from bench.kit.http import probe_page
@@ -45,6 +46,15 @@ from pipelines.core.workloads import FLAKY, Workload, flaky_markers, is_mapped, 
 IDLE_SECONDS = 5.0
 RERUNS = 2  # a contaminated run is measured again at most this often
 SETTLE_TIMEOUT_S = 60.0  # the longest wait for an earlier run's slots to be freed
+
+
+class Opener(Protocol):
+    """Runs on a started stack before its cases (bench.measure.movies.MovieRuns), and is
+    told how long the stack took to stop."""
+
+    def run(self, adapter) -> None: ...
+
+    def stopped(self, seconds: float) -> None: ...
 
 
 def new_events(path: Path, offset: int) -> tuple[list[dict], int]:
@@ -202,9 +212,11 @@ def measure_cases(
     on_phase: Callable[[str], None] = lambda _: None,
     settings: dict[str, str] | None = None,
     precision: float = 0.10,
+    opener: Opener | None = None,
 ) -> list[CaseResult]:
     """Cases of one slot count, one after the other on one fresh stack in `folder`: the
-    stack's warm-up run (discarded, the first case's workload), then each case's measured
+    `opener`'s runs first if there is one (the movie pipeline's, whose warm-up is then the
+    stack's), else the stack's warm-up run (discarded, the first case's workload), then each case's measured
     runs, each started once the stack is idle, up to `max_repeat` while the key figure's 95 %
     CI is wider than ±`precision` of its median. Starting a stack costs the heavier
     orchestrators 15–25 s on 2 cores; sharing it between the workloads of one slot count is
@@ -234,14 +246,22 @@ def measure_cases(
         scale_out=scale_out.pop(),
         settings=settings,
     )
-    results = []
-    with adapter:
-        for measurement, workload, spec in zip(measurements, workloads, specs, strict=True):
-            adapter.use_workload(spec)
-            stack = _Stack(adapter, workload, timeout)
-            warm = measurement.warmup and not results  # the stack's first case warms it
-            results.append(_measure_on(stack, measurement, warm, precision, on_phase))
-        on_phase("stopping")
+    results: list[CaseResult] = []
+    stopping = time.monotonic()
+    try:
+        with adapter:
+            if opener:
+                opener.run(adapter)
+            for measurement, workload, spec in zip(measurements, workloads, specs, strict=True):
+                adapter.use_workload(spec)
+                stack = _Stack(adapter, workload, timeout)
+                warm = measurement.warmup and not results and not opener  # warms the stack
+                results.append(_measure_on(stack, measurement, warm, precision, on_phase))
+            on_phase("stopping")
+            stopping = time.monotonic()
+    finally:
+        if opener:
+            opener.stopped(time.monotonic() - stopping)
     return results
 
 

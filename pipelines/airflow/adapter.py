@@ -164,8 +164,8 @@ class AirflowAdapter(Adapter[str]):
         return workload_dag_id(Workload.load(self.workload)) if self.workload else DAG_ID
 
     def _dag_ids(self) -> list[str]:
-        """Every DAG this stack serves."""
-        return [workload_dag_id(Workload.load(w)) for w in self.workloads] or [DAG_ID]
+        """Every DAG this stack serves: its workloads' and the movie pipeline's."""
+        return [*(workload_dag_id(Workload.load(w)) for w in self.workloads), DAG_ID]
 
     def _dag_parsed(self) -> bool:
         return all(self._api("GET", f"/dags/{d}", timeout=2)[0] == 200 for d in self._dag_ids())

@@ -121,8 +121,10 @@ def test_cases_interleave_implementations_in_a_seeded_order():
     pairs = [("airflow", "default"), ("luigi", "default"), ("baseline", "default")]
     order = planned_order(pairs, PROFILES["full"], {}, seed=1)
     assert order == planned_order(pairs, PROFILES["full"], {}, seed=1)  # reproducible
-    assert all(cases is None for _, _, cases in order[:3])  # the movie pipelines first
-    impls = [impl for impl, _, _ in order[3:]]
+    assert all(p.movies for p in order[:3]) and not any(p.movies for p in order[3:])
+    # the movie pipeline goes first on a workload stack of its pair, from 2 slots up
+    assert all(p.cases and min(c.slots for c in p.cases) == 2 for p in order[:3])
+    impls = [p.impl for p in order[3:]]
     runs = sum(1 for a, b in itertools.pairwise(impls) if a != b)
     assert runs > len(impls) // 3  # not grouped: the implementation changes often
 
