@@ -115,7 +115,7 @@ PROFILES = {
     # case, all of them on one stack per config at 4 slots (a chain does not care, the CPU
     # fan-out of 4 meets the 2-core ceiling); recovery is the worker kill, 5 repetitions on
     # one stack, the scheduler crash 3 times on another; the scale fit on fan-outs of 10
-    # and 30; the movie pipeline's runs share a stack. Moved to full: 1, 2 and 8 slots,
+    # and 30; the movie pipeline runs first on the workload stack. Moved to full: 1, 2 and 8 slots,
     # more runs while a CI is wide, the restart fault and the movie pipeline's worker
     # kill, the deploy
     # probe (a dag-processor may look for new files only every 300 s by default), chains in

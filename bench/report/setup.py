@@ -67,15 +67,16 @@ def method(ctx: ReportContext) -> str:
 
 The timed workload cases (latency, parallelism, CPU, scale) of one implementation × config
 × slot count share one freshly started stack: starting the heavier orchestrators costs 15–25 s
-on 2 cores, which would otherwise be most of the profile's time. The stack's first run is a
-discarded warm-up (it pays for parsing and imports — up to twice the time of the next); the
-later workloads on the warm stack start measured: a workload's first run there can still be
-slower once (seen up to 1.8× its median), which moves a median of 5 by one rank at most.
-The movie
-pipeline's runs share a stack too, after a discarded warm-up, each computing every output
-again from the landed data (the outputs are removed between runs; each orchestrator then
-reruns the date its own way). The worker-kill repetitions of recovery share a stack (the
-services live through a killed worker); the other faults and the probes start their own.
+on 2 cores, which would otherwise be most of the profile's time. The movie pipeline runs
+first on one of them (the fewest slots from 2 up): a discarded warm-up (it pays for parsing
+and imports — up to twice the time of the next), then its measured runs, each computing
+every output again from the landed data (the outputs are removed between runs; each
+orchestrator then reruns the date its own way). The workloads after it on the warm stack
+start measured (a stack without the movie pipeline opens with a discarded warm-up of its
+first workload): a workload's first run there can still be slower once (seen up to 1.8×
+its median), which moves a median of 5 by one rank at most. The repetitions of the worker
+kill share a stack, and so do the scheduler crash's (the services are whole again after
+each recovery); the database outage and the probes start their own.
 *Start-up* is every stack start of an implementation × config (services started → ready,
 from the marks in its event log). Before every
 measured run the harness waits until the orchestrator holds no task or slot from the
