@@ -499,7 +499,8 @@ def stack_startups(cases: list[CaseResult], key: str) -> list[float]:
 
 def keep_events_beside(results: Results, report_dir: Path) -> None:
     """Copy every case's event log next to results.json and point to it relatively, so a
-    report folder carries its raw data with it (run folders may be cleaned away)."""
+    report folder carries its raw data with it (run folders may be cleaned away); event logs
+    of an earlier run in the same folder, which this one does not name, are removed."""
     events_dir = report_dir / "events"
     events_dir.mkdir(exist_ok=True)
     for series in results.movies.values():
@@ -515,3 +516,7 @@ def keep_events_beside(results: Results, report_dir: Path) -> None:
         target = events_dir / f"{case_slug(case)}.jsonl"
         shutil.copyfile(source, target)
         case.events = str(target.relative_to(report_dir))
+    kept = {Path(c.events).name for c in [*results.movies.values(), *results.scenarios]}
+    for stale in events_dir.glob("*.jsonl"):  # an earlier run's, when --out was reused
+        if stale.name not in kept:
+            stale.unlink()
