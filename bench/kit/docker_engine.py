@@ -47,11 +47,14 @@ def available() -> str:
 
 
 def leftovers() -> dict[str, list]:
-    """Containers, networks and volumes of ours that still exist (a run was killed hard)."""
+    """Containers, networks and volumes of ours that still exist (a run was killed hard).
+
+    Containers are listed sparse (not inspected one by one): a container removed between
+    the listing and its inspection would otherwise raise NotFound while a run cleans up."""
     client = engine()
     wanted = {"label": LABEL}
     return {
-        "containers": client.containers.list(all=True, filters=wanted),
+        "containers": client.containers.list(all=True, filters=wanted, sparse=True),
         "networks": client.networks.list(filters=wanted),
         "volumes": client.volumes.list(filters=wanted),
     }
@@ -63,7 +66,7 @@ def remove_stack(stack: str | None = None) -> int:
     client = engine()
     wanted = {"label": f"{STACK_LABEL}={stack}" if stack else LABEL}
     removed = 0
-    for container in client.containers.list(all=True, filters=wanted):
+    for container in client.containers.list(all=True, filters=wanted, sparse=True):
         _quietly(container.remove, force=True, v=True)
         removed += 1
     for network in client.networks.list(filters=wanted):
