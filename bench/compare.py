@@ -36,7 +36,7 @@ from bench.measure.plan import HEADLINE, PROFILES, Case, Profile
 from bench.measure.probes.calendar import measure_calendar, measure_schedule
 from bench.measure.probes.deploy import measure_deploy
 from bench.measure.provenance import provenance
-from bench.measure.recovery import measure_recovery, supports
+from bench.measure.recovery import measure_faults, shares_a_stack, supports
 from bench.measure.runs import DEFAULT_DATASET, new_run_dir
 from bench.measure.scenarios import Measurement, measure_cases
 from bench.measure.stats import estimate, format_estimate, median_iqr
@@ -77,17 +77,16 @@ MEASURE: dict[str, Callable[[Job], CaseResult]] = {
     "calendar": _probe(measure_calendar),
     "schedule": _probe(measure_schedule),
     "deploy": _probe(measure_deploy),
-    "recovery": lambda job: measure_recovery(
+    "recovery": lambda job: measure_faults(
         job.impl,
         job.config,
-        job.case,
-        job.folder,
+        [(job.case, job.folder)],
         job.dataset,
         job.reference,
         variant=job.variant,
         on_phase=job.on_phase,
         repeat=job.repeat,
-    ),
+    )[0],
 }
 
 
@@ -100,6 +99,12 @@ def measure(jobs: list[Job], movies: MovieRuns | None = None) -> list[CaseResult
     count on one shared stack (bench.measure.scenarios), after the movie pipeline's runs
     when `movies` is given."""
     first = jobs[0]
+    if len(jobs) > 1 and first.case.scenario == "recovery":  # faults sharing one stack
+        return measure_faults(
+            first.impl, first.config, [(j.case, j.folder) for j in jobs], first.dataset,
+            first.reference, variant=first.variant, on_phase=first.on_phase,
+            repeat=first.repeat,
+        )  # fmt: skip
     if first.case.scenario in MEASURE:
         return [MEASURE[first.case.scenario](first)]
     measurements = [
@@ -268,10 +273,15 @@ def planned_order(
 
 def stacks_of(cases: list[Case]) -> list[tuple[Case, ...]]:
     """The cases grouped by the stack they run on: `SHARED` scenarios by slot count (one
-    workload once per stack), every other case alone."""
+    workload once per stack), faults that leave the services whole by workload and slots
+    (in the plan's order), every other case alone."""
     groups: dict[int, list[list[Case]]] = {}
+    faults: dict[tuple[str, int], list[Case]] = {}
     alone: list[tuple[Case, ...]] = []
     for case in cases:
+        if case.scenario == "recovery" and shares_a_stack(case):
+            faults.setdefault((case.workload, case.slots), []).append(case)
+            continue
         if case.scenario not in SHARED:
             alone.append((case,))
             continue
@@ -279,7 +289,8 @@ def stacks_of(cases: list[Case]) -> list[tuple[Case, ...]]:
         if any(c.workload == case.workload for c in stacks[-1]):
             stacks.append([])
         stacks[-1].append(case)
-    return [tuple(g) for gs in groups.values() for g in gs] + alone
+    shared = [tuple(g) for gs in groups.values() for g in gs]
+    return shared + [tuple(g) for g in faults.values()] + alone
 
 
 def _measure_all(
@@ -450,18 +461,26 @@ def cases_for(impl: str, config: str, profile: Profile, variant: str | None = No
     """The profile's cases that apply: recovery and the calendar probe run on the default
     config only (the tuned settings change dispatch latency, not failure handling or
     calendars), recovery only for the faults the implementation lists, the calendar probe
-    only where the manifest claims a backfill, scale-out where the manifest claims it (in
-    containers only when it lists it under containers_only)."""
+    only where the manifest claims a backfill, the schedule probe where it claims calendar
+    scheduling, scale-out where the manifest claims it (in
+    containers only when it lists it under containers_only). CPU-bound work meets the
+    execution model (threads, processes), not the polling a tuned config changes: the
+    CPU-bound case runs on the default config and on configs that state an `execution` of
+    their own."""
     manifest = load_manifest(impl)
 
     def applies(case: Case) -> bool:
+        if case.scenario == "cpu":
+            return config == "default" or "execution" in manifest["configs"][config]
         if case.scenario == "recovery":
             return config == "default" and supports(impl, case.fault, variant)
         if case.scenario == "calendar":
             return config == "default" and "backfill" in manifest["capabilities"]
         if case.scenario in ("retries", "dynamic"):  # the orchestrator's, not its tuning's
             return config == "default"
-        if case.scenario in ("schedule", "deploy"):  # needs services that could act at all
+        if case.scenario == "schedule":  # does it start the runs its manifest says it does
+            return config == "default" and "calendar-scheduling" in manifest["capabilities"]
+        if case.scenario == "deploy":  # needs services that could act at all
             return config == "default" and bool(manifest["services"]["processes"])
         if case.scenario == "scaleout":  # a worker fleet; some need containers (a broker)
             return (
@@ -490,11 +509,20 @@ def stack_startups(cases: list[CaseResult], key: str) -> list[float]:
     for case in cases:
         if f"{case.impl}/{case.config}" != key or case.startup_s is None or case.error:
             continue
-        stack = ("shared", case.slots) if case.scenario in SHARED else (case_slug(case),)
+        stack = _stack_key(case)
         if stack not in seen:
             seen.add(stack)
             out.append(case.startup_s)
     return out
+
+
+def _stack_key(case: CaseResult) -> tuple:
+    """Which stack a measured case ran on (as `stacks_of` grouped it)."""
+    if case.scenario in SHARED:
+        return ("shared", case.slots)
+    if case.scenario == "recovery" and shares_a_stack(case):
+        return ("faults", case.workload, case.slots)
+    return (case_slug(case),)
 
 
 def keep_events_beside(results: Results, report_dir: Path) -> None:

@@ -91,6 +91,12 @@ def fault_delay(case: Case, repetition: int) -> float:
     return rng.uniform(0.25, 0.75) * duration
 
 
+def shares_a_stack(case: Case | CaseResult) -> bool:
+    """A fault that leaves the services whole after its recovery, on a synthetic workload:
+    its repetitions, and other such faults on the same workload and slots, share a stack."""
+    return case.fault in SHARES_A_STACK and case.workload != MOVIES
+
+
 def measure_recovery(
     impl: str,
     config: str,
@@ -103,57 +109,86 @@ def measure_recovery(
     on_phase: Callable[[str], None] = lambda _: None,
     repeat: int = 1,
 ) -> CaseResult:
-    """`repeat` repetitions: after a clean warm-up run, one run with the fault at a
-    randomised moment, its cost from the event log. On a synthetic workload the
-    repetitions share one stack, each started once the orchestrator is idle again (as the
-    timed cases do): a killed worker leaves the services up, and a killed or stopped
-    scheduler is started again by the recovery, as a supervisor would. The database
-    outage and the movie pipeline (whose outputs must come from a clean folder) get a
-    fresh stack per repetition. The stacks' event logs are joined, in time order, into
-    `folder/events.jsonl`."""
-    runs, startup, chosen = [], [], variant
-    log = folder / "events.jsonl"
-    count = max(1, case.repeat or repeat)
-    shared = case.fault in SHARES_A_STACK and case.workload != MOVIES
-    batches = [list(range(count))] if shared else [[index] for index in range(count)]
+    """One fault case (see `measure_faults`)."""
+    return measure_faults(
+        impl, config, [(case, folder)], dataset, reference, timeout, variant, on_phase, repeat
+    )[0]
+
+
+def measure_faults(
+    impl: str,
+    config: str,
+    cases: list[tuple[Case, Path]],
+    dataset: DatasetSpec,
+    reference: dict[str, str] | None,
+    timeout: float = 600,
+    variant: str | None = None,
+    on_phase: Callable[[str], None] = lambda _: None,
+    repeat: int = 1,
+) -> list[CaseResult]:
+    """Fault cases, each with its folder and `repeat` repetitions (a case's own wins):
+    after a clean warm-up run, one run with the fault at a randomised moment, its cost
+    from the event log. Faults that leave the services whole (`shares_a_stack`) run on one
+    stack, case after case, each repetition started once the orchestrator is idle again
+    (as the timed cases do): a killed worker leaves the services up, and a killed or
+    stopped scheduler is started again by the recovery, as a supervisor would. The
+    database outage and the movie pipeline (whose outputs must come from a clean folder)
+    get a fresh stack per repetition, one case per call. Each case's `events.jsonl` holds
+    its stack's start and warm-up and its own runs, in time order."""
+    if len(cases) > 1 and not all(shares_a_stack(c) for c, _ in cases):
+        raise BenchError("only faults that leave the services whole share a stack")
+    counts = [max(1, case.repeat or repeat) for case, _ in cases]
+    first, folder = cases[0]
+    if shares_a_stack(first):
+        batches = [[(case, list(range(n))) for (case, _), n in zip(cases, counts, strict=True)]]
+    else:
+        batches = [[(first, [index])] for index in range(counts[0])]
+    runs: list[list[dict]] = [[] for _ in cases]
+    startup, chosen = [], variant
     for batch in batches:
-        sub = folder / f"repetition-{batch[0] + 1}"
+        sub = folder / f"repetition-{batch[0][1][0] + 1}"
         sub.mkdir(parents=True, exist_ok=True)
-        adapter, records = _faults_on_one_stack(
-            impl, config, case, sub, dataset, reference, timeout, variant, on_phase, batch
+        adapter, outcomes = _faults_on_one_stack(
+            impl, config, batch, sub, dataset, reference, timeout, variant, on_phase
         )
-        runs += records
         startup.append(adapter.startup_seconds)
         chosen = adapter.variant
-        if adapter.event_log.exists():
-            with open(log, "ab") as joined:
-                joined.write(adapter.event_log.read_bytes())
-    return CaseResult(
-        impl,
-        config,
-        **asdict(case),
-        runs=runs,
-        variant=chosen,
-        startup_s=round(sum(startup) / len(startup), 3),
-        settings=load_manifest(impl).get("recovery", {}).get("settings", {}),
-        events=str(log),
-    )
+        log = adapter.event_log.read_bytes() if adapter.event_log.exists() else b""
+        for i, (records, opening, (begin, end)) in enumerate(outcomes):
+            runs[i] += records
+            with open(cases[i][1] / "events.jsonl", "ab") as joined:
+                joined.write(log[:opening] + log[begin:end])
+    settings = load_manifest(impl).get("recovery", {}).get("settings", {})
+    return [
+        CaseResult(
+            impl,
+            config,
+            **asdict(case),
+            runs=runs[i],
+            variant=chosen,
+            startup_s=round(sum(startup) / len(startup), 3),
+            settings=settings,
+            events=str(where / "events.jsonl"),
+        )
+        for i, (case, where) in enumerate(cases)
+    ]
 
 
 def _faults_on_one_stack(
     impl: str,
     config: str,
-    case: Case,
+    plan: list[tuple[Case, list[int]]],
     folder: Path,
     dataset: DatasetSpec,
     reference: dict[str, str] | None,
     timeout: float,
     variant: str | None,
     on_phase: Callable[[str], None],
-    indices: list[int],
 ):
-    """Start a stack, warm it up (synthetic workloads), and run the repetitions `indices`
-    on it; returns the (stopped) adapter and the runs' records."""
+    """Start a stack, warm it up (synthetic workloads), and run each case's repetitions
+    on it; returns the (stopped) adapter and per case: its runs' records, where the stack's
+    start and warm-up end in the event log, and the span of its own runs there."""
+    case, indices = plan[0]
     movies = case.workload == MOVIES
     date = land_dataset(folder, dataset) if movies else None
     options = (
@@ -163,19 +198,28 @@ def _faults_on_one_stack(
     adapter = adapter_class(impl)(
         folder, variant, config=config, slots=case.slots, recovery=True, **options
     )
-    records = []
+    outcomes = []
     with adapter:
         if not movies:  # the first run after a start is slow: warm up first
             on_phase("warm-up")
             adapter.mark("submit", f"warmup-{indices[0] + 1}")
             adapter.wait(adapter.submit_workload(f"warmup-{indices[0] + 1}"), timeout)
-        for index in indices:
-            settle(adapter)
-            records.append(_one_fault(adapter, case, date, timeout, on_phase, index))
+        opening = _size(adapter.event_log)
+        for case, indices in plan:
+            begin, records = _size(adapter.event_log), []
+            for index in indices:
+                settle(adapter)
+                records.append(_one_fault(adapter, case, date, timeout, on_phase, index))
+            outcomes.append((records, opening, (begin, _size(adapter.event_log))))
         on_phase("stopping")
+    records = outcomes[0][0]
     if movies and records and not records[0]["error"]:
         records[0] |= _check_outputs(Layout(folder), date, reference)
-    return adapter, records
+    return adapter, outcomes
+
+
+def _size(log: Path) -> int:
+    return log.stat().st_size if log.exists() else 0
 
 
 def _one_fault(adapter, case: Case, date, timeout: float, on_phase, index: int) -> dict:
@@ -183,9 +227,9 @@ def _one_fault(adapter, case: Case, date, timeout: float, on_phase, index: int) 
     the run's record from the events it left."""
     component, sig = FAULTS[case.fault]
     movies = case.workload == MOVIES
-    label = f"run-{index + 1}"
+    label = f"{case.fault}-{index + 1}"  # unique on a stack several faults share
     result: dict = {"error": ""}
-    offset = adapter.event_log.stat().st_size if adapter.event_log.exists() else 0
+    offset = _size(adapter.event_log)
     on_phase(f"run {index + 1}, then {case.fault} fault")
     submit_ns = adapter.mark("submit", label)
     handle = adapter.submit(date) if movies else adapter.submit_workload(label)

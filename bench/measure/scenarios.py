@@ -5,7 +5,7 @@
   efficiency, overhead, peak concurrency; and a CPU-bound fan-out that meets the machine's 2 cores.
 * **scale**: chains and fan-outs of 10 and 100 no-op tasks (and 1000 in the full profile) →
   orchestration overhead per task as the graph grows.
-* **scaleout**: a fan-out over 1, 2, 4 workers of one task each (worker processes, or
+* **scaleout**: a fan-out over K workers (2 and 4; full: 1, 2, 4) of one task each (worker processes, or
   containers under --runtime docker), where the implementation can spread one run over
   several workers; a manifest's `containers_only` keeps a fleet that needs a broker to
   containers.

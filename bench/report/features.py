@@ -258,8 +258,12 @@ def calendar(results: Results, impl: str) -> str:
 
 def own_schedule(results: Results, impl: str) -> str:
     cases = _cases(results, impl, "schedule")
+    if not cases and not _has_services(impl):
+        return "no: no scheduler"
+    if not cases and not _capable(impl, "calendar-scheduling"):
+        return "no: its manifest claims no calendar scheduling (runs start from cron or a command)"
     if not cases:
-        return NOT_PROBED if _has_services(impl) else "no: no scheduler"
+        return NOT_PROBED
     run = cases[0].runs[0]
     if not run["started_runs"]:
         return (

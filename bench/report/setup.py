@@ -75,8 +75,9 @@ orchestrator then reruns the date its own way). The workloads after it on the wa
 start measured (a stack without the movie pipeline opens with a discarded warm-up of its
 first workload): a workload's first run there can still be slower once (seen up to 1.8×
 its median), which moves a median of 5 by one rank at most. The repetitions of the worker
-kill share a stack, and so do the scheduler crash's (the services are whole again after
-each recovery); the database outage and the probes start their own.
+kill and then those of the scheduler crash share one stack (the services are whole again
+after each recovery; each fault case's event log holds the stack's start and warm-up and
+its own runs); the database outage and the probes start their own.
 *Start-up* is every stack start of an implementation × config (services started → ready,
 from the marks in its event log). Before every
 measured run the harness waits until the orchestrator holds no task or slot from the

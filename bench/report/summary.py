@@ -104,8 +104,10 @@ reference implementation's.
 
 CPU-bound tasks cannot use more than the machine's cores, and tasks that run as threads of
 one Python process cannot use more than one (the GIL) — the lower bound counts the cores,
-not the threads, so such an executor shows a low CPU efficiency, as measured. How each
-implementation executes its tasks:
+not the threads, so such an executor shows a low CPU efficiency, as measured. The CPU-bound
+case runs on each default config and on configs that execute tasks their own way (an
+`execution` of their own in the manifest): a tuned config that changes polling runs its tasks
+as its default does, and its CPU cell is –. How each implementation executes its tasks:
 
 {execution or "- (not stated by the manifests)"}
 

@@ -90,10 +90,10 @@ def test_scale_out_where_claimed_and_in_containers_where_it_needs_them():
         return [c.slots for c in cases if c.scenario == "scaleout"]
 
     assert scaleout("airflow") == []  # Celery's broker and database: containers only
-    assert scaleout("luigi") == [1, 2, 4]  # worker processes against the local luigid
+    assert scaleout("luigi") == [2, 4]  # worker processes against the local luigid
     assert scaleout("prefect") == []
     with use_runtime("docker"):
-        assert scaleout("airflow") == scaleout("luigi") == [1, 2, 4]
+        assert scaleout("airflow") == scaleout("luigi") == [2, 4]
         assert scaleout("prefect") == scaleout("baseline") == []  # no scale-out claimed
 
 
@@ -105,14 +105,26 @@ def test_case_names_are_unique_within_every_profile():
     assert case_slug(case) == "recovery-worker-luigi-default-w2-movies"
 
 
-def test_calendar_probe_only_where_a_backfill_is_claimed():
+def test_calendar_probes_only_where_the_manifest_claims_them():
     standard = PROFILES["standard"]
 
-    def probed(impl: str, config: str) -> bool:
-        return any(c.scenario == "calendar" for c in cases_for(impl, config, standard))
+    def probed(impl: str, config: str, scenario: str = "calendar") -> bool:
+        return any(c.scenario == scenario for c in cases_for(impl, config, standard))
 
     assert probed("airflow", "default") and probed("luigi", "default")
     assert not probed("baseline", "default") and not probed("luigi", "tuned")
+    # starts runs by itself: asked of what claims calendar scheduling
+    assert probed("airflow", "default", "schedule") and probed("prefect", "default", "schedule")
+    assert not probed("luigi", "default", "schedule")
+
+
+def test_cpu_bound_case_where_the_config_decides_how_tasks_run():
+    def cpu(impl: str, config: str) -> bool:
+        return any(c.scenario == "cpu" for c in cases_for(impl, config, PROFILES["standard"]))
+
+    assert cpu("airflow", "default") and cpu("baseline", "default")
+    assert cpu("baseline", "processes")  # an execution model of its own
+    assert not cpu("airflow", "tuned") and not cpu("prefect", "tuned")  # polling only
 
 
 def test_cases_interleave_implementations_in_a_seeded_order():
@@ -139,8 +151,12 @@ def test_workload_cases_of_one_slot_count_share_a_stack():
         if stack[0].scenario in SHARED:
             assert len({c.slots for c in stack}) == 1
             assert len({c.workload for c in stack}) == len(stack)  # one DAG per workload
+        elif stack[0].scenario == "recovery" and stack[0].fault in ("worker", "scheduler"):
+            # faults that leave the services whole: one stack, the worker kill first
+            assert [c.fault for c in stack] == ["worker", "scheduler"]
+            assert len({(c.workload, c.slots) for c in stack}) == 1
         else:
-            assert len(stack) == 1  # recovery and probes start their own
+            assert len(stack) == 1  # the database outage and the probes start their own
     shared = [s for s in stacks if s[0].scenario in SHARED]
     assert len(shared) == len({c.slots for s in shared for c in s})  # one stack per slot count
 
@@ -174,11 +190,13 @@ def test_start_up_counts_every_stack_once():
         case("latency", "chain:10:noop", 4, 15.0),  # one shared stack, three cases
         case("parallelism", "fanout:8:sleep:0.5", 4, 15.0),
         case("scale", "fanout:10:noop", 4, 15.0),
-        case("recovery", "fanout:4:sleep:2", 2, 17.0, fault="worker"),
+        case("recovery", "fanout:4:sleep:2", 2, 17.0, fault="worker"),  # one stack, two faults
+        case("recovery", "fanout:4:sleep:2", 2, 17.0, fault="scheduler"),
+        case("recovery", "fanout:4:sleep:2", 2, 18.0, fault="database"),  # a stack of its own
         case("schedule", "movies", 2, 16.0),
         case("latency", "chain:10:noop", 4, 3.0, impl="luigi"),
     ]
-    assert stack_startups(cases, "airflow/default") == [15.0, 17.0, 16.0]
+    assert stack_startups(cases, "airflow/default") == [15.0, 17.0, 18.0, 16.0]
 
 
 def test_standard_workload_cases_share_one_stack():
