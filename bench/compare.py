@@ -77,16 +77,6 @@ MEASURE: dict[str, Callable[[Job], CaseResult]] = {
     "calendar": _probe(measure_calendar),
     "schedule": _probe(measure_schedule),
     "deploy": _probe(measure_deploy),
-    "recovery": lambda job: measure_faults(
-        job.impl,
-        job.config,
-        [(job.case, job.folder)],
-        job.dataset,
-        job.reference,
-        variant=job.variant,
-        on_phase=job.on_phase,
-        repeat=job.repeat,
-    )[0],
 }
 
 
@@ -95,11 +85,12 @@ SHARED = ("latency", "parallelism", "cpu", "scale", "retries", "dynamic")
 
 
 def measure(jobs: list[Job], movies: MovieRuns | None = None) -> list[CaseResult]:
-    """The cases' measurer: a probe or recovery (one job), or timed workloads of one slot
+    """The cases' measurer: a probe (one job), fault cases on one stack (bench.measure.
+    recovery), or timed workloads of one slot
     count on one shared stack (bench.measure.scenarios), after the movie pipeline's runs
     when `movies` is given."""
     first = jobs[0]
-    if len(jobs) > 1 and first.case.scenario == "recovery":  # faults sharing one stack
+    if first.case.scenario == "recovery":  # one fault case, or faults sharing one stack
         return measure_faults(
             first.impl, first.config, [(j.case, j.folder) for j in jobs], first.dataset,
             first.reference, variant=first.variant, on_phase=first.on_phase,

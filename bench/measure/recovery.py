@@ -148,13 +148,13 @@ def measure_faults(
     for batch in batches:
         sub = folder / f"repetition-{batch[0][1][0] + 1}"
         sub.mkdir(parents=True, exist_ok=True)
-        adapter, outcomes = _faults_on_one_stack(
+        adapter, opening, outcomes = _faults_on_one_stack(
             impl, config, batch, sub, dataset, reference, timeout, variant, on_phase
         )
         startup.append(adapter.startup_seconds)
         chosen = adapter.variant
         log = adapter.event_log.read_bytes() if adapter.event_log.exists() else b""
-        for i, (records, opening, (begin, end)) in enumerate(outcomes):
+        for i, (records, begin, end) in enumerate(outcomes):
             runs[i] += records
             with open(cases[i][1] / "events.jsonl", "ab") as joined:
                 joined.write(log[:opening] + log[begin:end])
@@ -186,8 +186,8 @@ def _faults_on_one_stack(
     on_phase: Callable[[str], None],
 ):
     """Start a stack, warm it up (synthetic workloads), and run each case's repetitions
-    on it; returns the (stopped) adapter and per case: its runs' records, where the stack's
-    start and warm-up end in the event log, and the span of its own runs there."""
+    on it; returns the (stopped) adapter, where the stack's start and warm-up end in its
+    event log, and per case its runs' records and the span of its own runs there."""
     case, indices = plan[0]
     movies = case.workload == MOVIES
     date = land_dataset(folder, dataset) if movies else None
@@ -210,12 +210,12 @@ def _faults_on_one_stack(
             for index in indices:
                 settle(adapter)
                 records.append(_one_fault(adapter, case, date, timeout, on_phase, index))
-            outcomes.append((records, opening, (begin, _size(adapter.event_log))))
+            outcomes.append((records, begin, _size(adapter.event_log)))
         on_phase("stopping")
     records = outcomes[0][0]
     if movies and records and not records[0]["error"]:
         records[0] |= _check_outputs(Layout(folder), date, reference)
-    return adapter, outcomes
+    return adapter, opening, outcomes
 
 
 def _size(log: Path) -> int:
