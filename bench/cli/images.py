@@ -93,25 +93,45 @@ def clean(
     older_than: Annotated[
         float, typer.Option(help="with --runs: only folders untouched for this many days")
     ] = 7,
+    everything: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="also remove the containers of harnesses still running (a compare "
+            "in another terminal is stopped)",
+        ),
+    ] = False,
 ) -> None:
-    """Remove containers and networks a killed harness left behind, and (--runs) old run
-    folders.
+    """Stop the processes and remove the containers a killed harness left behind, and
+    (--runs) old run folders.
 
-    Everything the harness makes carries its label; nothing else is touched. A run folder
-    touched within the last hour is always kept: a running command may be using it."""
-    from bench.kit.docker_engine import available, remove_stack
+    Everything the harness starts carries its mark (its host, pid and start time): only
+    what belongs to a harness that is no longer running is touched, so a compare in
+    another terminal goes on. Nothing without the mark is touched. A run folder touched
+    within the last hour is always kept: a running command may be using it."""
+    from bench.kit.docker_engine import available, remove_orphaned, remove_stack
+    from bench.kit.orphans import clean_up, dead_owners, leftover_processes, stop_processes
 
     if older_than < 0:
         raise typer.BadParameter(f"{older_than}; give days ≥ 0", param_hint="--older-than")
+    stopped = sum(clean_up(mark, record) for mark, record in dead_owners())
+    stopped += stop_processes(leftover_processes())
+    console.print(f"stopped {stopped} process(es) left by harnesses no longer running")
     if runs:
         from bench.measure.runs import prune_runs
 
         removed, kept, freed = prune_runs(older_than)
         console.print(f"removed {removed} run folder(s), {freed / 1e6:.0f} MB; kept {kept}")
-        if available():  # no engine: nothing to remove there; the folders were the point
-            console.print("no Docker engine answers: no containers to remove")
-            return
-    console.print(f"removed {remove_stack()} container(s) and network(s)")
+    if available():
+        console.print("no Docker engine answers: no containers to remove")
+    elif everything:
+        console.print(f"removed {remove_stack()} container(s), network(s) and volume(s)")
+    else:
+        removed, kept = remove_orphaned()
+        console.print(
+            f"removed {removed} container(s), network(s) and volume(s); "
+            f"kept the stacks of {kept} running harness(es)"
+        )
 
 
 def _known(name: str) -> None:

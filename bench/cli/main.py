@@ -9,6 +9,7 @@ tracebacks are for bugs only.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 import typer
@@ -23,7 +24,7 @@ from bench.cli.options import known_impls
 from bench.cli.probe import probe
 from bench.cli.tools import envs_app, tutorials_app
 from bench.kit.errors import BenchError
-from bench.kit.processes import terminate_on_sigterm
+from bench.kit.processes import STOP_SIGNALS, stop_on_signals
 from pipelines.core.io import DataError
 
 app = typer.Typer(
@@ -51,13 +52,23 @@ app.add_typer(images_app, name="images")
 app.add_typer(tutorials_app, name="tutorials")
 
 INTERRUPTED = "bench: interrupted; every process it started has been stopped"
+STOPPED = {
+    128 + s: f"bench: stopped by {s.name}; every process it started has been stopped"
+    for s in STOP_SIGNALS
+}
 
 
 def main() -> None:
     """Entry point: run the app; turn expected errors into one line on stderr."""
     try:
-        with terminate_on_sigterm():
-            outcome = app(standalone_mode=False)  # typer.Exit comes back as its exit code
+        try:
+            with stop_on_signals():
+                outcome = app(standalone_mode=False)  # typer.Exit comes back as its exit code
+        except SystemExit as stopped:  # SIGTERM or SIGHUP, after every `finally` has run
+            if stopped.code in STOPPED:
+                with contextlib.suppress(OSError):  # a closed terminal (SIGHUP): nobody reads it
+                    err.print(STOPPED[stopped.code])  # type: ignore[index]
+            raise
         if outcome == 130:  # typer turns Ctrl-C into 130, after every `finally` has run
             err.print(INTERRUPTED)
         sys.exit(outcome if isinstance(outcome, int) else 0)

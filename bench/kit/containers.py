@@ -30,7 +30,15 @@ from typing import Any
 
 import psutil
 
-from bench.kit.docker_engine import IMPL_LABEL, LABEL, STACK_LABEL, engine, remove_stack
+from bench.kit import orphans
+from bench.kit.docker_engine import (
+    IMPL_LABEL,
+    LABEL,
+    OWNER_LABEL,
+    STACK_LABEL,
+    engine,
+    remove_stack,
+)
 from bench.kit.errors import BenchError
 
 CPUS = float(os.cpu_count() or 1)  # per container: every container may use the whole machine
@@ -123,6 +131,8 @@ class DockerRuntime:
         self.image = ensure_code_image(impl)
         self.stack = secrets.token_hex(4)
         self.labels = {LABEL: "stack", STACK_LABEL: self.stack, IMPL_LABEL: impl}
+        self.labels[OWNER_LABEL] = orphans.owner()
+        orphans.tell("docker")  # if the harness is killed, its watchdog removes the stack
         self.mounts = _mounts(mounts)
         self._network = None
         self._containers: dict[str, Any] = {}  # docker.models.containers.Container

@@ -16,6 +16,7 @@ from bench.kit.errors import BenchError
 LABEL = "org.orchestrator-bench"  # value: what it is (image, container, network)
 STACK_LABEL = "org.orchestrator-bench.stack"  # value: the stack's id, one per adapter
 IMPL_LABEL = "org.orchestrator-bench.impl"
+OWNER_LABEL = "org.orchestrator-bench.owner"  # value: the harness's mark (bench.kit.orphans)
 
 
 @functools.cache
@@ -46,13 +47,13 @@ def available() -> str:
     return ""
 
 
-def leftovers() -> dict[str, list]:
+def leftovers(wanted: dict[str, str] | None = None) -> dict[str, list]:
     """Containers, networks and volumes of ours that still exist (a run was killed hard).
 
     Containers are listed sparse (not inspected one by one): a container removed between
     the listing and its inspection would otherwise raise NotFound while a run cleans up."""
     client = engine()
-    wanted = {"label": LABEL}
+    wanted = wanted or {"label": LABEL}
     return {
         "containers": client.containers.list(all=True, filters=wanted, sparse=True),
         "networks": client.networks.list(filters=wanted),
@@ -63,18 +64,64 @@ def leftovers() -> dict[str, list]:
 def remove_stack(stack: str | None = None) -> int:
     """Force-remove our containers, then networks and volumes: one stack's, or all of ours.
     Returns how many objects were removed."""
-    client = engine()
-    wanted = {"label": f"{STACK_LABEL}={stack}" if stack else LABEL}
+    return _remove({"label": f"{STACK_LABEL}={stack}" if stack else LABEL})
+
+
+def remove_owned(mark: str) -> int:
+    """Force-remove whatever the harness that put `mark` on it started (its watchdog's
+    last act)."""
+    return _remove({"label": f"{OWNER_LABEL}={mark}"})
+
+
+def remove_orphaned() -> tuple[int, int]:
+    """Remove the stacks whose harness is dead (bench.kit.orphans.owner_alive); those of a
+    running harness — a compare in another terminal — are kept. Objects without a mark
+    (made before marks existed) count as orphaned. Returns (removed, kept)."""
+    from bench.kit.orphans import owner_alive
+
+    removed = kept = 0
+    for mark in _owners():
+        if mark and owner_alive(mark):
+            kept += 1
+        else:
+            removed += remove_owned(mark) if mark else _remove_unmarked()
+    return removed, kept
+
+
+def _owners() -> set[str]:
+    """The marks on everything of ours on the engine ('' for objects without one)."""
+    return {
+        (thing.attrs.get("Labels") or {}).get(OWNER_LABEL, "")
+        for kind in leftovers().values()
+        for thing in kind
+    }
+
+
+def _remove_unmarked() -> int:
     removed = 0
-    for container in client.containers.list(all=True, filters=wanted, sparse=True):
-        _quietly(container.remove, force=True, v=True)
-        removed += 1
-    for network in client.networks.list(filters=wanted):
-        _quietly(network.remove)
-        removed += 1
-    for volume in client.volumes.list(filters=wanted):
-        _quietly(volume.remove, force=True)
-        removed += 1
+    for kind, things in leftovers().items():
+        for thing in things:
+            if OWNER_LABEL not in (thing.attrs.get("Labels") or {}):
+                _quietly(thing.remove, **REMOVE_ARGS[kind])
+                removed += 1
+    return removed
+
+
+REMOVE_ARGS: dict[str, dict] = {
+    "containers": {"force": True, "v": True},
+    "networks": {},
+    "volumes": {"force": True},
+}
+
+
+def _remove(wanted: dict[str, str]) -> int:
+    """Remove what matches `wanted`: containers first, then networks and volumes (which
+    cannot go while a container uses them)."""
+    removed = 0
+    for kind, things in leftovers(wanted).items():
+        for thing in things:
+            _quietly(thing.remove, **REMOVE_ARGS[kind])
+            removed += 1
     return removed
 
 

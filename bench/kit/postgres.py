@@ -2,10 +2,12 @@
 
 Production deployments of orchestrators with a metadata DB run it on PostgreSQL; SQLite
 serialises every write. An implementation's `postgres` variant measures that set-up: a fresh
-cluster (`initdb`) in a temporary folder, one `postgres` process group on a free port on
-127.0.0.1, trust authentication (only local processes can reach it), deleted when the stack
-stops. PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user
-(docs/environment.md).
+cluster (`initdb`) in a temporary folder, one `postgres` process group, deleted when the
+stack stops. It listens on no TCP port at all: only on a unix socket in that folder, whose
+mode is 0700, so only the harness's user (and root) can connect — trust authentication is
+safe there, where on 127.0.0.1 any local account could connect as superuser. PostgreSQL
+refuses to run as root, so as root the server runs as the `postgres` user and owns the
+folder (docs/environment.md).
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from bench.kit import orphans
 from bench.kit.errors import BenchError
-from bench.kit.processes import Services, free_port
+from bench.kit.processes import Services
 
 PROGRAMS = ("initdb", "postgres", "createdb")
 
@@ -46,19 +49,21 @@ class PostgresServer:
 
     def __init__(self, services: Services, database: str) -> None:
         self.services = services
-        self.port = free_port()
         self.database = database
-        self.folder: Path | None = None
+        # under /tmp, not the run folder: as root the run folder sits in /root, which the
+        # postgres user cannot enter; mkdtemp makes it 0700. A short path: a unix socket's
+        # path is limited to 107 bytes.
+        self.folder: Path | None = Path(tempfile.mkdtemp(prefix="bench-postgres-"))
+        orphans.tell(f"path {self.folder}")  # removed by the watchdog if we are killed
 
     @property
     def url(self) -> str:
-        return f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/{self.database}"
+        """psycopg2 (libpq) reads a `host` that is a folder as the unix socket's folder."""
+        return f"postgresql+psycopg2://postgres@/{self.database}?host={self.folder}"
 
     def start(self) -> None:
         initdb, postgres, createdb_program = (find_program(p) for p in PROGRAMS)
-        # under /tmp, not the run folder: as root the run folder sits in /root, which the
-        # postgres user cannot enter
-        self.folder = Path(tempfile.mkdtemp(prefix="bench-postgres-"))
+        assert self.folder is not None, "start() after remove()"
         data = self.folder / "data"
         if os.geteuid() == 0:
             owner = pwd.getpwnam("postgres")
@@ -71,11 +76,9 @@ class PostgresServer:
         if done.returncode:
             last = (done.stderr.strip().splitlines() or ["no output"])[-1]
             raise BenchError(f"initdb failed: {last}")
-        argv = [postgres, "-D", str(data), "-h", "127.0.0.1", "-p", str(self.port)]
-        argv += ["-k", str(self.folder)]  # its unix socket stays in the temporary folder
+        argv = [postgres, "-D", str(data), "-h", "", "-k", str(self.folder)]  # no TCP at all
         self.services.start("postgres", _as_owner(argv), dict(os.environ), cwd=self.folder)
-        createdb = [createdb_program, "-h", "127.0.0.1"]
-        createdb += ["-p", str(self.port), "-U", "postgres", self.database]
+        createdb = [createdb_program, "-h", str(self.folder), "-U", "postgres", self.database]
         self.services.wait_until("PostgreSQL", lambda: self._run_ok(createdb), 60, 0.3)
 
     @staticmethod

@@ -24,6 +24,7 @@ from typing import Protocol
 import psutil
 
 from bench.kit.errors import BenchError
+from bench.kit.orphans import marked, record_group
 
 
 class Spawned(Protocol):
@@ -105,19 +106,22 @@ def spawn(
     """Start `argv` as the leader of a new process group (its own session), output to `log`.
 
     Everything the harness launches goes through here, so `stop_group(process.pid)` always
-    reaches the process and everything it forks.
+    reaches the process and everything it forks, and everything carries the harness's
+    mark (bench.kit.orphans: its watchdog stops them if the harness is killed).
     """
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "ab") as out:
-        return subprocess.Popen(
+        process = subprocess.Popen(
             argv,
-            env=env,
+            env=marked(env),
             cwd=cwd,
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    record_group(process.pid)
+    return process
 
 
 @dataclass
@@ -337,15 +341,20 @@ class Services:
         self.stop()
 
 
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)  # a `kill`, a closed terminal or SSH session
+
+
 @contextlib.contextmanager
-def terminate_on_sigterm() -> Iterator[None]:
-    """Turn SIGTERM into SystemExit, so `finally` blocks (and Services.stop) still run."""
+def stop_on_signals() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into SystemExit, so `finally` blocks (and Services.stop)
+    still run, as they do for Ctrl-C."""
 
     def _raise(signum, frame):
         raise SystemExit(128 + signum)
 
-    previous = signal.signal(signal.SIGTERM, _raise)
+    previous = {sig: signal.signal(sig, _raise) for sig in STOP_SIGNALS}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

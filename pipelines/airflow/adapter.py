@@ -53,6 +53,10 @@ from pipelines.core.workloads import Workload
 
 DAG_ID = "movie_pipeline"
 NEW_DAG_ID = "new_pipeline"  # pipelines/airflow/probe/new_pipeline.py
+# The scheduler's log server listens on every interface (0.0.0.0 and ::, no setting to
+# change it). The api-server reads task logs from the log folder the services share, so it
+# is not needed, and a harness service must not be reachable from the network.
+SKIP_LOG_SERVER = {"scheduler": ["--skip-serve-logs"]}
 
 
 class AirflowAdapter(Adapter[str]):
@@ -189,9 +193,8 @@ class AirflowAdapter(Adapter[str]):
         if failed:
             raise BenchError(f"airflow db migrate failed: {log_tail(log)} (log: {log})")
         for component in ("scheduler", "dag-processor", "api-server"):
-            self.services.start(
-                component, [self.bin("airflow"), component], self.env, cwd=self.state_dir
-            )
+            argv = [self.bin("airflow"), component, *SKIP_LOG_SERVER.get(component, [])]
+            self.services.start(component, argv, self.env, cwd=self.state_dir)
         self.services.wait_until(
             "the Airflow api-server, scheduler and dag-processor", self._healthy, 180
         )
