@@ -5,7 +5,12 @@
   denormalised table; we split it back into GroupLens' `ratings` and `movies` tables.
 * `movielens-dir:PATH`: a folder or `.zip` in the GroupLens layout (`ratings.csv`,
   `movies.csv`, possibly inside a top folder such as `ml-25m/`). The CSVs are copied
-  unchanged: judging them is the pipeline's validate step, not the loader's.
+  unchanged: judging each row is the pipeline's validate step (a bad row is quarantined
+  with its reason), not the loader's. The loader judges each *file* at the door
+  (`check_table`): a damaged archive, a file without data rows, a header missing a
+  required column, or a column whose sampled values are mostly not numbers is refused
+  with one line naming the user's file — not found later, inside a run, under the name of
+  a copy.
 
 GroupLens' terms forbid redistributing the files: they are never committed to this
 repository, only prepared into a local cache. Cite: F. Maxwell Harper and Joseph A. Konstan.
@@ -16,11 +21,17 @@ from __future__ import annotations
 
 import shutil
 import zipfile
+import zlib
 from pathlib import Path
 
 import pandas as pd
 
 from pipelines.core.io import DataError, write_parquet
+from pipelines.core.schema import MOVIES_COLUMNS, RATINGS_COLUMNS, require_columns
+
+REQUIRED = {"ratings": RATINGS_COLUMNS, "movies": MOVIES_COLUMNS}
+NUMERIC = {"ratings": RATINGS_COLUMNS, "movies": ("movieId",)}
+SAMPLE_ROWS = 1000  # rows read to judge a column's type
 
 CITATION = (
     "F. Maxwell Harper and Joseph A. Konstan. 2015. The MovieLens Datasets: History and "
@@ -74,9 +85,15 @@ def copy_grouplens(source: Path, target: Path) -> dict[str, Path]:
             names = archive.namelist()
             for table in ("ratings", "movies"):
                 member = _find_member(names, f"{table}.csv", str(source))
-                with archive.open(member) as src, open(target / f"{table}.csv", "wb") as dst:
-                    shutil.copyfileobj(src, dst, 1 << 20)
-                out[table] = target / f"{table}.csv"
+                try:
+                    with archive.open(member) as src, open(target / f"{table}.csv", "wb") as dst:
+                        shutil.copyfileobj(src, dst, 1 << 20)
+                except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+                    raise DataError(
+                        f"{source}: {member} is damaged in the archive ({exc}); "
+                        "download the archive again"
+                    ) from None
+                out[table] = check_table(target / f"{table}.csv", table, f"{source}:{member}")
         return out
     if not source.is_dir():
         raise DataError(f"{source}: neither a folder nor a .zip archive")
@@ -84,5 +101,33 @@ def copy_grouplens(source: Path, target: Path) -> dict[str, Path]:
     for table in ("ratings", "movies"):
         member = _find_member(names, f"{table}.csv", str(source))
         shutil.copyfile(source / member, target / f"{table}.csv")
-        out[table] = target / f"{table}.csv"
+        out[table] = check_table(target / f"{table}.csv", table, str(source / member))
     return out
+
+
+def check_table(path: Path, table: str, origin: str) -> Path:
+    """Refuse a file that cannot be this table, naming `origin` (the user's file): no data
+    rows, a required column missing from the header, or a numeric column none of whose
+    sampled values is a number. A few bad rows pass: quarantining them is validate's job."""
+    try:
+        sample = pd.read_csv(path, nrows=SAMPLE_ROWS, dtype=str, on_bad_lines="skip")
+    except pd.errors.EmptyDataError:
+        raise DataError(
+            f"{origin}: the file is empty; expected a {table} CSV with a header"
+        ) from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataError(f"{origin}: not a readable CSV ({str(exc).splitlines()[0]})") from None
+    found = [str(c).strip() for c in sample.columns]
+    require_columns(table, found, REQUIRED[table], origin)
+    if sample.empty:
+        raise DataError(f"{origin}: the file has a header but no data rows")
+    sample.columns = found
+    for column in NUMERIC[table]:
+        numbers = pd.to_numeric(sample[column], errors="coerce")
+        if numbers.notna().sum() * 2 < len(sample):
+            example = sample[column][numbers.isna()].iloc[0]
+            raise DataError(
+                f"{origin}: column {column} is mostly not numbers ({numbers.isna().sum()} of "
+                f"the first {len(sample)} rows, e.g. {example!r}); is it the right file?"
+            )
+    return path

@@ -136,6 +136,7 @@ class DockerRuntime:
         self.mounts = _mounts(mounts)
         self._network = None
         self._containers: dict[str, Any] = {}  # docker.models.containers.Container
+        self._secrets: dict[str, str] = {}
 
     @property
     def network(self):
@@ -144,6 +145,11 @@ class DockerRuntime:
                 f"bench-{self.stack}", driver="bridge", labels=self.labels
             )
         return self._network
+
+    def secret(self, name: str) -> str:
+        """A password for one of the stack's services, generated once per stack and never
+        written anywhere (a service and its clients get it through their environment)."""
+        return self._secrets.setdefault(name, secrets.token_hex(16))
 
     def container_name(self, service: str) -> str:
         return f"bench-{self.stack}-{service}"

@@ -181,7 +181,7 @@ class AirflowAdapter(Adapter[str]):
         if self.postgres_container:
             start_postgres(self.runtime, self.services)
         if self.celery:
-            start_redis(self.services)
+            start_redis(self.runtime, self.services)
         log = self.state_dir / "logs" / "db-migrate.log"
         migrate = self.runtime.spawn(
             "db-migrate", [self.bin("airflow"), "db", "migrate"], self.env, log

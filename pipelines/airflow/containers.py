@@ -6,6 +6,9 @@
 * **CeleryExecutor** for scale-out: a Redis broker container and K worker containers, each
   running one task at a time (`worker_concurrency = 1`), the way a worker fleet on K
   machines would. The result backend is the metadata database, as Airflow's docs advise.
+
+Both ask for a password, generated for the stack (`runtime.secret`) and never stored: the
+stack's network is private, but nothing on it should be an open superuser or broker.
 """
 
 from __future__ import annotations
@@ -15,22 +18,25 @@ from pathlib import Path
 from bench.kit import Services
 
 PG_PORT, REDIS_PORT = 5432, 6379
-PG_START = (  # a fresh cluster on first start; trust for the stack's network only
-    'test -s "$PGDATA/PG_VERSION" || { initdb -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null && '
-    'echo "host all all all trust" >> "$PGDATA/pg_hba.conf"; }; '
+PG_START = (  # a fresh cluster on first start: a password over TCP, trust on its own socket
+    'test -s "$PGDATA/PG_VERSION" || { printf %s "$BENCH_PG_PASSWORD" >/tmp/pw && '
+    "initdb -U postgres --pwfile=/tmp/pw --auth-host=scram-sha-256 --auth-local=trust "
+    "-E UTF8 --locale=C.UTF-8 >/dev/null && rm /tmp/pw && "
+    'echo "host all all all scram-sha-256" >> "$PGDATA/pg_hba.conf"; }; '
     "exec postgres -h '*' -k /tmp"
 )
 
 
 def postgres_url(runtime, driver: str = "postgresql+psycopg2") -> str:
-    return f"{driver}://postgres@{runtime.peer('postgres')}:{PG_PORT}/airflow"
+    password = runtime.secret("postgres")
+    return f"{driver}://postgres:{password}@{runtime.peer('postgres')}:{PG_PORT}/airflow"
 
 
 def start_postgres(runtime, services: Services) -> None:
     services.start(
         "postgres",
         ["sh", "-c", PG_START],
-        {},
+        {"BENCH_PG_PASSWORD": runtime.secret("postgres")},
         service="postgres",
         volumes={"pgdata": "/var/lib/bench-pg"},
     )
@@ -41,9 +47,9 @@ def wait_for_postgres(runtime, services: Services) -> None:
     """Until the server answers and the `airflow` database exists."""
 
     def ready() -> bool:
-        if runtime.exec("postgres", ["pg_isready", "-q", "-h", "127.0.0.1"])[0] != 0:
+        if runtime.exec("postgres", ["pg_isready", "-q", "-h", "/tmp"])[0] != 0:
             return False
-        code, output = runtime.exec("postgres", ["createdb", "-h", "127.0.0.1", "airflow"])
+        code, output = runtime.exec("postgres", ["createdb", "-h", "/tmp", "airflow"])
         return code == 0 or "already exists" in output
 
     services.wait_until("PostgreSQL", ready, 60, 0.3)
@@ -52,15 +58,23 @@ def wait_for_postgres(runtime, services: Services) -> None:
 def celery_settings(runtime) -> dict[str, str]:
     return {
         "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
-        "AIRFLOW__CELERY__BROKER_URL": f"redis://{runtime.peer('redis')}:{REDIS_PORT}/0",
+        "AIRFLOW__CELERY__BROKER_URL": (
+            f"redis://:{runtime.secret('redis')}@{runtime.peer('redis')}:{REDIS_PORT}/0"
+        ),
         "AIRFLOW__CELERY__RESULT_BACKEND": postgres_url(runtime, "db+postgresql"),
         "AIRFLOW__CELERY__WORKER_CONCURRENCY": "1",
     }
 
 
-def start_redis(services: Services) -> None:
-    argv = ["redis-server", "--bind", "0.0.0.0", "--protected-mode", "no", "--save", ""]
-    services.start("redis", argv, {}, service="redis")
+def start_redis(runtime, services: Services) -> None:
+    argv = [
+        "sh",
+        "-c",
+        'exec redis-server --bind 0.0.0.0 --requirepass "$BENCH_REDIS_PASSWORD" --save ""',
+    ]
+    services.start(
+        "redis", argv, {"BENCH_REDIS_PASSWORD": runtime.secret("redis")}, service="redis"
+    )
 
 
 def start_celery_workers(
