@@ -27,6 +27,7 @@ from rich.table import Table
 
 from bench.kit.errors import BenchError
 from bench.kit.home import REPO
+from bench.kit.locks import only_writer
 from bench.kit.manifest import containers_only, load_manifest, reference_implementation
 from bench.kit.runtimes import describe as describe_runtime
 from bench.kit.runtimes import selected as selected_runtime
@@ -188,8 +189,6 @@ def compare_implementations(
     profile = PROFILES[profile_name]
     started = dt.datetime.now(dt.UTC)
     measured_code = provenance(impls)  # at the start: a commit made during a run is not it
-    report_dir = (out or REPO / "reports" / started.strftime("%Y%m%d-%H%M%S")).resolve()
-    report_dir.mkdir(parents=True, exist_ok=True)
     pairs = [(impl, config) for impl in impls for config in configs_of(impl, configs)]
     if not pairs:
         raise BenchError(f"none of {', '.join(impls)} has config(s) {', '.join(configs)}")
@@ -201,27 +200,61 @@ def compare_implementations(
         "runtime": selected_runtime(),
         "order_seed": ORDER_SEED,
     }
-    progress_file = report_dir / "progress.json"
-    state = State.resume(progress_file, plan, f"compare-{profile_name}")
-    if state.calibration is None:  # the measuring path proven first, on this machine, now
-        state.calibration = calibration_record()
-        state.save(progress_file)
-    if not all(c["ok"] for c in state.calibration["checks"]):
-        console.print("[red]bench calibrate failed[/]: the report will say so")
-    if state.pieces:
-        console.print(f"resuming from {progress_file}: {state.pieces} pieces already measured")
-    _measure_all(console, state, pairs, profile, dataset, variants, progress_file)
-    results = _assemble(state, impls, profile, dataset, variants, started, measured_code)
-    keep_events_beside(results, report_dir)
-    write_json(results.to_dict(), report_dir / "results.json")
-    progress_file.unlink()
-    report = write_report(report_dir, results)
+    report_dir = (out or _unfinished(plan) or _new_report_dir(started)).resolve()
+    with only_writer(report_dir):
+        progress_file = report_dir / "progress.json"
+        state = State.resume(progress_file, plan, f"compare-{profile_name}")
+        console.print(
+            f"results go to {report_dir}; if interrupted, the same command resumes there"
+            + ("" if out else f" (or add --out {report_dir})")
+        )
+        if state.pieces:
+            console.print(f"resuming from {progress_file}: {state.pieces} pieces already measured")
+        if state.calibration is None:  # the measuring path proven first, on this machine, now
+            state.calibration = calibration_record()
+            state.save(progress_file)
+        if not all(c["ok"] for c in state.calibration["checks"]):
+            console.print("[red]bench calibrate failed[/]: the report will say so")
+        try:
+            _measure_all(console, state, pairs, profile, dataset, variants, progress_file)
+        except (KeyboardInterrupt, SystemExit):
+            console.print(
+                f"{state.pieces} pieces are saved in {progress_file}; run the same command "
+                f"again (or with --out {report_dir}) to go on from there"
+            )
+            raise
+        results = _assemble(state, impls, profile, dataset, variants, started, measured_code)
+        keep_events_beside(results, report_dir)
+        write_json(results.to_dict(), report_dir / "results.json")
+        progress_file.unlink()
+        report = write_report(report_dir, results)
     _print_summary(console, results)
     console.print(f"report: {report}")
     failed = [s for s in results.scenarios if s.error]
     return not failed and all(
         m.identical_results and not m.runs_failed for m in results.movies.values()
     )
+
+
+REPORTS = REPO / "reports"
+
+
+def _new_report_dir(started: dt.datetime) -> Path:
+    return REPORTS / started.strftime("%Y%m%d-%H%M%S")
+
+
+def _unfinished(plan: dict) -> Path | None:
+    """The newest report folder holding an interrupted compare of this very plan (same
+    implementations, configs, profile, dataset, variants, runtime): rerunning the command
+    without --out goes on there instead of starting from zero."""
+    candidates = sorted(REPORTS.glob("*/progress.json"), key=lambda p: p.stat().st_mtime)
+    for progress in reversed(candidates):
+        try:
+            if read_json(progress).get("plan") == plan:
+                return progress.parent
+        except (OSError, ValueError):
+            continue
+    return None
 
 
 ORDER_SEED = 20261203  # the interleaved order of the cases; recorded in progress.json
@@ -307,24 +340,36 @@ def _measure_all(
                 bar.update(task, description=f"{key} {what}: {phase}")
 
             movies = None
-            if piece.movies and key not in state.movies:
+            failed_before = any(c.scenario == "movies" and c.key == key for c in state.scenarios)
+            if piece.movies and key not in state.movies and not failed_before:
                 movies = MovieRuns(
                     dataset, profile.movie_runs, lambda p: tick(p, "movies"), profile.warmup
                 )
             jobs = _jobs(state, piece, profile, dataset, variants, tick)
+            failure = None
             if jobs:
-                state.scenarios += _measured_or_failed(console, jobs, movies)
+                measured = _measured_or_failed(console, jobs, movies)
+                state.scenarios += measured
+                failure = next((c.error for c in measured if c.error), None)
             elif movies:  # no workload stack to share (or its cases measured already)
-                runs = measure_movies(
-                    piece.impl, piece.config, dataset, profile.movie_runs,
-                    Path(state.runs_dir), movies.on_phase, variants.get(piece.impl),
-                    profile.warmup,
-                )  # fmt: skip
-                movies.series, movies.first = runs
+                try:
+                    movies.series, movies.first = measure_movies(
+                        piece.impl, piece.config, dataset, profile.movie_runs,
+                        Path(state.runs_dir), movies.on_phase, variants.get(piece.impl),
+                        profile.warmup,
+                    )  # fmt: skip
+                except BenchError as exc:
+                    failure = str(exc)
+                    console.print(f"[red]{key} movies failed[/]: {exc}")
             if movies and movies.series:
                 state.movies[key] = movies.series
                 if movies.first:
                     state.fingerprints[key] = movies.first
+            elif movies:  # recorded, so the report and the exit code say so; the compare goes on
+                reason = failure or "the movie pipeline was not measured"
+                state.scenarios.append(
+                    CaseResult(piece.impl, piece.config, "movies", "movies", 2, error=reason)
+                )
             bar.advance(task, len(jobs) + (movies is not None))
             state.save(progress_file)
 
@@ -535,7 +580,8 @@ def keep_events_beside(results: Results, report_dir: Path) -> None:
         target = events_dir / f"{case_slug(case)}.jsonl"
         shutil.copyfile(source, target)
         case.events = str(target.relative_to(report_dir))
-    kept = {Path(c.events).name for c in [*results.movies.values(), *results.scenarios]}
+    everything = [*results.movies.values(), *results.scenarios]
+    kept = {Path(c.events).name for c in everything if c.events}  # a failed case may have none
     for stale in events_dir.glob("*.jsonl"):  # an earlier run's, when --out was reused
         if stale.name not in kept:
             stale.unlink()

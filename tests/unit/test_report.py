@@ -505,3 +505,25 @@ def test_the_rerun_verdict_reads_the_fan_out_kill_and_says_why_a_fault_was_not_m
     assert ft.history_survives(results, "prefect").startswith("not measured: its manifest")
     assert ft.history_survives(results, "baseline") == "no scheduler"
     assert ft.history_survives(results, "luigi") == ft.NOT_PROBED  # listed, not run here
+
+
+def test_a_movie_pipeline_that_could_not_run_is_a_failed_row_not_a_silent_gap(tmp_path):
+    from bench.results import load_results
+
+    results = fake_results(tmp_path)
+    reason = "timed out after 180 s waiting for the Airflow api-server (logs: /x)"
+    results.scenarios.append(CaseResult("airflow", "tuned", "movies", "movies", 2, error=reason))
+    out = tmp_path / "out"
+    out.mkdir()
+    report = write_report(out, results).read_text()
+    assert "failed: timed out after 180 s waiting for the Airflow api-server" in report
+    results.run_folders = "x"
+    results.dataset["files"] = {}
+    results.provenance["orchestrators"] = {}
+    for entry in results.movies.values():
+        entry.runs = [{"ok": True, "reason": "", "warmup": False, "run_seconds": 5.0}]
+        entry.events = ""
+    for case in results.scenarios:
+        case.events = None
+    (out / "results.json").write_text(json.dumps(results.to_dict()))
+    assert load_results(out).scenarios[-1].error == reason  # the schema accepts it
