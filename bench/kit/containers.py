@@ -40,6 +40,7 @@ from bench.kit.docker_engine import (
     remove_stack,
 )
 from bench.kit.errors import BenchError
+from bench.kit.manifest import load_manifest
 
 CPUS = float(os.cpu_count() or 1)  # per container: every container may use the whole machine
 MEMORY = "4g"  # per container, the same for every implementation
@@ -137,6 +138,8 @@ class DockerRuntime:
         self._network = None
         self._containers: dict[str, Any] = {}  # docker.models.containers.Container
         self._secrets: dict[str, str] = {}
+        services = load_manifest(impl).get("services", {})
+        self.own_prefixes = tuple(services.get("environment", []))
 
     @property
     def network(self):
@@ -190,7 +193,7 @@ class DockerRuntime:
                 detach=True,
                 init=True,
                 network=self.network.name,
-                environment=_container_env(env),
+                environment=_container_env(env, self.own_prefixes),
                 working_dir=str(cwd) if cwd else None,
                 user=None if service else f"{os.getuid()}:{os.getgid()}",
                 volumes=self.mounts | self._volumes(volumes or {}),
@@ -249,7 +252,19 @@ def _mounts(paths: list[Path]) -> dict[str, dict[str, str]]:
     return {str(p): {"bind": str(p), "mode": "rw"} for p in kept}
 
 
-def _container_env(env: dict[str, str]) -> dict[str, str]:
-    """The adapter's environment minus what only makes sense on the host."""
+KEPT_FROM_HOST = ("LANG", "LC_", "TZ", "BENCH_", "MOVIE_PIPELINE_", "PYTHON", "VIRTUAL_ENV")
+
+
+def _container_env(env: dict[str, str], own_prefixes: tuple[str, ...] = ()) -> dict[str, str]:
+    """What the adapter set for the command, not the user's shell: a variable inherited
+    unchanged from the host (a token, a cloud credential) would show in `docker inspect`
+    and reach code that has no use for it. Kept from the host: locale and time zone, the
+    harness's own variables, and the orchestrator's settings (`own_prefixes`, its
+    manifest's: process_env already dropped the shell's, so those present are the config's)."""
+    kept = (*KEPT_FROM_HOST, *own_prefixes)
     dropped = {"HOME", "HOSTNAME", "TERM", "SHLVL", "PWD", "OLDPWD", "_"}
-    return {k: v for k, v in env.items() if k not in dropped} | {"HOME": "/tmp"}
+    return {
+        k: v
+        for k, v in env.items()
+        if k not in dropped and (os.environ.get(k) != v or k.startswith(kept))
+    } | {"HOME": "/tmp"}

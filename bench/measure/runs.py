@@ -25,7 +25,7 @@ LIVE_S = 3600  # a folder touched this recently may belong to a running command
 
 
 def prune_runs(older_than_days: float, base: Path | None = None) -> tuple[int, int, int]:
-    """Remove run folders (each holds a copy of its dataset) last touched more than
+    """Remove run folders (each holds its dataset, linked or copied) last touched more than
     `older_than_days` ago; (removed, kept, bytes freed). A folder touched within the last
     hour is kept whatever the age asked for: a running command may still be writing it."""
     base = base or bench_home() / "runs"
@@ -36,7 +36,8 @@ def prune_runs(older_than_days: float, base: Path | None = None) -> tuple[int, i
         if touched > limit:
             kept += 1
             continue
-        freed += sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+        files = [f.stat() for f in folder.rglob("*") if f.is_file()]
+        freed += sum(f.st_size for f in files if f.st_nlink == 1)  # a link frees nothing
         shutil.rmtree(folder, ignore_errors=True)
         removed += 1
     return removed, kept, freed

@@ -13,6 +13,7 @@ to D. The deliverer writes `_SUCCESS` last; a partition without it has not arriv
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 from typing import Literal
@@ -80,6 +81,37 @@ def snapshot_for(layout: Layout, date: dt.date | str) -> dt.date:
     return first
 
 
+FREE_MARGIN_BYTES = 200 * 2**20  # left free besides the copy, for the run's own outputs
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    """`dst` (a placeholder atomic_path made) becomes a hard link to `src`, or a copy."""
+    try:
+        dst.unlink(missing_ok=True)
+        os.link(src, dst)
+    except OSError:  # another file system, or links not allowed there
+        shutil.copyfile(src, dst)
+
+
+def _bytes_to_copy(target: Path, sources: list[Path]) -> int:
+    """What landing `sources` in `target` needs on its disk: those on another file system
+    are copied (a link cannot cross file systems)."""
+    device = target.stat().st_dev
+    return sum(s.stat().st_size for s in sources if s.is_file() and s.stat().st_dev != device)
+
+
+def _check_room(target: Path, sources: list[Path]) -> None:
+    """Refuse, naming the folder and the sizes, when copies of `sources` would not fit."""
+    needed = _bytes_to_copy(target, sources)
+    free = shutil.disk_usage(target).free
+    if needed and needed + FREE_MARGIN_BYTES > free:
+        raise DataError(
+            f"{target}: {free / 2**20:,.0f} MiB free, but the data needs "
+            f"{(needed + FREE_MARGIN_BYTES) / 2**20:,.0f} MiB (with a margin for the run's outputs); "
+            "free some space (`bench clean --runs`) or choose a --workdir on another disk"
+        )
+
+
 def land_partition(
     layout: Layout,
     date: dt.date | str,
@@ -90,9 +122,12 @@ def land_partition(
 ) -> Path:
     """Deliver files into `landing/date=D/` and mark the partition complete.
 
-    Files are copied (never moved) so the prepared dataset stays intact. Re-landing the same
-    date replaces the partition. `files` maps a table name ("ratings", "movies") to a CSV or
-    Parquet file; the copy keeps the file's suffix so ingest knows how to read it.
+    Files are hard-linked when they are on the same file system (a run folder then costs no
+    disk for its dataset; nothing ever writes to a landed file), else copied — never moved,
+    so the prepared dataset stays intact. A copy that would not fit on the disk is refused
+    before it starts. Re-landing the same date replaces the partition. `files` maps a table
+    name ("ratings", "movies") to a CSV or Parquet file; the landed name keeps the file's
+    suffix so ingest knows how to read it.
     """
     if kind == "snapshot" and not {"ratings", "movies"} <= files.keys():
         raise ValueError("a snapshot needs both 'ratings' and 'movies'")
@@ -100,6 +135,7 @@ def land_partition(
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
+    _check_room(target, [Path(f) for f in files.values()])
     names, digests = {}, {}
     for table, src in files.items():
         src = Path(src)
@@ -107,7 +143,7 @@ def land_partition(
             raise ValueError(f"{src}: land a single file per table, not a folder")
         name = f"{table}{''.join(src.suffixes)}"
         with atomic_path(target / name) as tmp:
-            shutil.copyfile(src, tmp)
+            _link_or_copy(src, tmp)
         names[table] = name
         digests[table] = sha256_file(target / name)
     info = {

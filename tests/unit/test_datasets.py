@@ -141,3 +141,28 @@ def test_stream_increment_is_deterministic_and_spoils_the_share_asked(sample):
     ts = numeric["timestamp"].dropna()
     assert ts.between(day_start, day_start + 86_399).all()
     assert np.isin(numeric["userId"].dropna(), sample[0]["userId"]).all()
+
+
+def test_landing_links_the_prepared_files_and_refuses_a_copy_that_does_not_fit(
+    home, tmp_path, monkeypatch
+):
+    import shutil
+
+    from pipelines.core import landing
+    from pipelines.core.layout import Layout
+
+    files = registry.dataset_files("movielens-small")
+    target = landing.land_partition(Layout(home / "run"), "2016-10-17", "snapshot", files, "x")
+    landed = target / "ratings.parquet"
+    assert landed.stat().st_ino == files["ratings"].stat().st_ino, "a link, not a copy"
+    assert sha256_file(landed) == sha256_file(files["ratings"])
+
+    monkeypatch.setattr(landing, "_bytes_to_copy", lambda target, sources: 10**9)  # another disk
+    usage = type(shutil.disk_usage(tmp_path))
+    monkeypatch.setattr(
+        landing.shutil, "disk_usage", lambda p: usage(10**10, 10**10 - 10**8, 10**8)
+    )
+    with pytest.raises(
+        DataError, match=r"95 MiB free, but the data needs 1,154 MiB .*bench clean --runs"
+    ):
+        landing.land_partition(Layout(home / "run2"), "2016-10-17", "snapshot", files, "x")

@@ -44,9 +44,29 @@ def test_code_image_tag_follows_the_code_and_the_dependencies(
     assert code_image.code_tag("orchestrator-bench/luigi:abc") != tag  # other code
 
 
-def test_container_env_drops_host_only_variables() -> None:
-    env = _container_env({"HOME": "/root", "HOSTNAME": "box", "PATH": "/opt/venv/bin", "X": "1"})
-    assert env == {"PATH": "/opt/venv/bin", "X": "1", "HOME": "/tmp"}
+def test_a_container_gets_what_the_adapter_set_not_the_users_shell(monkeypatch) -> None:
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s3cr3t")
+    monkeypatch.setenv("AIRFLOW__CORE__LOAD_EXAMPLES", "False")  # the config says the same
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    env = _container_env(
+        {
+            "HOME": "/root",
+            "HOSTNAME": "box",
+            "PATH": "/opt/venv/bin",
+            "X": "1",
+            "AWS_SECRET_ACCESS_KEY": "s3cr3t",  # inherited unchanged: the shell's
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "LANG": "C.UTF-8",
+        },
+        own_prefixes=("AIRFLOW_",),
+    )
+    assert env == {
+        "PATH": "/opt/venv/bin",
+        "X": "1",
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "LANG": "C.UTF-8",
+        "HOME": "/tmp",
+    }
 
 
 def test_runtime_choice_is_scoped_and_checked() -> None:
