@@ -97,3 +97,21 @@ def test_ctrl_c_removes_every_container_and_network(tmp_path: Path) -> None:
     )  # the one line, and no traceback
     assert "Traceback" not in stderr
     assert nothing_of_ours_left()
+
+
+def test_a_killed_harness_has_its_containers_removed_by_its_watchdog(tmp_path: Path) -> None:
+    argv = [str(BENCH), "run", "luigi", "--runtime", "docker", "--workdir", str(tmp_path)]
+    harness = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not leftovers()["containers"] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert leftovers()["containers"], "the run never started a container"
+    cleaned = bench("clean")  # from another terminal, while the run goes on
+    assert "kept the stacks of 1 running harness" in cleaned.stdout, cleaned.stdout
+    assert leftovers()["containers"] and harness.poll() is None
+    harness.kill()  # SIGKILL: no clean-up of its own
+    harness.wait(timeout=30)
+    deadline = time.monotonic() + 60
+    while not nothing_of_ours_left() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert nothing_of_ours_left()
