@@ -10,8 +10,8 @@ interpreter — is covered by a record and a watchdog:
   carry the mark in `OWNER_LABEL`), and `path FOLDER` for temporary folders. Every spawned
   process also carries the mark in its environment (`BENCH_OWNER`), which its children
   inherit — so task processes a scheduler starts in sessions of their own are found too,
-  unless they rewrite their environment's memory for a process title (Airflow and
-  PostgreSQL do; they are found as descendants of a recorded group instead);
+  unless they rewrite their environment's memory for a process title (some schedulers
+  and databases do; they are found as descendants of a recorded group instead);
 * **the watchdog**: the first `spawn` starts this file as a script, in a session of its own
   (a terminal's SIGHUP or Ctrl-C does not reach it), holding the read end of a pipe whose
   write end only the harness has. When the harness is gone, however it died, the pipe
