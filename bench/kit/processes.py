@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -84,11 +85,36 @@ class Fleet:
 READY_POLL_S = 0.05  # how often every readiness check asks: start-up is resolved to 50 ms
 
 
+def _ephemeral_low() -> int:
+    """The lowest port the kernel hands to outgoing connections (Linux default 32768)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A TCP port on 127.0.0.1 that nothing listens on right now, chosen *below* the kernel's
+    ephemeral range: between this check and the service's bind, an outgoing connection
+    (the harness polls its services all the time) can take a free ephemeral port, never
+    one of these. Never the same port twice in one harness."""
+    rng = random.Random()
+    high = _ephemeral_low()
+    for _ in range(200):
+        port = rng.randrange(max(1024, high - 12000), high)
+        if port in _handed_out:
+            continue
+        with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise BenchError(f"no free TCP port on 127.0.0.1 below {high} after 200 tries")
 
 
 def log_tail(path: Path, lines: int = 1) -> str:

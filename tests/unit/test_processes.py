@@ -53,12 +53,15 @@ def test_a_dead_service_is_reported_with_its_last_log_line(tmp_path):
             services.wait_until("never", lambda: False, timeout=10)
 
 
-def test_free_port_is_bindable():
+def test_free_ports_are_bindable_distinct_and_outside_the_ephemeral_range():
     import socket
 
-    port = free_port()
+    from bench.kit.processes import _ephemeral_low
+
+    ports = [free_port() for _ in range(20)]
+    assert len(set(ports)) == 20 and all(1024 <= p < _ephemeral_low() for p in ports)
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", port))
+        sock.bind(("127.0.0.1", ports[0]))
 
 
 @pytest.mark.parametrize(
