@@ -80,8 +80,11 @@ def ingest(layout: Layout, date: dt.date | str) -> dict:
     for table, file_name in sorted(info["files"].items()):
         if table not in required:
             raise DataError(f"{landing}: unknown table {table!r} in _partition.json")
-        rows, malformed = read_landed_table(landing / file_name)
-        require_columns(table, list(rows.columns), required[table], str(landing / file_name))
+        try:
+            rows, malformed = read_landed_table(landing / file_name)
+            require_columns(table, list(rows.columns), required[table], str(landing / file_name))
+        except DataError as exc:  # name what the user delivered, not only the landed copy
+            raise DataError(f"{exc} (landed from {info['source']})") from None
         write_parquet(rows, outputs[table])
         malformed_parts.append(malformed.assign(table=table))
         summary[f"{table}_rows"] = len(rows)

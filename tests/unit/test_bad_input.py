@@ -89,7 +89,8 @@ def test_missing_column_is_a_clear_error(layout):
     text = "userId,movieId,timestamp\n1,1,1300000000\n"
     land_csv(layout, text)
     with pytest.raises(
-        DataError, match=r"missing column\(s\) rating .*found: userId, movieId, timestamp"
+        DataError,
+        match=r"missing column\(s\) rating .*found: userId, movieId, timestamp.*\(landed from test\)$",
     ):
         ingest(layout, RUN_DATE)
 
