@@ -77,19 +77,33 @@ def ensure_env(impl: str) -> Path:
 
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")  # every service the harness starts
+FROM_SHELL = {  # the user's variables a service gets (exact names; prefixes end in _)
+    *("PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "TZ", "TMPDIR"),
+    *("LD_LIBRARY_PATH", "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"),
+    *("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"),
+    *("NO_PROXY", "no_proxy", "DOCKER_HOST"),
+    *("LC_", "XDG_", "BENCH_", "MOVIE_PIPELINE_"),
+}
+
+
+def shell_env() -> dict[str, str]:
+    """The part of the user's environment any process the harness starts may see."""
+    prefixes = tuple(p for p in FROM_SHELL if p.endswith("_"))
+    return {k: v for k, v in os.environ.items() if k in FROM_SHELL or k.startswith(prefixes)}
 
 
 def process_env(
     env: Path, extra: dict[str, str] | None = None, strip: Sequence[str] = ()
 ) -> dict[str, str]:
     """Environment variables for a process of that implementation: its venv first on PATH,
-    the repository importable (the shared core), nothing inherited that would confuse it.
-    Variables starting with a `strip` prefix (the orchestrator's own settings, from its
-    manifest) are dropped, so a stray one in the user's shell cannot change a measured
-    config; `extra` (the config's settings) comes after. Local addresses bypass any proxy:
-    with `http_proxy` set, a health check of 127.0.0.1 would go through it and time out."""
-    prefixes = ("PYTHON", "VIRTUAL_ENV", *strip)
-    base = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+    the repository importable (the shared core), and from the user's shell only what a
+    process needs to run (`FROM_SHELL`: locale, home, temp folder, certificates, proxies) —
+    not the tokens and credentials a shell also holds. Variables starting with a `strip`
+    prefix (the orchestrator's own settings, from its manifest) are named in a warning, so
+    a stray one is not silently ignored either; `extra` (the config's settings) comes
+    after. Local addresses bypass any proxy: with `http_proxy` set, a health check of
+    127.0.0.1 would go through it and time out."""
+    base = shell_env()
     stray = sorted(k for k in os.environ if k.startswith(tuple(strip)))
     if stray:
         names = ", ".join(stray)

@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 from bench.kit import orphans
+from bench.kit.envs import shell_env
 from bench.kit.errors import BenchError
 from bench.kit.processes import Services
 
@@ -77,7 +78,7 @@ class PostgresServer:
             last = (done.stderr.strip().splitlines() or ["no output"])[-1]
             raise BenchError(f"initdb failed: {last}")
         argv = [postgres, "-D", str(data), "-h", "", "-k", str(self.folder)]  # no TCP at all
-        self.services.start("postgres", _as_owner(argv), dict(os.environ), cwd=self.folder)
+        self.services.start("postgres", _as_owner(argv), shell_env(), cwd=self.folder)
         createdb = [createdb_program, "-h", str(self.folder), "-U", "postgres", self.database]
         self.services.wait_until("PostgreSQL", lambda: self._run_ok(createdb), 60, 0.3)
 

@@ -68,3 +68,16 @@ class _Ok(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+def test_a_service_gets_what_it_needs_from_the_shell_not_its_secrets(tmp_path, monkeypatch):
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_secret")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "s3cr3t")
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    monkeypatch.setenv("https_proxy", "http://proxy.example:3128")
+    env = process_env(tmp_path, {"GITHUB_TOKEN": "the config's own"})
+    assert "AWS_SECRET_ACCESS_KEY" not in env
+    assert env["GITHUB_TOKEN"] == "the config's own"  # what the adapter sets is passed
+    assert env["LC_ALL"] == "C.UTF-8" and env["HOME"] == os.environ["HOME"]
+    assert env["https_proxy"] == "http://proxy.example:3128"
+    assert env["PATH"].startswith(str(tmp_path / "bin"))
