@@ -53,6 +53,22 @@ def test_a_dead_service_is_reported_with_its_last_log_line(tmp_path):
             services.wait_until("never", lambda: False, timeout=10)
 
 
+def test_a_port_taken_by_someone_else_is_one_clear_line_and_nothing_left(tmp_path):
+    import socket
+    import sys
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        server = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"]
+        with Services(tmp_path) as services:
+            pid = services.start("api-server", server, dict(os.environ)).process.pid
+            with pytest.raises(BenchError, match=r"api-server exited with code 1: .*in use"):
+                services.wait_until("the api-server", lambda: False, timeout=20)
+    assert group_members(pid) == []
+
+
 def test_free_ports_are_bindable_distinct_and_outside_the_ephemeral_range():
     import socket
 
