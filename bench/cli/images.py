@@ -110,7 +110,13 @@ def clean(
     another terminal goes on. Nothing without the mark is touched. A run folder touched
     within the last hour is always kept: a running command may be using it."""
     from bench.kit.docker_engine import available, remove_orphaned, remove_stack
-    from bench.kit.orphans import clean_up, dead_owners, leftover_processes, stop_processes
+    from bench.kit.orphans import (
+        clean_up,
+        dead_owners,
+        leftover_processes,
+        owner_alive,
+        stop_processes,
+    )
 
     if older_than < 0:
         raise typer.BadParameter(f"{older_than}; give days ≥ 0", param_hint="--older-than")
@@ -127,7 +133,7 @@ def clean(
     elif everything:
         console.print(f"removed {remove_stack()} container(s), network(s) and volume(s)")
     else:
-        removed, kept = remove_orphaned()
+        removed, kept = remove_orphaned(owner_alive)
         console.print(
             f"removed {removed} container(s), network(s) and volume(s); "
             f"kept the stacks of {kept} running harness(es)"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+from collections.abc import Callable
 
 from bench.kit.errors import BenchError
 
@@ -73,12 +74,11 @@ def remove_owned(mark: str) -> int:
     return _remove({"label": f"{OWNER_LABEL}={mark}"})
 
 
-def remove_orphaned() -> tuple[int, int]:
-    """Remove the stacks whose harness is dead (bench.kit.orphans.owner_alive); those of a
-    running harness — a compare in another terminal — are kept. Objects without a mark
-    (made before marks existed) count as orphaned. Returns (removed, kept)."""
-    from bench.kit.orphans import owner_alive
-
+def remove_orphaned(owner_alive: Callable[[str], bool]) -> tuple[int, int]:
+    """Remove the stacks whose harness is dead (`owner_alive(mark)` false: see
+    bench.kit.orphans); those of a running harness — a compare in another terminal — are
+    kept. Objects without a mark (made before marks existed) count as orphaned. Returns
+    (removed, kept)."""
     removed = kept = 0
     for mark in _owners():
         if mark and owner_alive(mark):
