@@ -118,14 +118,18 @@ def tell(line: str) -> None:
 def marked_processes(mark: str | None = None) -> list[psutil.Process]:
     """Processes carrying `mark` in their environment (any mark if None); our own process
     and those we cannot read are skipped."""
+    return [p for p, found in _marks() if mark is None or found == mark]
+
+
+def _marks() -> list[tuple[psutil.Process, str]]:
+    """Every readable process with a mark, and its mark (each environment read once)."""
     found = []
     for process in psutil.process_iter():
         if process.pid == os.getpid():
             continue
         with contextlib.suppress(psutil.Error):
-            value = process.environ().get(OWNER_VAR)
-            if value and (mark is None or value == mark):
-                found.append(process)
+            if value := process.environ().get(OWNER_VAR):
+                found.append((process, value))
     return found
 
 
@@ -196,12 +200,7 @@ def dead_owners() -> list[tuple[str, Path]]:
 
 def leftover_processes() -> list[psutil.Process]:
     """Marked processes whose harness is dead and left no record."""
-    found = []
-    for process in marked_processes():
-        with contextlib.suppress(psutil.Error):
-            if not owner_alive(process.environ().get(OWNER_VAR, "")):
-                found.append(process)
-    return found
+    return [p for p, mark in _marks() if not owner_alive(mark)]
 
 
 def main() -> None:
