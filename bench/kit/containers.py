@@ -179,6 +179,9 @@ class DockerRuntime:
         from bench.kit.images import ensure_image
 
         log.parent.mkdir(parents=True, exist_ok=True)
+        # the log exists from now on, as a local process's does, not only once the
+        # container's shell has opened it: a readiness check may read it at once
+        log.touch()
         container_name = self.container_name(name)
         with contextlib.suppress(NotFound):
             engine().containers.get(container_name).remove(force=True)

@@ -115,3 +115,35 @@ def test_a_killed_harness_has_its_containers_removed_by_its_watchdog(tmp_path: P
     while not nothing_of_ours_left() and time.monotonic() < deadline:
         time.sleep(0.5)
     assert nothing_of_ours_left()
+
+
+def test_a_container_log_exists_as_soon_as_spawn_returns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A readiness check may read a service's log at once, as it can locally: the log must
+    not wait for the container's shell to open it (CI once saw `worker-0.log: not found`).
+    The containers here are created but not started, the slowest start there can be."""
+    from types import SimpleNamespace
+
+    from bench.kit import containers
+
+    real = containers.engine()
+
+    def create_only(image, command, detach, **kwargs):
+        return real.containers.create(image, command, **kwargs)
+
+    slow = SimpleNamespace(
+        containers=SimpleNamespace(run=create_only, get=real.containers.get),
+        networks=real.networks,
+        volumes=real.volumes,
+    )
+    monkeypatch.setattr(containers, "engine", lambda: slow)
+    runtime = containers.DockerRuntime("baseline", [tmp_path])
+    try:
+        log = tmp_path / "sleeper.log"
+        runtime.spawn("sleeper", ["sleep", "30"], {}, log, tmp_path)
+        assert log.exists()
+    finally:
+        monkeypatch.setattr(containers, "engine", lambda: real)
+        runtime.close()
+    assert nothing_of_ours_left()
