@@ -21,6 +21,7 @@ pytestmark = pytest.mark.integration
 EXPECTED = {
     "airflow": (True, True, True),
     "prefect": (True, True, True),
+    "dagster": (True, True, True),
     "luigi": (False, False, True),
     "baseline": (None, False, False),
 }

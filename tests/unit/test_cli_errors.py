@@ -22,7 +22,7 @@ def bench(*args: str, home: Path) -> subprocess.CompletedProcess:
     [
         (
             ["run", "nosuch"],
-            "unknown implementation 'nosuch'; choose from: airflow, luigi, prefect, baseline",
+            "unknown implementation 'nosuch'; choose from: airflow, dagster, luigi, prefect, baseline",
         ),
         (["run", "baseline", "--date", "2016-13-01"], "is not a date; use YYYY-MM-DD"),
         (["run", "baseline", "--bogus"], "No such option: --bogus"),

@@ -33,8 +33,8 @@ def test_a_broken_manifest_names_the_field(tmp_path, monkeypatch):
 
 
 def test_unknown_implementation_lists_the_known_ones():
-    with pytest.raises(BenchError, match="choose from: airflow, luigi, prefect, baseline"):
-        manifest.load_manifest("dagster")
+    with pytest.raises(BenchError, match="choose from: airflow, dagster, luigi, prefect, baseline"):
+        manifest.load_manifest("kestra")
 
 
 def test_compare_reports_changed_missing_and_extra_checks():

@@ -1,0 +1,244 @@
+"""How the harness drives Dagster: a code server, a webserver, a daemon; GraphQL for the rest.
+
+    dagster code-server start -m pipelines.dagster.definitions   the jobs, over gRPC
+    dagster-webserver -w workspace.yaml      the UI and its GraphQL API
+    dagster-daemon run -w workspace.yaml     schedules, sensors, the run queue
+
+All three share `DAGSTER_HOME` in the run folder: `dagster.yaml` (the instance: SQLite
+storage beside it, telemetry off) and the run history. `submit` is the launchpad's
+"Launch run": the `launchPipelineExecution` mutation with the run's config (which folder and
+day, and the executor's `max_concurrent` = the run's slots). The webserver launches the run
+at once (Dagster's default run coordinator) through the code server, which starts a run
+process; its multiprocess executor starts a process per op. `wait` polls the run's status.
+
+A config's settings are dotted paths into every run's config (e.g.
+`execution.config.multiprocess.start_method.forkserver`), given to every run it submits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.kit import Adapter, BenchError, UiView, free_port, request_json
+from pipelines.core.workloads import Workload, is_mapped
+from pipelines.dagster import LOCATION, MOVIE_JOB, workload_job_name
+
+FINAL = {"SUCCESS", "FAILURE", "CANCELED"}
+ACTIVE = ["QUEUED", "NOT_STARTED", "STARTING", "STARTED", "CANCELING"]
+INSTANCE = "telemetry:\n  enabled: false\n"  # no internet here; nothing else: as installed
+
+LAUNCH = """
+mutation Launch($params: ExecutionParams!) {
+  launchPipelineExecution(executionParams: $params) {
+    __typename
+    ... on LaunchRunSuccess { run { runId } }
+    ... on RunConfigValidationInvalid { errors { message } }
+    ... on PythonError { message }
+    ... on Error { message }
+  }
+}"""
+RUN = """
+query Run($id: ID!) {
+  runOrError(runId: $id) {
+    __typename
+    ... on Run { status stepStats { stepKey status startTime endTime } }
+  }
+}"""
+FAILURES = """
+query Failures($id: ID!) {
+  logsForRun(runId: $id) {
+    ... on EventConnection {
+      events {
+        __typename
+        ... on ExecutionStepFailureEvent { stepKey error { message } }
+        ... on RunFailureEvent { message }
+      }
+    }
+  }
+}"""
+STEP_EVENTS = """
+query StepEvents($id: ID!) {
+  logsForRun(runId: $id) { ... on EventConnection { events { ... on MessageEvent { stepKey } } } }
+}"""
+JOBS = """
+{ repositoriesOrError { ... on RepositoryConnection { nodes { jobs { name } } } } }"""
+COUNT = """
+query Count($statuses: [RunStatus!]) {
+  runsOrError(filter: {statuses: $statuses}) { ... on Runs { count } }
+}"""
+
+
+class DagsterAdapter(Adapter[str]):
+    name = "dagster"
+
+    def __init__(self, workdir: Path, variant: str | None = None, **options) -> None:
+        super().__init__(workdir, variant, **options)
+        self.port, self.grpc_port = free_port(), free_port()
+        self.home = self.state_dir / "home"
+        self.home.mkdir(exist_ok=True)
+        (self.home / "dagster.yaml").write_text(INSTANCE)
+        workspace = {
+            "load_from": [
+                {
+                    "grpc_server": {
+                        "host": self.runtime.peer("code-server"),
+                        "port": self.grpc_port,
+                        "location_name": LOCATION,
+                    }
+                }
+            ]
+        }
+        (self.home / "workspace.yaml").write_text(json.dumps(workspace))  # YAML reads JSON
+        self.env = self.process_env({"DAGSTER_HOME": str(self.home)})
+
+    @property
+    def graphql(self) -> str:
+        return f"http://{self.runtime.address('webserver')}:{self.port}/graphql"
+
+    @property
+    def dashboard_url(self) -> str:
+        return f"http://{self.runtime.address('webserver')}:{self.port}/"
+
+    def start(self) -> None:
+        host = ["-h", self.runtime.bind_host]
+        code = [self.bin("dagster"), "code-server", "start", "-m", "pipelines.dagster.definitions"]
+        self.services.start("code-server", [*code, *host, "-p", str(self.grpc_port)], self.env)
+        log = self.services.get("code-server").log
+        self.services.wait_until(
+            "the code server", lambda: "Started Dagster code server" in log.read_text(), 120
+        )
+        workspace = ["-w", str(self.home / "workspace.yaml")]
+        webserver = [self.bin("dagster-webserver"), *host, "-p", str(self.port), *workspace]
+        self.services.start("webserver", webserver, self.env, cwd=self.state_dir)
+        self.services.wait_until("the webserver's jobs", self._loaded, 120)
+        daemon = [self.bin("dagster-daemon"), "run", *workspace]
+        self.services.start("daemon", daemon, self.env, cwd=self.state_dir)
+
+    def _query(self, query: str, variables: dict | None = None) -> dict[str, Any]:
+        body = {"query": query, "variables": variables or {}}
+        status, reply = request_json("POST", self.graphql, body)
+        if status != 200 or not isinstance(reply, dict) or "data" not in reply:
+            raise BenchError(f"dagster: the webserver answered {status}: {str(reply)[:300]}")
+        return reply["data"]
+
+    def _loaded(self) -> bool:
+        status, reply = request_json("POST", self.graphql, {"query": JOBS}, timeout=2)
+        if status != 200 or not isinstance(reply, dict):
+            return False
+        nodes = ((reply.get("data") or {}).get("repositoriesOrError") or {}).get("nodes") or []
+        return any(job["name"] == MOVIE_JOB for node in nodes for job in node["jobs"])
+
+    def _run_config(self, lake: dict | None = None) -> dict:
+        config: dict[str, Any] = {
+            "execution": {"config": {"multiprocess": {"max_concurrent": self.slots}}}
+        }
+        for path, value in self.settings.items():  # e.g. execution.config.multiprocess...
+            *parents, leaf = path.split(".")
+            node = config
+            for key in parents:
+                node = node.setdefault(key, {})
+            node[leaf] = json.loads(value) if value[:1] in "{[0123456789" else value
+        if lake:
+            config["resources"] = {"lake": {"config": lake}}
+        return config
+
+    def _launch(self, job: str, run_config: dict, tags: dict[str, str]) -> str:
+        params = {
+            "selector": {
+                "repositoryLocationName": LOCATION,
+                "repositoryName": "__repository__",
+                "jobName": job,
+            },
+            "runConfigData": run_config,
+            "executionMetadata": {"tags": [{"key": k, "value": v} for k, v in tags.items()]},
+        }
+        reply = self._query(LAUNCH, {"params": params})["launchPipelineExecution"]
+        if reply["__typename"] != "LaunchRunSuccess":
+            errors = reply.get("errors") or [reply]
+            reason = "; ".join(str(e.get("message", e)) for e in errors)
+            raise BenchError(f"dagster refused a {job} run ({reply['__typename']}): {reason}")
+        return reply["run"]["runId"]
+
+    def submit(self, date: dt.date) -> str:
+        lake = {"workdir": str(self.workdir), "date": date.isoformat()}
+        return self._launch(MOVIE_JOB, self._run_config(lake), {"movie/date": date.isoformat()})
+
+    def submit_workload(self, label: str) -> str:
+        workload = Workload.load(self.workload)
+        job = workload_job_name(workload.shape, workload.n, workload.work)
+        return self._launch(job, self._run_config(), {"bench/label": label})
+
+    def _run(self, handle: str) -> dict:
+        run = self._query(RUN, {"id": handle})["runOrError"]
+        if run["__typename"] != "Run":
+            raise BenchError(f"dagster: no run {handle} ({run['__typename']})")
+        return run
+
+    def wait(self, handle: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while (status := self._run(handle)["status"]) not in FINAL:
+            self.services.check()
+            if time.monotonic() > deadline:
+                raise BenchError(
+                    f"dagster run {handle} not finished after {timeout:.0f} s "
+                    f"(status {status}; logs: {self.services.log_dir})"
+                )
+            time.sleep(0.1)
+        if status != "SUCCESS":
+            raise BenchError(f"dagster: run {status.lower()}: {self._failure(handle)}")
+
+    def _failure(self, handle: str) -> str:
+        """The first failed op and its error, else the run's own failure message."""
+        events = self._query(FAILURES, {"id": handle})["logsForRun"].get("events", [])
+        for event in events:
+            if event["__typename"] == "ExecutionStepFailureEvent":
+                message = " ".join(event["error"]["message"].split())
+                return f"op {event['stepKey']} failed: {message}"
+        messages = [e["message"] for e in events if e["__typename"] == "RunFailureEvent"]
+        return " ".join((messages[-1] if messages else "no reason recorded").split())
+
+    def busy(self) -> int:
+        """Runs still queued, starting, running or cancelling: a measured run starts only
+        once the previous one has left."""
+        try:
+            reply = self._query(COUNT, {"statuses": ACTIVE})["runsOrError"]
+        except BenchError:
+            return 0
+        return int(reply.get("count", 0))
+
+    def ui_view(self, handle: str) -> UiView:
+        """The run, its ops' states and the first op's event log, from the GraphQL API the
+        Dagster UI calls (the UI's run page shows each op's structured events as its log)."""
+        run = self._run(handle)
+        steps = {s["stepKey"]: str(s["status"]) for s in run["stepStats"]}
+        first = min(steps, default=None)
+        events = self._query(STEP_EVENTS, {"id": handle})["logsForRun"].get("events", [])
+        lines = sum(1 for e in events if first and e.get("stepKey") == first)
+        return UiView(
+            api="POST /graphql: runOrError { status stepStats }, logsForRun",
+            run_state=run["status"],
+            run_done=run["status"] == "SUCCESS",
+            task_states=steps,
+            tasks_done=sum(1 for state in steps.values() if state == "SUCCESS"),
+            log_lines=lines,
+        )
+
+    def native_timings(self, handle: str) -> dict[str, tuple[int, int]]:
+        """Each op's start and end as Dagster recorded them (its step stats, seconds since
+        the epoch); a mapped op's step `mapped[m0001]` is its item's node, `m0001`."""
+        times = {}
+        for step in self._run(handle)["stepStats"]:
+            key = step["stepKey"]
+            node = key[key.index("[") + 1 : -1] if key.endswith("]") else key
+            if step["startTime"] and step["endTime"] and (node == key or is_mapped(node)):
+                times[node] = (_ns(step["startTime"]), _ns(step["endTime"]))
+        return times
+
+
+def _ns(seconds: float) -> int:
+    """Dagster's float seconds (microsecond resolution) → integer ns since the epoch."""
+    return round(seconds * 1_000_000) * 1000

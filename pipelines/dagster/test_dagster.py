@@ -1,0 +1,46 @@
+"""dagster gives the baseline's results on the real orchestrator (integration tier), and
+the graph Dagster stored for the job it ran is exactly the core's."""
+
+import contextlib
+import json
+import sqlite3
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+
+from pipelines.core.graph import edges
+
+pytestmark = pytest.mark.integration
+
+
+def stored_edges(runs_db: Path) -> dict[str, set[tuple[str, str]]]:
+    """Per job snapshot in Dagster's run storage, its (upstream, downstream) op pairs: the
+    snapshot is what the UI draws and what every run of the job executed."""
+    with contextlib.closing(sqlite3.connect(runs_db)) as db:
+        rows = db.execute("SELECT snapshot_body FROM snapshots WHERE snapshot_type = 'PIPELINE'")
+        snapshots = [json.loads(zlib.decompress(body)) for (body,) in rows]
+    found = {}
+    for snapshot in snapshots:
+        ops = snapshot["dep_structure_snapshot"]["solid_invocation_snaps"]
+        found[snapshot["name"]] = {
+            (upstream["solid_name"], op["solid_name"])
+            for op in ops
+            for dep in op["input_dep_snaps"]
+            for upstream in dep["upstream_output_snaps"]
+        }
+    return found
+
+
+def test_dagster_is_identical_to_the_baseline_and_runs_the_core_graph(tmp_path: Path) -> None:
+    bench = Path(sys.executable).with_name("bench")
+    done = subprocess.run(
+        [str(bench), "verify", "dagster", "--out", str(tmp_path)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    databases = list(tmp_path.glob("*/dagster/_dagster/home/history/runs.db"))
+    assert len(databases) == 1, databases
+    graphs = stored_edges(databases[0])
+    assert graphs.get("movie_pipeline") == edges()
