@@ -74,7 +74,7 @@ def compare(
     variants = checked_variants(variant)
     checked_runtime(runtime)
     chosen = _listed(impl)
-    names = checked_impls(chosen) if chosen else _ready_ones()  # the reference last
+    names = checked_impls(chosen) if chosen else _ready_ones(profile)  # the reference last
     configs = _listed(config)
     with use_runtime(runtime):
         ok = compare_implementations(console, names, configs, profile, spec, out, variants)
@@ -82,12 +82,14 @@ def compare(
         raise typer.Exit(1)
 
 
-def _ready_ones() -> list[str]:
-    """Every implementation that can be measured. One that is half-way through `bench new`
-    (the user did not name it) is skipped with a warning instead of stopping the compare;
-    named with --impl, or the reference, it still refuses."""
+def _ready_ones(profile: str = "standard") -> list[str]:
+    """Every implementation that can be measured in `profile`. One that is half-way through
+    `bench new` (the user did not name it) is skipped with a warning instead of stopping the
+    compare; named with --impl, or the reference, it still refuses. One whose manifest
+    leaves `profile` out of its `profiles` (its runs do not fit that profile's time budget
+    yet) is skipped with a warning too, and measured when named."""
     from bench.kit.errors import BenchError
-    from bench.kit.manifest import reference_implementation
+    from bench.kit.manifest import load_manifest, reference_implementation
     from bench.scaffold import ready
 
     names = []
@@ -98,6 +100,13 @@ def _ready_ones() -> list[str]:
             if name == reference_implementation():
                 raise
             console.print(f"[yellow]skipping {name}[/]: {exc}", highlight=False)
+            continue
+        if profile not in load_manifest(name).get("profiles", [profile]):
+            console.print(
+                f"[yellow]skipping {name}[/]: not in the {profile} profile "
+                f"(pipeline.toml `profiles` says why); add --impl {name} to measure it",
+                highlight=False,
+            )
             continue
         names.append(name)
     return names

@@ -138,10 +138,28 @@ def test_compare_skips_an_unfinished_implementation_nobody_named(capsys) -> None
     name = "scaffold_skip"
     new_implementation(name)
     try:
-        chosen = _ready_ones()
+        chosen = _ready_ones("quick")  # every finished implementation is in quick
         assert name in implementations() and name not in chosen
         assert set(chosen) == set(implementations()) - {name}
         warning = capsys.readouterr().out
         assert f"skipping {name}" in warning and "not ready to verify" in warning
     finally:
         remove_implementation(name)
+
+
+def test_compare_skips_an_implementation_its_manifest_keeps_out_of_the_profile(
+    capsys, monkeypatch
+) -> None:
+    from bench.kit import manifest
+
+    real = manifest.load_manifest
+    first = implementations()[0]
+    monkeypatch.setattr(
+        manifest,
+        "load_manifest",
+        lambda name: {**real(name), "profiles": ["full"]} if name == first else real(name),
+    )
+    assert first not in _ready_ones("standard") and first in _ready_ones("full")
+    warning = capsys.readouterr().out
+    assert f"skipping {first}: not in the standard profile" in warning
+    assert f"--impl {first}" in warning
