@@ -17,17 +17,22 @@ A config's settings are dotted paths into every run's config (e.g.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import signal
 import time
 from pathlib import Path
 from typing import Any
+
+import psutil
 
 from bench.kit import Adapter, BenchError, UiView, free_port, request_json
 from pipelines.core.workloads import Workload, is_mapped
 from pipelines.dagster import LOCATION, MOVIE_JOB, workload_job_name
 
 FINAL = {"SUCCESS", "FAILURE", "CANCELED"}
+NOTICE_S = 30.0  # how long an operator watches a run that lost its op processes
 ACTIVE = ["QUEUED", "NOT_STARTED", "STARTING", "STARTED", "CANCELING"]
 INSTANCE = "telemetry:\n  enabled: false\n"  # no internet here; nothing else: as installed
 
@@ -63,6 +68,19 @@ query Failures($id: ID!) {
 STEP_EVENTS = """
 query StepEvents($id: ID!) {
   logsForRun(runId: $id) { ... on EventConnection { events { ... on MessageEvent { stepKey } } } }
+}"""
+REEXECUTE = """
+mutation Reexecute($params: ReexecutionParams!) {
+  launchRunReexecution(reexecutionParams: $params) {
+    __typename
+    ... on LaunchRunSuccess { run { runId } }
+    ... on PythonError { message }
+    ... on Error { message }
+  }
+}"""
+TERMINATE = """
+mutation Terminate($id: String!) {
+  terminateRun(runId: $id, terminatePolicy: MARK_AS_CANCELED_IMMEDIATELY) { __typename }
 }"""
 JOBS = """
 { repositoriesOrError { ... on RepositoryConnection { nodes { jobs { name } } } } }"""
@@ -190,6 +208,39 @@ class DagsterAdapter(Adapter[str]):
             time.sleep(0.1)
         if status != "SUCCESS":
             raise BenchError(f"dagster: run {status.lower()}: {self._failure(handle)}")
+
+    # -- the worker fault: the processes running ops die; an operator re-executes from failure
+    def kill(self, handle: str, component: str, sig: signal.Signals) -> None:
+        """Signal every process running an op: the multiprocess executor's children (and
+        its forkserver), below the run process the code server started."""
+        if component != "worker":
+            raise BenchError(f"dagster cannot kill its {component}")
+        code_server = psutil.Process(self.services.get("code-server").process.pid)
+        for process in code_server.children(recursive=True):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                if "multiprocessing" in " ".join(process.cmdline()):
+                    process.send_signal(sig)
+
+    def recover(self, handle: str, component: str, timeout: float) -> int:
+        """What the UI offers after a crash: the run process notices its ops' processes
+        died and fails the run; "Re-execute from failure" then runs the failed and
+        never-started ops again, not those that finished. A run still not failed after
+        `NOTICE_S` is marked cancelled first, as an operator would."""
+        deadline = time.monotonic() + NOTICE_S
+        while self._run(handle)["status"] not in FINAL and time.monotonic() < deadline:
+            self.services.check()
+            time.sleep(0.2)
+        status = self._run(handle)["status"]
+        if status == "SUCCESS":
+            return 0
+        if status not in FINAL:
+            self._query(TERMINATE, {"id": handle})
+        params = {"parentRunId": handle, "strategy": "FROM_FAILURE"}
+        reply = self._query(REEXECUTE, {"params": params})["launchRunReexecution"]
+        if reply["__typename"] != "LaunchRunSuccess":
+            raise BenchError(f"dagster would not re-execute {handle}: {reply.get('message')}")
+        self.wait(reply["run"]["runId"], timeout)
+        return 1
 
     def _failure(self, handle: str) -> str:
         """The first failed op and its error, else the run's own failure message."""
