@@ -51,7 +51,7 @@ def event_pids(folder: Path, impl: str) -> set[int]:
 # Airflow's stacks (PostgreSQL, scheduler, dag-processor, api-server containers; Celery with
 # Redis and K workers) run in CI's docker smoke compare, which also checks its results
 # against the baseline's.
-@pytest.mark.parametrize("impl", ["baseline", "luigi", "prefect"])
+@pytest.mark.parametrize("impl", ["baseline", "luigi", "prefect", "dagster"])
 def test_the_movie_pipeline_runs_in_containers(impl: str, tmp_path: Path) -> None:
     done = bench("run", impl, "--runtime", "docker", "--workdir", tmp_path / impl)
     assert done.returncode == 0, done.stderr[-2000:]
