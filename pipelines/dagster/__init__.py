@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 
+from pipelines.core.workloads import Workload
+
 LOCATION = "orchestrator_bench"  # the code location the code server serves
 MOVIE_JOB = "movie_pipeline"
 
 
-def workload_job_name(shape: str, n: int, work: str) -> str:
+def workload_job_name(workload: Workload) -> str:
     """The job of one synthetic workload: `bench_fanout_8_sleep_0_5` (Dagster names are
     letters, digits and underscores)."""
-    return re.sub(r"\W", "_", f"bench_{shape}_{n}_{work}")
+    return "bench_" + re.sub(r"\W", "_", str(workload))

@@ -136,18 +136,20 @@ class DagsterAdapter(Adapter[str]):
         daemon = [self.bin("dagster-daemon"), "run", *workspace]
         self.services.start("daemon", daemon, self.env, cwd=self.state_dir)
 
-    def _query(self, query: str, variables: dict | None = None) -> dict[str, Any]:
+    def _query(
+        self, query: str, variables: dict | None = None, timeout: float = 10
+    ) -> dict[str, Any]:
         body = {"query": query, "variables": variables or {}}
-        status, reply = request_json("POST", self.graphql, body)
+        status, reply = request_json("POST", self.graphql, body, timeout=timeout)
         if status != 200 or not isinstance(reply, dict) or "data" not in reply:
             raise BenchError(f"dagster: the webserver answered {status}: {str(reply)[:300]}")
         return reply["data"]
 
     def _loaded(self) -> bool:
-        status, reply = request_json("POST", self.graphql, {"query": JOBS}, timeout=2)
-        if status != 200 or not isinstance(reply, dict):
+        try:
+            nodes = self._query(JOBS, timeout=2)["repositoriesOrError"].get("nodes") or []
+        except BenchError:  # not answering yet
             return False
-        nodes = ((reply.get("data") or {}).get("repositoriesOrError") or {}).get("nodes") or []
         return any(job["name"] == MOVIE_JOB for node in nodes for job in node["jobs"])
 
     def _run_config(self, lake: dict | None = None) -> dict:
@@ -159,7 +161,7 @@ class DagsterAdapter(Adapter[str]):
             node = config
             for key in parents:
                 node = node.setdefault(key, {})
-            node[leaf] = json.loads(value) if value[:1] in "{[0123456789" else value
+            node[leaf] = _value(value)
         if lake:
             config["resources"] = {"lake": {"config": lake}}
         return config
@@ -186,8 +188,7 @@ class DagsterAdapter(Adapter[str]):
         return self._launch(MOVIE_JOB, self._run_config(lake), {"movie/date": date.isoformat()})
 
     def submit_workload(self, label: str) -> str:
-        workload = Workload.load(self.workload)
-        job = workload_job_name(workload.shape, workload.n, workload.work)
+        job = workload_job_name(Workload.load(self.workload))
         return self._launch(job, self._run_config(), {"bench/label": label})
 
     def _run(self, handle: str) -> dict:
@@ -227,10 +228,11 @@ class DagsterAdapter(Adapter[str]):
         never-started ops again, not those that finished. A run still not failed after
         `NOTICE_S` is marked cancelled first, as an operator would."""
         deadline = time.monotonic() + NOTICE_S
-        while self._run(handle)["status"] not in FINAL and time.monotonic() < deadline:
+        while (status := self._run(handle)["status"]) not in FINAL:
+            if time.monotonic() > deadline:
+                break
             self.services.check()
             time.sleep(0.2)
-        status = self._run(handle)["status"]
         if status == "SUCCESS":
             return 0
         if status not in FINAL:
@@ -288,6 +290,15 @@ class DagsterAdapter(Adapter[str]):
             if step["startTime"] and step["endTime"] and (node == key or is_mapped(node)):
                 times[node] = (_ns(step["startTime"]), _ns(step["endTime"]))
         return times
+
+
+def _value(text: str) -> Any:
+    """A setting's value as run config wants it: JSON where it parses ({}, 4, true), else
+    the string itself."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 def _ns(seconds: float) -> int:

@@ -34,7 +34,7 @@ from pipelines.dagster import workload_job_name
 
 def workload_job(spec: str) -> JobDefinition:
     workload = Workload.load(spec)
-    name = workload_job_name(workload.shape, workload.n, workload.work)
+    name = workload_job_name(workload)
     retry = RetryPolicy(max_retries=1, delay=1) if workload.work == FLAKY else None
 
     # op names are unique in a code location: each job's ops carry the job's name
