@@ -81,8 +81,9 @@ MEASURE: dict[str, Callable[[Job], CaseResult]] = {
 }
 
 
-# workload scenarios that share a stack (the probes among them: retries, dynamic)
-SHARED = ("latency", "parallelism", "cpu", "scale", "retries", "dynamic")
+# workload scenarios that share a stack (the probes among them: retries, dynamic; and a
+# load batch, once the stack is idle)
+SHARED = ("latency", "parallelism", "cpu", "scale", "retries", "dynamic", "load")
 
 
 def measure(jobs: list[Job], movies: MovieRuns | None = None) -> list[CaseResult]:
@@ -230,7 +231,9 @@ def compare_implementations(
         report = write_report(report_dir, results)
     _print_summary(console, results)
     console.print(f"report: {report}")
-    failed = [s for s in results.scenarios if s.error]
+    # a load case without one complete batch lost runs (or their events): a failure, as a
+    # case that could not run at all is
+    failed = [s for s in results.scenarios if s.error or (s.scenario == "load" and not s.measured)]
     return not failed and all(
         m.identical_results and not m.runs_failed for m in results.movies.values()
     )
@@ -296,10 +299,10 @@ def planned_order(
 
 
 def stacks_of(cases: list[Case]) -> list[tuple[Case, ...]]:
-    """The cases grouped by the stack they run on: `SHARED` scenarios by slot count (one
-    workload once per stack), faults that leave the services whole by workload and slots
-    (in the plan's order), every other case alone."""
-    groups: dict[int, list[list[Case]]] = {}
+    """The cases grouped by the stack they run on: `SHARED` scenarios by slot count (cases
+    of one workload share its pipeline there), faults that leave the services whole by
+    workload and slots (in the plan's order), every other case alone."""
+    groups: dict[int, list[Case]] = {}
     faults: dict[tuple[str, int], list[Case]] = {}
     alone: list[tuple[Case, ...]] = []
     for case in cases:
@@ -309,12 +312,8 @@ def stacks_of(cases: list[Case]) -> list[tuple[Case, ...]]:
         if case.scenario not in SHARED:
             alone.append((case,))
             continue
-        stacks = groups.setdefault(case.slots, [[]])
-        if any(c.workload == case.workload for c in stacks[-1]):
-            stacks.append([])
-        stacks[-1].append(case)
-    shared = [tuple(g) for gs in groups.values() for g in gs]
-    return shared + [tuple(g) for g in faults.values()] + alone
+        groups.setdefault(case.slots, []).append(case)
+    return [tuple(g) for g in (*groups.values(), *faults.values())] + alone
 
 
 def _measure_all(
@@ -502,10 +501,14 @@ def cases_for(impl: str, config: str, profile: Profile, variant: str | None = No
     containers only when it lists it under containers_only). CPU-bound work meets the
     execution model (threads, processes), not the polling a tuned config changes: the
     CPU-bound case runs on the default config and on configs that state an `execution` of
-    their own."""
+    their own. A profile may measure fewer scenarios on the other configs
+    (`other_configs`: the quick profile runs only their movie pipeline)."""
     manifest = load_manifest(impl)
 
     def applies(case: Case) -> bool:
+        others = profile.other_configs
+        if config != "default" and others is not None and case.scenario not in others:
+            return False
         if case.scenario == "cpu":
             return config == "default" or "execution" in manifest["configs"][config]
         if case.scenario == "recovery":
@@ -531,10 +534,13 @@ def cases_for(impl: str, config: str, profile: Profile, variant: str | None = No
 
 def case_slug(case: CaseResult) -> str:
     """Folder and event-log name of a case, unique within a profile:
-    `parallelism-IMPL-tuned-w4`, `recovery-worker-IMPL-default-w2-movies`."""
+    `parallelism-IMPL-tuned-w4`, `recovery-worker-IMPL-default-w2-movies`,
+    `load-IMPL-default-w2-fanout-4-sleep-0.2-b8`."""
     parts = [case.scenario, case.fault, case.impl, case.config, f"w{case.slots}"]
-    if case.scenario in ("scale", "recovery", "scaleout"):  # these vary the workload
+    if case.scenario in ("scale", "recovery", "scaleout", "load"):  # these vary the workload
         parts.append(case.workload.replace(":", "-"))
+    if case.scenario == "load":
+        parts.append(f"b{case.batch}")
     return "-".join(p for p in parts if p)
 
 

@@ -54,6 +54,7 @@ class CaseResult:
     runs: list[RunRecord] = field(default_factory=list)
     fault: str = ""
     repeat: int = 0
+    batch: int = 0  # load: runs submitted at once
     variant: str | None = None
     startup_s: float | None = None
     events: str | None = None  # the event log; relative to the report folder once kept there

@@ -16,7 +16,8 @@ class Case:
     workload: str
     slots: int
     fault: str = ""  # recovery cases: worker | scheduler | restart (bench.measure.recovery)
-    repeat: int = 0  # measured runs; 0: the profile's
+    repeat: int = 0  # measured runs (load: batches); 0: the profile's
+    batch: int = 0  # load: runs submitted at once (bench.measure.load)
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,9 @@ class Profile:
     precision: float = 0.10
     movies_repeat: int = 0  # measured runs of the movie pipeline (on one stack); 0: `repeat`
     warmup: bool = True  # a discarded first run on every stack
+    # the scenarios measured on configs other than the default (None: every one that
+    # applies); the movie pipeline runs on every config
+    other_configs: tuple[str, ...] | None = None
 
     @property
     def movie_runs(self) -> int:
@@ -59,6 +63,11 @@ RECOVERY = (  # bench.measure.recovery: each fault mid-fan-out, and the movie pi
     ),
     Case("recovery", "movies", 2, "worker"),
 )
+
+
+def _load(workload: str, batches: tuple[int, ...], slots: int, repeat: int) -> tuple[Case, ...]:
+    """Batches of runs submitted at once, one case per batch size (bench.measure.load)."""
+    return tuple(Case("load", workload, slots, repeat=repeat, batch=b) for b in batches)
 
 
 def _scaleout(workload: str, containers: tuple[int, ...], repeat: int = 0) -> tuple[Case, ...]:
@@ -97,19 +106,26 @@ def _repeated(cases: tuple[Case, ...], repeat: int) -> tuple[Case, ...]:
 
 PROFILES = {
     # quick is CI's smoke test: every code path on every orchestrator, small shapes (the
-    # CPU-bound cases run the same path as parallelism; standard and full measure them)
+    # CPU-bound cases run the same path as parallelism; standard and full measure them);
+    # a tuned config differs from its default in settings only, so quick runs its movie
+    # pipeline (the settings applied, the results identical) and no workload: with five
+    # implementations the tuned configs' workloads took 70 s of its 10 minutes
     "quick": Profile(
         "quick",
         1,
         (
-            Case("latency", "chain:10:noop", 2),
+            # a chain of 5 (4 hand-overs): a default config that starts an interpreter per
+            # task (~2.5 s each) took over a minute of the budget with a chain of 10
+            Case("latency", "chain:5:noop", 2),
             Case("parallelism", "fanout:4:sleep:1", 2),  # on the latency case's stack
-            replace(RETRIES, slots=2, repeat=1),
+            replace(RETRIES, workload="chain:2:flaky", slots=2, repeat=1),
             replace(DYNAMIC, slots=2, repeat=1),
+            Case("load", "fanout:2:noop", 2, repeat=1, batch=3),  # runs told apart
             Case("recovery", "fanout:4:sleep:2", 2, "worker"),
             *_scaleout("fanout:2:sleep:1", (1, 2)),  # a Celery task takes ~5 s
         ),
         warmup=False,  # its one run of everything meets cold caches (a smoke test)
+        other_configs=(),
     ),
     # standard (all four implementations on 2 cores, ≤ 30 min): n = 5 for every workload
     # case, all of them on one stack per config at 4 slots (a chain does not care, the CPU
@@ -155,7 +171,8 @@ PROFILES = {
             "fanout:8:cpu:1000",
             (1, 2, 4),
         )
-        + _scale((10, 100, 1000), repeat=0),
+        + _scale((10, 100, 1000), repeat=0)
+        + _load("fanout:4:sleep:0.2", (4, 16, 64), 4, repeat=3),
         max_repeat=12,
     ),
 }

@@ -35,6 +35,7 @@ from bench.kit.errors import BenchError
 from bench.kit.http import probe_page
 from bench.kit.manifest import adapter_class
 from bench.kit.processes import session_id, session_ids
+from bench.measure.load import batch_labels, summarize_batch
 from bench.measure.metrics import clock_agreement, summarize, task_intervals
 from bench.measure.plan import Case
 from bench.measure.resources import ResourceSampler, measure_idle, usable_cores
@@ -80,8 +81,9 @@ class _Stack:
     """One started adapter and what its measured runs share: the event log read so far and
     the process sessions to sample (its services', and the run in flight's)."""
 
-    def __init__(self, adapter, workload: Workload, timeout: float) -> None:
+    def __init__(self, adapter, workload: Workload, timeout: float, batch: int = 0) -> None:
         self.adapter, self.workload, self.timeout = adapter, workload, timeout
+        self.batch = batch  # > 0: each repetition submits this many runs at once (load)
         # the lower bound's c: the machine's cores for CPU-bound work, unlimited otherwise
         self.cores = usable_cores() if workload.work.startswith("cpu") else None
         self.offset = 0
@@ -113,7 +115,9 @@ class _Stack:
 
     def run(self, label: str, warmup: bool) -> dict:
         """Submit one run of the workload once the stack is idle, wait for it, and
-        summarise its events."""
+        summarise its events (a batch of them, in the load scenario)."""
+        if self.batch:
+            return self._run_batch(label, warmup)
         settled = settle(self.adapter)
         if self.workload.work == FLAKY:  # every run's tasks fail their first attempt afresh
             shutil.rmtree(flaky_markers(self.adapter.event_log), ignore_errors=True)
@@ -133,10 +137,7 @@ class _Stack:
         except BenchError as exc:
             error = str(exc)
         self.worker.clear()
-        events, self.offset = new_events(self.adapter.event_log, self.offset)
-        if self.case_log:
-            with open(self.case_log, "a") as log:
-                log.writelines(json.dumps(e) + "\n" for e in events)
+        events = self._events()
         tasks = [e for e in events if e["event"] != "submit"]
         summary = (
             summarize(tasks, submit_ns, workload.upstream, self.adapter.slots, self.cores)
@@ -154,13 +155,54 @@ class _Stack:
             record["ui"] = ui.as_dict()
         return {**record, "settle_s": round(settled, 3), **summary}
 
+    def _events(self) -> list[dict]:
+        """The events since the last read, copied into the case's own log."""
+        events, self.offset = new_events(self.adapter.event_log, self.offset)
+        if self.case_log:
+            with open(self.case_log, "a") as log:
+                log.writelines(json.dumps(e) + "\n" for e in events)
+        return events
+
+    def _run_batch(self, label: str, warmup: bool) -> dict:
+        """`batch` runs submitted back to back once the stack is idle, then waited for
+        together (bench.measure.load): the first wait covers every run still queued."""
+        settled = settle(self.adapter)
+        submits: dict[str, int] = {}
+        error = ""
+        with ResourceSampler(self.groups) as busy:
+            try:
+                handles = []
+                for run in batch_labels(label, self.batch):
+                    submits[run] = self.adapter.mark("submit", run)
+                    handles.append(self.adapter.submit_workload(run))
+                    if hasattr(handles[-1], "poll"):  # a run that is a command: sample it
+                        self.worker += session_ids(handles[-1])
+                deadline = time.monotonic() + self.timeout
+                for handle in handles:
+                    self.adapter.wait(handle, max(deadline - time.monotonic(), 1.0))
+            except BenchError as exc:
+                error = str(exc)
+        self.worker.clear()
+        self.runs_started += len(submits)
+        events = self._events()
+        summary = (
+            summarize_batch(events, submits, self.workload.upstream)
+            if not error
+            else {"complete": False}
+        )
+        record = {"label": label, "warmup": warmup, "submit_ns": min(submits.values(), default=0)}
+        record |= {"error": error, "settle_s": round(settled, 3), "batch": self.batch}
+        return record | summary | {"resources": busy.result()}
+
 
 def key_figure(scenario: str, run: dict) -> float | None:
     """The figure a case's repetitions must pin down: the inter-task p50 for the latency
-    chain, the makespan otherwise."""
+    chain, a batch's drain time under load, the makespan otherwise."""
     if not run.get("complete"):
         return None
-    return run["inter_task_latency_s"]["p50"] if scenario == "latency" else run["makespan_s"]
+    if scenario == "latency":
+        return run["inter_task_latency_s"]["p50"]
+    return run["drain_s"] if scenario == "load" else run["makespan_s"]
 
 
 def precise(scenario: str, runs: list[dict], precision: float) -> bool:
@@ -231,18 +273,19 @@ def measure_cases(
     if len(slots) != 1 or len(scale_out) != 1:
         raise ValueError("cases sharing a stack need one slot count and one topology")
     workloads = [Workload.parse(m.case.workload) for m in measurements]
-    if len(set(workloads)) != len(workloads):
-        raise ValueError("cases sharing a stack need different workloads")
-    specs = [
-        w.save(m.folder / "workload.json") for w, m in zip(workloads, measurements, strict=True)
-    ]
+    # one spec per workload: cases of one workload (load batches of several sizes) share
+    # the pipeline the stack serves, as they share its name (a DAG id, a job name)
+    saved: dict[Workload, Path] = {}
+    for workload, measurement in zip(workloads, measurements, strict=True):
+        saved.setdefault(workload, workload.save(measurement.folder / "workload.json"))
+    specs = [saved[w] for w in workloads]
     on_phase("starting services")
     adapter = adapter_class(impl)(
         folder,
         variant,
         config=config,
         slots=slots.pop(),
-        workload=specs,
+        workload=list(saved.values()),
         scale_out=scale_out.pop(),
         settings=settings,
     )
@@ -254,7 +297,8 @@ def measure_cases(
                 opener.run(adapter)
             for measurement, workload, spec in zip(measurements, workloads, specs, strict=True):
                 adapter.use_workload(spec)
-                stack = _Stack(adapter, workload, timeout)
+                batch = measurement.case.batch if measurement.case.scenario == "load" else 0
+                stack = _Stack(adapter, workload, timeout, batch)
                 warm = measurement.warmup and not results and not opener  # warms the stack
                 results.append(_measure_on(stack, measurement, warm, precision, on_phase))
             on_phase("stopping")

@@ -40,6 +40,9 @@ class Estimate:
     high: float
     n: int
     integral: bool = False  # counts: printed without decimals
+    # False: the resamples could not vary (a fit to one run per case), so [low, high] is
+    # no interval at all and nothing can be ranked on it
+    resampled: bool = True
 
     @property
     def half_width(self) -> float:
@@ -51,6 +54,8 @@ class Estimate:
         return self.half_width / abs(self.median) if self.median else math.inf
 
     def overlaps(self, other: Estimate) -> bool:
+        if not (self.resampled and other.resampled):
+            return True  # without an interval, no difference is shown
         return self.low <= other.high and other.low <= self.high
 
     def __str__(self) -> str:
@@ -148,13 +153,16 @@ def decimals(est: Estimate) -> int:
 
 
 def format_estimate(est: Estimate | None, unit: str = "") -> str:
-    """`1.08 [1.05, 1.12] n=5`, `37.9 n=1`, or "–" when nothing was measured."""
+    """`1.08 [1.05, 1.12] n=5`, `37.9 n=1`, `8.19 n=2, no CI` (a fit to one run per
+    case: nothing to resample), or "–" when nothing was measured."""
     if est is None:
         return "–"
     d = decimals(est)
     value = f"{est.median:.{d}f}{unit}"
     if est.n == 1:
         return f"{value} n=1"
+    if not est.resampled:
+        return f"{value} n={est.n}, no CI"
     return f"{value} [{est.low:.{d}f}, {est.high:.{d}f}] n={est.n}"
 
 

@@ -133,8 +133,14 @@ class CostModel:
             rows.append(_fit(picked))
         return np.array(rows)
 
+    @property
+    def resampled(self) -> bool:
+        """Whether a resample can differ from the data: some case has two runs or more
+        (with one run per case, as in the quick profile, every resample is the data)."""
+        return any(len(c) > 1 for c in self.cases)
+
     def parameter(self, column: int) -> Estimate:
-        return _interval(self.draws[:, column], self.n)
+        return _interval(self.draws[:, column], self.n, self.resampled)
 
     @property
     def edge(self) -> Estimate:
@@ -154,15 +160,16 @@ class CostModel:
         done = p[:, 4] + makespan
         per_task = pipeline.depth * math.ceil(pipeline.width / self.slots)
         break_even = overhead * (1 - BREAK_EVEN_SHARE) / BREAK_EVEN_SHARE / per_task
+        n, resampled = self.n, self.resampled
         return Prediction(
             self.key,
             self.slots,
-            _interval(makespan, self.n),
-            _interval(overhead, self.n),
-            _interval(done, self.n),
+            _interval(makespan, n, resampled),
+            _interval(overhead, n, resampled),
+            _interval(done, n, resampled),
             self._cpu_hours(p, done, pipeline),
-            _interval(break_even, self.n),
-            _interval(overhead / np.maximum(makespan, 1e-12), self.n),
+            _interval(break_even, n, resampled),
+            _interval(overhead / np.maximum(makespan, 1e-12), n, resampled),
         )
 
     def _cpu_hours(self, p: np.ndarray, done: np.ndarray, pipeline: Pipeline) -> Estimate | None:
@@ -222,10 +229,10 @@ def _fit(points: list[dict]) -> list[float]:
     return [float(edge), float(dispatch), float(cpu_fixed), float(cpu_task), trigger]
 
 
-def _interval(values: np.ndarray, n: int) -> Estimate:
+def _interval(values: np.ndarray, n: int, resampled: bool = True) -> Estimate:
     """Row 0 is the estimate from all runs; the rest give the percentile interval."""
     low, high = percentile_interval(values[1:])
-    return Estimate(float(values[0]), low, high, n)
+    return Estimate(float(values[0]), low, high, n, resampled=resampled)
 
 
 def cost_models(results: Results) -> dict[str, CostModel]:

@@ -21,6 +21,7 @@ from bench.measure.stats import Estimate, format_estimate
 from bench.report import features
 from bench.report.advice import BREAK_EVEN_SHARE, CostModel, Pipeline
 from bench.report.context import ReportContext
+from bench.report.load import load_cases, per_batch
 from bench.report.markdown import anchor, md_table
 from bench.report.style import color, line_style, plt, save
 from bench.report.summary import fault_to_done
@@ -225,6 +226,32 @@ def recovery(results: Results) -> tuple[str, str]:
     return bullet, f"### Recovery from a lost worker\n\n{text} See {link('Recovery')}.\n"
 
 
+def throughput(results: Results) -> tuple[str, str]:
+    """Runs per second at the batch size where each configuration drained fastest."""
+    best: dict[str, tuple[Estimate, int]] = {}
+    for case in load_cases(results.scenarios):
+        est = per_batch(case, "runs_per_s")
+        if est and (case.key not in best or est.median > best[case.key][0].median):
+            best[case.key] = (est, case.batch)
+    real = orchestrators({k: e for k, (e, _) in best.items()})
+    if not real:
+        return "", ""
+    order = sorted(real, key=lambda k: -real[k].median)
+    top = real[order[0]]
+    tied = [k for k in order[1:] if real[k].overlaps(top)]
+    said = "; ".join(
+        f"**{k}** {format_estimate(e, ' runs/s')} ({b} at once)"
+        for k, (e, b) in sorted(best.items(), key=lambda kv: -kv[1][0].median)
+    )
+    bullet = f"**Most runs at once** — highest throughput: {names([order[0]])} ({format_estimate(top, ' runs/s')})"
+    bullet += f", tied within the CIs with {names(tied)}." if tied else "."
+    text = (
+        "Batches of runs submitted at once, the batch size each drained fastest at "
+        f"(runs per second, median over batches): {said}."
+    )
+    return bullet, f"### Many runs at once\n\n{text} See {link('Load: runs submitted at once')}.\n"
+
+
 def _verdicts(results: Results, check: Callable[[Results, str], str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {"yes": [], "no": [], "in containers only": [], "not probed": []}
     for impl in results.case_impls:
@@ -306,7 +333,8 @@ def section(ctx: ReportContext) -> str:
         else ""
     )
     found = [short_tasks(models), a_day_of_runs(models)] if models else []
-    found += [footprint(ctx.results), recovery(ctx.results), capabilities(ctx.results)]
+    found += [footprint(ctx.results), throughput(ctx.results), recovery(ctx.results)]
+    found.append(capabilities(ctx.results))
     bullets = "\n".join(f"- {bullet}" for bullet, _ in found if bullet)
     details = [text for _, text in found if text]
     if details and picture:

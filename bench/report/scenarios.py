@@ -9,7 +9,7 @@ from bench.report.markdown import md_table
 from bench.results import CaseResult
 
 # scenarios whose runs are not timed workload runs (no makespan): reported elsewhere
-NOT_TIMED_RUNS = ("recovery", "calendar", "schedule", "deploy", "retries", "dynamic")
+NOT_TIMED_RUNS = ("recovery", "calendar", "schedule", "deploy", "retries", "dynamic", "load")
 HEADER = [
     "impl",
     "config",

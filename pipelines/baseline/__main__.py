@@ -1,5 +1,5 @@
-"""`python -m pipelines.baseline (--workdir DIR --date YYYY-MM-DD | --workload SPEC) [--workers N]
-[--processes]`."""
+"""`python -m pipelines.baseline (--workdir DIR --date YYYY-MM-DD | --workload SPEC [--label L])
+[--workers N] [--processes]`."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", help="the run's working directory (movie pipeline)")
     parser.add_argument("--date", help="the partition date, YYYY-MM-DD (movie pipeline)")
     parser.add_argument("--workload", help="a synthetic workload spec (JSON) instead")
+    parser.add_argument("--label", default="", help="names the workload run in its events")
     parser.add_argument("--workers", type=int, default=2, help="steps run at once (default 2)")
     parser.add_argument(
         "--processes", action="store_true", help="run each step in a worker process, not a thread"
@@ -25,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("give --workdir and --date, or --workload")
     try:
         if args.workload:
-            run_workload(Workload.load(args.workload), args.workers, args.processes)
+            run_workload(Workload.load(args.workload), args.workers, args.processes, args.label)
         else:
             run_pipeline(args.workdir, args.date, args.workers, args.processes)
     except (StepFailed, DataError, ValueError) as exc:

@@ -18,7 +18,7 @@ class BaselineAdapter(Adapter[Spawned]):
         )
 
     def submit_workload(self, label: str) -> Spawned:
-        return self._launch(["--workload", str(self.workload)], label)
+        return self._launch(["--workload", str(self.workload), "--label", label], label)
 
     def _launch(self, args: list[str], label: str) -> Spawned:
         self.log = self.state_dir / "logs" / f"run-{label}.log"

@@ -79,9 +79,11 @@ def run_pipeline(
     return run_graph(steps, workers, processes)
 
 
-def run_workload(workload: Workload, workers: int = 2, processes: bool = False) -> None:
+def run_workload(
+    workload: Workload, workers: int = 2, processes: bool = False, label: str = ""
+) -> None:
     steps = [
-        Step(node, partial(run_node, workload, node), ups)
+        Step(node, partial(run_node, workload, node, label), ups)
         for node, ups in workload.upstream.items()
     ]
     run_graph(steps, workers, processes=processes)

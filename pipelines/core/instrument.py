@@ -5,7 +5,8 @@ When the harness sets `BENCH_EVENT_LOG`, each task appends one JSON line per eve
     {"run_id", "impl", "task_id", "event": "start" | "end" | "fail", "t_ns", "pid", "host",
      "worker"}
 
-`worker` names the member of a worker fleet (the scale-out scenario's K workers) that ran
+`run_id` is the label the harness submitted the task's run under (synthetic workloads; empty
+for the movie pipeline, one run at a time). `worker` names the member of a worker fleet (the scale-out scenario's K workers) that ran
 the task, empty elsewhere; `host` tells containers apart. An end carries `cpu_ns`, the CPU
 time the task's thread spent inside the block (so a CPU-bound task's own work is known even
 when contention stretches its wall time).
@@ -46,9 +47,9 @@ def append_event(path: str | Path, record: dict) -> None:
         os.close(fd)
 
 
-def _record(task_id: str, event: str, **extra: int) -> dict:
+def _record(task_id: str, event: str, run: str = "", **extra: int) -> dict:
     return {
-        "run_id": os.environ.get(RUN_ID, ""),
+        "run_id": run or os.environ.get(RUN_ID, ""),
         "impl": os.environ.get(IMPL, ""),
         "task_id": task_id,
         "event": event,
@@ -61,20 +62,24 @@ def _record(task_id: str, event: str, **extra: int) -> dict:
 
 
 @contextlib.contextmanager
-def task_events(task_id: str) -> Iterator[None]:
-    """Log start, then end (or fail) of the block, if the harness asked for an event log."""
+def task_events(task_id: str, run: str = "") -> Iterator[None]:
+    """Log start, then end (or fail) of the block, if the harness asked for an event log.
+    `run` names the pipeline run the task belongs to (the orchestrator's run id, which the
+    harness chose when it submitted it), so runs in flight at once can be told apart; a run
+    that is a process of its own may say it with `$BENCH_RUN_ID` instead."""
     path = os.environ.get(EVENT_LOG)
     if not path:
         yield
         return
-    append_event(path, _record(task_id, "start"))
+    append_event(path, _record(task_id, "start", run))
     cpu_started = time.thread_time_ns()
     try:
         yield
     except BaseException:
-        append_event(path, _record(task_id, "fail"))
+        append_event(path, _record(task_id, "fail", run))
         raise
-    append_event(path, _record(task_id, "end", cpu_ns=time.thread_time_ns() - cpu_started))
+    cpu_ns = time.thread_time_ns() - cpu_started
+    append_event(path, _record(task_id, "end", run, cpu_ns=cpu_ns))
 
 
 def parse_events(lines: Iterable[str]) -> list[dict]:

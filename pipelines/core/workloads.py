@@ -165,9 +165,10 @@ def mapped_items(spec: str | Path) -> list[str]:
     return [mapped_node(i) for i in range(count)]
 
 
-def run_node(workload: Workload, node: str) -> None:
-    """Run one task of the workload, between a start and an end event."""
+def run_node(workload: Workload, node: str, run: str = "") -> None:
+    """Run one task of the workload, between a start and an end event; `run` is the label
+    the harness submitted the run under (the load scenario has many in flight at once)."""
     if not workload.has(node):
         raise ValueError(f"{node!r} is not a task of {workload}")
-    with task_events(node):
+    with task_events(node, run):
         do_work(workload.work_of(node), node)

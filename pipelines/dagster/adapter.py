@@ -29,7 +29,7 @@ import psutil
 
 from bench.kit import Adapter, BenchError, UiView, free_port, request_json
 from pipelines.core.workloads import Workload, is_mapped
-from pipelines.dagster import LOCATION, MOVIE_JOB, workload_job_name
+from pipelines.dagster import LABEL_TAG, LOCATION, MOVIE_JOB, workload_job_name
 
 FINAL = {"SUCCESS", "FAILURE", "CANCELED"}
 NOTICE_S = 30.0  # how long an operator watches a run that lost its op processes
@@ -189,7 +189,7 @@ class DagsterAdapter(Adapter[str]):
 
     def submit_workload(self, label: str) -> str:
         job = workload_job_name(Workload.load(self.workload))
-        return self._launch(job, self._run_config(), {"bench/label": label})
+        return self._launch(job, self._run_config(), {LABEL_TAG: label})
 
     def _run(self, handle: str) -> dict:
         run = self._query(RUN, {"id": handle})["runOrError"]

@@ -29,7 +29,12 @@ from dagster import (
 )
 
 from pipelines.core.workloads import FLAKY, JOIN, SOURCE, Workload, mapped_items, run_node
-from pipelines.dagster import workload_job_name
+from pipelines.dagster import LABEL_TAG, workload_job_name
+
+
+def _label(context: OpExecutionContext) -> str:
+    """The label the harness launched the run with (its `bench/label` tag)."""
+    return context.run.tags.get(LABEL_TAG, "")
 
 
 def workload_job(spec: str) -> JobDefinition:
@@ -40,20 +45,20 @@ def workload_job(spec: str) -> JobDefinition:
     # op names are unique in a code location: each job's ops carry the job's name
     @op(name=f"{name}_work", ins={"after": In(Nothing)}, retry_policy=retry)
     def work(context: OpExecutionContext) -> None:
-        run_node(workload, context.op_handle.name)  # the alias is the node's name
+        run_node(workload, context.op_handle.name, _label(context))  # alias = node name
 
     if workload.shape == "map":
 
         @op(name=f"{name}_source", out=DynamicOut(str))
-        def source():
+        def source(context: OpExecutionContext):
             """One item per op to fan out to, decided now, at run time."""
-            run_node(workload, SOURCE)
+            run_node(workload, SOURCE, _label(context))
             for item in mapped_items(spec):
                 yield DynamicOutput(item, mapping_key=item)
 
         @op(name=f"{name}_mapped")
-        def mapped(item: str) -> None:
-            run_node(workload, item)
+        def mapped(context: OpExecutionContext, item: str) -> None:
+            run_node(workload, item, _label(context))
 
         @job(name=name, tags={"orchestrator-bench": "synthetic"})
         def dynamic():

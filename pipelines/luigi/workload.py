@@ -36,7 +36,7 @@ class WorkloadNode(luigi.Task):
 
     def run(self):
         workload = Workload.load(self.spec)
-        run_node(workload, self.node)
+        run_node(workload, self.node, self.label)
         with self.output().open("w") as out:
             if workload.shape == "map" and self.node == SOURCE:
                 json.dump(mapped_items(self.spec), out)  # what decides the fan-out

@@ -17,15 +17,16 @@ from pipelines.core.workloads import FLAKY, JOIN, SOURCE, Workload, mapped_items
 
 
 @task(task_run_name="{node}")
-def workload_node(spec: str, node: str) -> None:
-    """Run one node between its start and end events (the work itself lives in the core)."""
-    run_node(Workload.load(spec), node)
+def workload_node(spec: str, node: str, label: str = "") -> None:
+    """Run one node between its start and end events (the work itself lives in the core);
+    `label` names the flow run's measurement in those events."""
+    run_node(Workload.load(spec), node, label)
 
 
 @task(task_run_name="source")
-def workload_source(spec: str) -> list[str]:
+def workload_source(spec: str, label: str = "") -> list[str]:
     """A `map` workload's source: one item per task to fan out to, decided at run time."""
-    run_node(Workload.load(spec), SOURCE)
+    run_node(Workload.load(spec), SOURCE, label)
     return mapped_items(spec)
 
 
@@ -34,15 +35,15 @@ def bench_workload(spec: str, label: str) -> None:
     """Every node of the workload at `spec`; `label` names the measurement."""
     workload = Workload.load(spec)
     if workload.shape == "map":  # dynamic fan-out: .map() over the source's result
-        items = workload_source(spec)
-        mapped = workload_node.map(unmapped(spec), items)
-        workload_node(spec, JOIN, wait_for=mapped)
+        items = workload_source(spec, label)
+        mapped = workload_node.map(unmapped(spec), items, unmapped(label))
+        workload_node(spec, JOIN, label, wait_for=mapped)
         return
     node_task = workload_node.with_options(retries=1) if workload.work == FLAKY else workload_node
     futures: dict[str, PrefectFuture] = {}
     for node, upstream in workload.upstream.items():
         futures[node] = node_task.submit(
-            spec, node, wait_for=[futures[parent] for parent in upstream]
+            spec, node, label, wait_for=[futures[parent] for parent in upstream]
         )
     done = wait(list(futures.values()))
     failed = [f for f in done.done if f.state.is_failed()]

@@ -104,6 +104,18 @@ def test_intervals_widen_with_noisy_runs_and_still_cover_the_truth():
     assert chain.deadline(chain.submit_to_done.median) == "uncertain"
 
 
+def test_one_run_per_case_gives_no_interval_and_no_ranking():
+    """The quick profile's fit: every resample is the data, so a zero-width "interval"
+    would claim a precision nothing measured (it printed `1.01 [1.01, 1.01] n=2`)."""
+    from bench.measure.stats import Estimate, format_estimate
+
+    single = cost_models(fake_results(noise=(0.0,)))["alpha/default"]
+    assert not single.resampled and format_estimate(single.edge) == "0.500 n=3, no CI"
+    far_away = Estimate(9.0, 8.9, 9.1, 5)  # a real interval nowhere near 0.5
+    assert single.edge.overlaps(far_away)  # without an interval, nothing is ranked
+    assert cost_models(fake_results(noise=(0.0, 0.1, -0.1)))["alpha/default"].resampled
+
+
 def test_one_shape_is_not_enough_to_fit():
     assert "beta/default" not in cost_models(fake_results())
     assert CostModel.from_results(fake_results(), "gamma/default") is None

@@ -39,15 +39,15 @@ def workload_dag(workload: Workload, spec: str):
     )
     def bench_workload():
         @task
-        def work(node: str) -> None:
-            run_node(workload, node)
+        def work(node: str, run_id: str | None = None) -> None:  # run_id: from the context
+            run_node(workload, node, run_id or "")
 
         if workload.shape == "map":  # dynamic task mapping: the source's output decides
 
             @task
-            def source() -> list[str]:
+            def source(run_id: str | None = None) -> list[str]:
                 """One item per task to fan out to, decided now, at run time."""
-                run_node(workload, SOURCE)
+                run_node(workload, SOURCE, run_id or "")
                 return mapped_items(spec)
 
             mapped = work.override(task_id="mapped").expand(node=source())

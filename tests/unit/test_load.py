@@ -1,0 +1,88 @@
+"""The load scenario's figures: runs in flight at once told apart by their labels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.measure.load import batch_labels, summarize_batch
+from bench.report.context import ReportContext
+from bench.report.decision import throughput
+from bench.report.load import section
+from bench.results import CaseResult, Results
+from pipelines.core.workloads import Workload
+
+S = 1_000_000_000
+CHAIN = Workload.parse("chain:2:noop")
+
+
+def events(run: str, start_s: float, task_s: float = 1.0) -> list[dict]:
+    """The two tasks of a chain run, one after the other from `start_s`."""
+    out, t = [], start_s
+    for task in CHAIN.nodes:
+        out += [
+            {"run_id": run, "task_id": task, "event": "start", "t_ns": int(t * S)},
+            {"run_id": run, "task_id": task, "event": "end", "t_ns": int((t + task_s) * S)},
+        ]
+        t += task_s
+    return out
+
+
+def test_each_run_is_timed_from_its_own_submit_to_its_own_last_task():
+    a, b = batch_labels("run-1", 2)
+    submits = {a: 0, b: int(0.5 * S)}
+    log = events(a, 1.0) + events(b, 3.0)  # b waits for a free slot until 3 s
+    log.append({"run_id": a, "task_id": None, "event": "submit", "t_ns": 0})  # a harness mark
+    summary = summarize_batch(log, submits, CHAIN.upstream)
+    assert summary["complete"] and summary["runs"] == 2 and summary["tasks"] == 4
+    assert summary["run_latency_samples_s"] == [3.0, 4.5]  # a: 0 → 3; b: 0.5 → 5
+    assert summary["queue_wait_samples_s"] == [1.0, 2.5]
+    assert summary["drain_s"] == 5.0 and summary["runs_per_s"] == 2 / 5.0
+    assert summary["tasks_per_s"] == 4 / 5.0 and summary["submit_spread_s"] == 0.5
+
+
+def test_a_run_missing_a_task_makes_the_batch_incomplete():
+    a, b = batch_labels("run-1", 2)
+    log = events(a, 1.0) + events(b, 1.0)[:2]  # b's second task never ran
+    summary = summarize_batch(log, {a: 0, b: 0}, CHAIN.upstream)
+    assert not summary["complete"] and summary["runs_missing"] == [b]
+
+
+def test_batches_of_other_sizes_have_labels_of_their_own():
+    assert not set(batch_labels("run-1", 4)) & set(batch_labels("run-1", 16))
+
+
+def test_another_runs_tasks_are_not_counted():
+    (a,) = batch_labels("run-2", 1)
+    log = events(a, 1.0) + events(
+        batch_labels("run-1", 1)[0], 0.2
+    )  # an earlier batch's late events
+    summary = summarize_batch(log, {a: 0}, CHAIN.upstream)
+    assert summary["tasks"] == 2 and summary["run_latency_samples_s"] == [3.0]
+
+
+def _case(key: str, batch: int, drains: list[float]) -> CaseResult:
+    impl, config = key.split("/")
+    runs = []
+    for i, drain in enumerate(drains):
+        log = [e for r in batch_labels(f"run-{i}", batch) for e in events(r, 0.1)]
+        submits = dict.fromkeys(batch_labels(f"run-{i}", batch), 0)
+        summary = summarize_batch(log, submits, CHAIN.upstream) | {"drain_s": drain}
+        summary["runs_per_s"] = batch / drain
+        runs.append({"label": f"run-{i}", "warmup": False, "batch": batch} | summary)
+    data = {"impl": impl, "config": config, "scenario": "load", "workload": str(CHAIN)}
+    return CaseResult.from_dict(data | {"slots": 2, "batch": batch, "runs": runs})
+
+
+def test_the_section_and_the_decision_name_the_highest_throughput(tmp_path: Path):
+    cases = [
+        _case("luigi/default", 4, [2.0, 2.1, 2.2, 2.0, 2.1]),  # ~1.9 runs/s
+        _case("luigi/default", 8, [3.0, 3.1, 3.0, 3.2, 3.1]),  # ~2.6 runs/s: its best
+        _case("prefect/default", 8, [8.0, 8.2, 8.1, 8.3, 8.0]),  # ~1 run/s
+    ]
+    results = Results("t0", "t1", "standard", 5, {}, {}, {}, {}, cases, run_folders="x")
+    bullet, text = throughput(results)
+    assert "highest throughput: **luigi/default** (2.58 runs/s" in bullet and "tied" not in bullet
+    assert "(8 at once)" in text
+    md = section(ReportContext(results, tmp_path))
+    assert "## Load: runs submitted at once" in md and "n=5" in md
+    assert (tmp_path / "figures" / "load.png").stat().st_size > 0
