@@ -119,8 +119,8 @@ PROFILES = {
             Case("latency", "chain:5:noop", 2),
             Case("parallelism", "fanout:4:sleep:1", 2),  # on the latency case's stack
             replace(RETRIES, workload="chain:2:flaky", slots=2, repeat=1),
-            replace(DYNAMIC, slots=2, repeat=1),
-            Case("load", "fanout:2:noop", 2, repeat=1, batch=3),  # runs told apart
+            replace(DYNAMIC, workload="map:2:noop", slots=2, repeat=1),
+            Case("load", "fanout:2:noop", 2, repeat=1, batch=2),  # two runs told apart
             Case("recovery", "fanout:4:sleep:2", 2, "worker"),
             *_scaleout("fanout:2:sleep:1", (1, 2)),  # a Celery task takes ~5 s
         ),
