@@ -244,7 +244,10 @@ def throughput(results: Results) -> tuple[str, str]:
         for k, (e, b) in sorted(best.items(), key=lambda kv: -kv[1][0].median)
     )
     bullet = f"**Most runs at once** — highest throughput: {names([order[0]])} ({format_estimate(top, ' runs/s')})"
-    bullet += f", tied within the CIs with {names(tied)}." if tied else "."
+    if any(e.n < 2 for e in real.values()):  # one batch has no interval: nothing is ranked
+        bullet += "; one batch each, so not a ranking."
+    else:
+        bullet += f", tied within the CIs with {names(tied)}." if tied else "."
     text = (
         "Batches of runs submitted at once, the batch size each drained fastest at "
         f"(runs per second, median over batches): {said}."

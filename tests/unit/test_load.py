@@ -86,3 +86,5 @@ def test_the_section_and_the_decision_name_the_highest_throughput(tmp_path: Path
     md = section(ReportContext(results, tmp_path))
     assert "## Load: runs submitted at once" in md and "n=5" in md
     assert (tmp_path / "figures" / "load.png").stat().st_size > 0
+    one = Results("t0", "t1", "quick", 1, {}, {}, {}, {}, [_case("luigi/default", 2, [1.0])], "x")
+    assert "one batch each, so not a ranking" in throughput(one)[0]
