@@ -65,7 +65,8 @@ def method(ctx: ReportContext) -> str:
 
 ### Order and independence
 
-The timed workload cases (latency, parallelism, CPU, scale) of one implementation × config
+The timed workload cases (latency, parallelism, CPU, scale, and the load batches, each
+submitted once the stack is idle) of one implementation × config
 × slot count share one freshly started stack: starting the heavier orchestrators costs 15–25 s
 on 2 cores, which would otherwise be most of the profile's time. The movie pipeline runs
 first on one of them (the fewest slots from 2 up): a discarded warm-up (it pays for parsing
