@@ -127,6 +127,18 @@ def test_cpu_bound_case_where_the_config_decides_how_tasks_run():
     assert not cpu("airflow", "tuned") and not cpu("prefect", "tuned")  # polling only
 
 
+def test_quick_measures_workloads_on_default_configs_only():
+    """A tuned config differs in settings only: quick runs its movie pipeline (the compare
+    does that for every config) and none of its workloads; standard measures them."""
+    quick, standard = PROFILES["quick"], PROFILES["standard"]
+    assert not cases_for("airflow", "tuned", quick) and not cases_for(
+        "baseline", "processes", quick
+    )
+    scenarios = {c.scenario for c in cases_for("airflow", "default", quick)}
+    assert {"latency", "parallelism", "load", "retries", "dynamic"} <= scenarios
+    assert {c.scenario for c in cases_for("airflow", "tuned", standard)} >= {"latency"}
+
+
 def test_cases_interleave_implementations_in_a_seeded_order():
     from bench.compare import planned_order
 
