@@ -297,8 +297,7 @@ def measure_cases(
                 opener.run(adapter)
             for measurement, workload, spec in zip(measurements, workloads, specs, strict=True):
                 adapter.use_workload(spec)
-                batch = measurement.case.batch if measurement.case.scenario == "load" else 0
-                stack = _Stack(adapter, workload, timeout, batch)
+                stack = _Stack(adapter, workload, timeout, measurement.case.batch)
                 warm = measurement.warmup and not results and not opener  # warms the stack
                 results.append(_measure_on(stack, measurement, warm, precision, on_phase))
             on_phase("stopping")

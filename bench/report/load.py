@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt
 from bench.measure.stats import Estimate, estimate, format_estimate
 from bench.report.context import ReportContext
 from bench.report.markdown import md_table
+from bench.report.scenarios import contaminated
 from bench.report.style import color, line_style, save
 from bench.results import CaseResult
 
@@ -53,7 +54,6 @@ def _row(case: CaseResult) -> list[str]:
     head = [case.key, case.workload, str(case.batch), str(case.slots)]
     if case.error or not case.measured:
         return [*head, "failed: " + (case.error or "incomplete")[:120], *[""] * 6]
-    flagged = sum(1 for r in case.measured if (r.get("resources") or {}).get("contaminated"))
     cells = [
         per_batch(case, "runs_per_s"),
         per_batch(case, "tasks_per_s"),
@@ -62,7 +62,7 @@ def _row(case: CaseResult) -> list[str]:
         per_batch(case, "queue_wait_s", "p50"),
         per_batch(case, "queue_wait_s", "p99"),
     ]
-    return [*head, *map(format_estimate, cells), f"{flagged} of {len(case.measured)}"]
+    return [*head, *map(format_estimate, cells), contaminated(case)]
 
 
 def load_figure(cases: list[CaseResult], path: Path) -> Path | None:

@@ -47,11 +47,11 @@ def _row(case: CaseResult) -> list[str]:
         _cell(case, "trigger_latency_s"),
         format_estimate(p50),
         str(max(r["peak_concurrency"] for r in case.measured)),
-        _contaminated(case),
+        contaminated(case),
     ]
 
 
-def _contaminated(case: CaseResult) -> str:
+def contaminated(case: CaseResult) -> str:
     """How many measured runs other programs competed with (kept after the re-runs)."""
     flagged = sum(1 for r in case.measured if (r.get("resources") or {}).get("contaminated"))
     return f"**{flagged}** of {len(case.measured)}" if flagged else "0"
