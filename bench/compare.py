@@ -535,12 +535,12 @@ def cases_for(impl: str, config: str, profile: Profile, variant: str | None = No
 def case_slug(case: CaseResult) -> str:
     """Folder and event-log name of a case, unique within a profile:
     `parallelism-IMPL-tuned-w4`, `recovery-worker-IMPL-default-w2-movies`,
-    `load-IMPL-default-w2-fanout-4-sleep-0.2-b8`."""
+    `load-IMPL-default-w4-fanout-4-sleep-0.2-b16-sweep`."""
     parts = [case.scenario, case.fault, case.impl, case.config, f"w{case.slots}"]
     if case.scenario in ("scale", "recovery", "scaleout", "load"):  # these vary the workload
         parts.append(case.workload.replace(":", "-"))
     if case.scenario == "load":
-        parts.append(f"b{case.batch}")
+        parts.append(f"b{case.batch}" + ("-sweep" if case.rates else ""))
     return "-".join(p for p in parts if p)
 
 

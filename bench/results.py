@@ -55,6 +55,7 @@ class CaseResult:
     fault: str = ""
     repeat: int = 0
     batch: int = 0  # load: runs submitted at once
+    rates: tuple[float, ...] = ()  # load: a sweep's open-loop steps, × the batch's runs/s
     variant: str | None = None
     startup_s: float | None = None
     events: str | None = None  # the event log; relative to the report folder once kept there

@@ -1,4 +1,4 @@
-"""The load scenario's figures: a batch of runs submitted at once, read from their events.
+"""The load scenario's figures: runs submitted at once or at a steady rate, from their events.
 
 A batch is B runs of one small workload submitted back to back (closed loop: the next batch
 waits until this one has drained). Every task's events carry the label its run was
@@ -9,16 +9,31 @@ submitted under, so the runs in flight at once are told apart in the one event l
 * the batch's **drain** is the first submit → the last task's end of any run, and its
   **throughput** B ÷ drain runs/s (tasks/s: every task of every run ÷ drain).
 
-Each batch is one repetition: the report gives the median throughput over batches with its
-CI, and the run latencies' p50/p95 pooled over the batches' runs (bench.report.load).
+Each batch is one repetition: the report gives the median of each figure over batches with
+its CI (bench.report.load).
+
+A **sweep** (a load case with `rates`) follows its batch with open-loop steps: runs arrive
+one every 1/λ seconds whatever the stack is doing, at λ = each rate × the batch's runs/s,
+until the first step the stack does not keep up with. A step keeps up while runs leave as
+fast as they arrive: its **departure rate** (runs between the first and the last run's end,
+per second) is at least `KEPT_UP` × its arrival rate. Past that rate the backlog, and with
+it every later run's queue wait, grows for as long as runs keep arriving; the departure rate
+of the first step that does not keep up is the stack's **saturation throughput** (what it
+completes when it always has work). A step lasts `STEP_SECONDS` at most (at least
+`MIN_ARRIVALS` runs), so a slow stack is not offered an hour of work.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Mapping
 
 from bench.measure.metrics import peak_concurrency, percentiles, task_intervals
+
+KEPT_UP = 0.9  # departures at ≥ 90 % of the arrival rate: the backlog does not grow
+STEP_SECONDS = 60.0  # the longest a step's arrivals last
+MIN_ARRIVALS = 4  # the fewest runs a step offers (unless the batch is smaller)
 
 
 def batch_labels(label: str, size: int) -> list[str]:
@@ -62,5 +77,60 @@ def summarize_batch(
         "run_latency_samples_s": sorted(latency.values()),
         "queue_wait_samples_s": sorted(queue.values()),
         "submit_spread_s": (max(submits.values()) - first_submit) / 1e9,
+        "arrival_runs_per_s": _rate(sorted(submits.values())),
+        "departure_runs_per_s": _rate(
+            sorted(submit_ns + latency[run] * 1e9 for run, submit_ns in submits.items())
+        ),
         "peak_concurrency": peak_concurrency(intervals),
+    }
+
+
+def _rate(marks_ns: list[float]) -> float | None:
+    """Events per second between the first and the last of `marks_ns` (sorted): n - 1
+    intervals; None when they all fall at once (no interval to divide by)."""
+    span = (marks_ns[-1] - marks_ns[0]) / 1e9
+    return (len(marks_ns) - 1) / span if span > 0 else None
+
+
+def step_arrivals(rate: float, most: int) -> int:
+    """How many runs a step at `rate` runs/s offers: `most`, fewer if they would take longer
+    than `STEP_SECONDS` to arrive, but at least `MIN_ARRIVALS` (or `most` if smaller)."""
+    return min(most, max(MIN_ARRIVALS, math.floor(rate * STEP_SECONDS) + 1))
+
+
+def kept_up(step: dict) -> bool:
+    """Whether runs left as fast as they arrived in an open-loop step (see the module); runs
+    that all ended at once left no slower than they came."""
+    if not step.get("complete"):
+        return False
+    left, came = step["departure_runs_per_s"], step["arrival_runs_per_s"]
+    return left is None or came is None or left >= KEPT_UP * came
+
+
+def completed_runs_per_s(step: dict) -> float:
+    """Runs/s a step completed: its departure rate, bounded by what arrived."""
+    rates = [r for r in (step["departure_runs_per_s"], step["arrival_runs_per_s"]) if r]
+    return min(rates, default=step["runs_per_s"])
+
+
+def saturation(steps: list[dict]) -> dict:
+    """What a sweep found: the departure rate of its first step that did not keep up (the
+    saturation throughput, in runs/s and tasks/s), or, when every step kept up, the most
+    any step completed as a lower bound (`saturated` false); and `at_80`, the index of the
+    fastest step offered at most 80 % of that throughput, whose queue wait is what a stack
+    run at 80 % of its capacity makes a run wait (None if no step was that slow)."""
+    done = [i for i, s in enumerate(steps) if s.get("complete")]
+    if not done:
+        return {"saturated": False, "runs_per_s": None, "tasks_per_s": None, "at_80": None}
+    over = next((i for i in done if not kept_up(steps[i])), None)
+    top = (
+        steps[over] if over is not None else max((steps[i] for i in done), key=completed_runs_per_s)
+    )
+    runs = top["departure_runs_per_s"] if over is not None else completed_runs_per_s(top)
+    calm = [i for i in done if kept_up(steps[i]) and steps[i]["offered_runs_per_s"] <= 0.8 * runs]
+    return {
+        "saturated": over is not None,
+        "runs_per_s": runs,
+        "tasks_per_s": runs * top["tasks"] / top["runs"],
+        "at_80": max(calm, key=lambda i: steps[i]["offered_runs_per_s"], default=None),
     }

@@ -18,6 +18,7 @@ class Case:
     fault: str = ""  # recovery cases: worker | scheduler | restart (bench.measure.recovery)
     repeat: int = 0  # measured runs (load: batches); 0: the profile's
     batch: int = 0  # load: runs submitted at once (bench.measure.load)
+    rates: tuple[float, ...] = ()  # load: open-loop steps, × the batch's runs/s (a sweep)
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,20 @@ RECOVERY = (  # bench.measure.recovery: each fault mid-fan-out, and the movie pi
 )
 
 
-def _load(workload: str, batches: tuple[int, ...], slots: int, repeat: int) -> tuple[Case, ...]:
-    """Batches of runs submitted at once, one case per batch size (bench.measure.load)."""
-    return tuple(Case("load", workload, slots, repeat=repeat, batch=b) for b in batches)
+# a load sweep's open-loop steps, × the runs/s of the batch before them: from half of the
+# closed-loop throughput up to twice it, stopping at the first step the stack falls behind
+SWEEP = (0.5, 0.8, 1.0, 1.25, 1.6, 2.0)
+
+
+def _load(
+    workload: str, batches: tuple[int, ...], slots: int, repeat: int, sweep: int
+) -> tuple[Case, ...]:
+    """Batches of runs submitted at once, one case per batch size; the batch of `sweep`
+    runs is followed by the open-loop steps (bench.measure.load)."""
+    return tuple(
+        Case("load", workload, slots, repeat=repeat, batch=b, rates=SWEEP if b == sweep else ())
+        for b in batches
+    )
 
 
 def _scaleout(workload: str, containers: tuple[int, ...], repeat: int = 0) -> tuple[Case, ...]:
@@ -117,10 +129,12 @@ PROFILES = {
             # a chain of 5 (4 hand-overs): a default config that starts an interpreter per
             # task (~2.5 s each) took over a minute of the budget with a chain of 10
             Case("latency", "chain:5:noop", 2),
-            Case("parallelism", "fanout:4:sleep:1", 2),  # on the latency case's stack
+            Case("parallelism", "fanout:2:sleep:1", 2),  # on the latency case's stack
             replace(RETRIES, workload="chain:2:flaky", slots=2, repeat=1),
             replace(DYNAMIC, workload="map:2:noop", slots=2, repeat=1),
-            Case("load", "fanout:2:noop", 2, repeat=1, batch=2),  # two runs told apart
+            # a batch of one run, then one open-loop step of two arriving at twice its
+            # rate (the two overlap: runs in flight at once told apart)
+            Case("load", "fanout:2:noop", 2, repeat=1, batch=1, rates=(2.0,)),
             Case("recovery", "fanout:4:sleep:2", 2, "worker"),
             *_scaleout("fanout:2:sleep:1", (1, 2)),  # a Celery task takes ~5 s
         ),
@@ -172,7 +186,7 @@ PROFILES = {
             (1, 2, 4),
         )
         + _scale((10, 100, 1000), repeat=0)
-        + _load("fanout:4:sleep:0.2", (4, 16, 64), 4, repeat=3),
+        + _load("fanout:4:sleep:0.2", (4, 16, 64), 4, repeat=3, sweep=16),
         max_repeat=12,
     ),
 }

@@ -35,7 +35,13 @@ from bench.kit.errors import BenchError
 from bench.kit.http import probe_page
 from bench.kit.manifest import adapter_class
 from bench.kit.processes import session_id, session_ids
-from bench.measure.load import batch_labels, summarize_batch
+from bench.measure.load import (
+    batch_labels,
+    kept_up,
+    saturation,
+    step_arrivals,
+    summarize_batch,
+)
 from bench.measure.metrics import clock_agreement, summarize, task_intervals
 from bench.measure.plan import Case
 from bench.measure.resources import ResourceSampler, measure_idle, usable_cores
@@ -81,9 +87,12 @@ class _Stack:
     """One started adapter and what its measured runs share: the event log read so far and
     the process sessions to sample (its services', and the run in flight's)."""
 
-    def __init__(self, adapter, workload: Workload, timeout: float, batch: int = 0) -> None:
+    def __init__(
+        self, adapter, workload: Workload, timeout: float, case: Case | None = None
+    ) -> None:
         self.adapter, self.workload, self.timeout = adapter, workload, timeout
-        self.batch = batch  # > 0: each repetition submits this many runs at once (load)
+        # load: each repetition submits this many runs at once, then sweeps these rates
+        self.batch, self.rates = (case.batch, case.rates) if case else (0, ())
         # the lower bound's c: the machine's cores for CPU-bound work, unlimited otherwise
         self.cores = usable_cores() if workload.work.startswith("cpu") else None
         self.offset = 0
@@ -165,14 +174,41 @@ class _Stack:
 
     def _run_batch(self, label: str, warmup: bool) -> dict:
         """`batch` runs submitted back to back once the stack is idle, then waited for
-        together (bench.measure.load): the first wait covers every run still queued."""
+        together (bench.measure.load); a measured batch with `rates` is followed by its sweep."""
+        record = {"label": label, "warmup": warmup, "batch": self.batch}
+        record |= self._arrivals(batch_labels(label, self.batch), interval=0.0)
+        if self.rates and not warmup and record.get("complete"):
+            steps = self._sweep(label, record["runs_per_s"])
+            record |= {"steps": steps, "saturation": saturation(steps)}
+        return record
+
+    def _sweep(self, label: str, capacity: float) -> list[dict]:
+        """Open-loop steps at each of `rates` × `capacity` runs/s, up to and including the
+        first the stack does not keep up with (bench.measure.load)."""
+        steps: list[dict] = []
+        for index, fraction in enumerate(self.rates):
+            rate = fraction * capacity
+            # as many runs as the batch (two at least: one run has no rate)
+            labels = batch_labels(f"{label}-s{index}", step_arrivals(rate, max(self.batch, 2)))
+            step = self._arrivals(labels, interval=1 / rate)
+            steps.append({"fraction": fraction, "offered_runs_per_s": rate} | step)
+            if not kept_up(step):
+                break
+        return steps
+
+    def _arrivals(self, labels: list[str], interval: float) -> dict:
+        """Runs submitted one every `interval` seconds (0: back to back) once the stack is
+        idle, on a schedule kept whatever the stack does (a late submit goes at once), then
+        waited for together: the first wait covers every run still queued."""
         settled = settle(self.adapter)
         submits: dict[str, int] = {}
         error = ""
         with ResourceSampler(self.groups) as busy:
             try:
                 handles = []
-                for run in batch_labels(label, self.batch):
+                start = time.monotonic()
+                for index, run in enumerate(labels):
+                    time.sleep(max(start + index * interval - time.monotonic(), 0.0))
                     submits[run] = self.adapter.mark("submit", run)
                     handles.append(self.adapter.submit_workload(run))
                     if hasattr(handles[-1], "poll"):  # a run that is a command: sample it
@@ -190,9 +226,9 @@ class _Stack:
             if not error
             else {"complete": False}
         )
-        record = {"label": label, "warmup": warmup, "submit_ns": min(submits.values(), default=0)}
-        record |= {"error": error, "settle_s": round(settled, 3), "batch": self.batch}
-        return record | summary | {"resources": busy.result()}
+        record = {"submit_ns": min(submits.values(), default=0), "error": error}
+        record |= {"settle_s": round(settled, 3)} | summary
+        return record | {"resources": busy.result()}
 
 
 def key_figure(scenario: str, run: dict) -> float | None:
@@ -297,7 +333,7 @@ def measure_cases(
                 opener.run(adapter)
             for measurement, workload, spec in zip(measurements, workloads, specs, strict=True):
                 adapter.use_workload(spec)
-                stack = _Stack(adapter, workload, timeout, measurement.case.batch)
+                stack = _Stack(adapter, workload, timeout, measurement.case)
                 warm = measurement.warmup and not results and not opener  # warms the stack
                 results.append(_measure_on(stack, measurement, warm, precision, on_phase))
             on_phase("stopping")

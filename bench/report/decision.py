@@ -21,7 +21,7 @@ from bench.measure.stats import Estimate, format_estimate
 from bench.report import features
 from bench.report.advice import BREAK_EVEN_SHARE, CostModel, Pipeline
 from bench.report.context import ReportContext
-from bench.report.load import load_cases, per_batch
+from bench.report.load import load_cases, per_batch, saturation_of, sweeps
 from bench.report.markdown import anchor, md_table
 from bench.report.style import color, line_style, plt, save
 from bench.report.summary import fault_to_done
@@ -255,6 +255,36 @@ def throughput(results: Results) -> tuple[str, str]:
     return bullet, f"### Many runs at once\n\n{text} See {link('Load: runs submitted at once')}.\n"
 
 
+def sustained(results: Results) -> tuple[str, str]:
+    """Saturation throughput in tasks/s of the open-loop sweeps (bench.report.load)."""
+    found = {c.key: (saturation_of(c), c) for c in load_cases(results.scenarios) if c.rates}
+    real = orchestrators({k: e for k, (e, _) in found.items()})
+    if not real:
+        return "", ""
+    order = sorted(real, key=lambda k: -real[k].median)
+    top = real[order[0]]
+    bounds = {
+        k for k, (_, c) in found.items() if not any(r["saturation"]["saturated"] for r in sweeps(c))
+    }
+    said = "; ".join(
+        f"**{k}** {'≥ ' if k in bounds else ''}{format_estimate(e, ' tasks/s')}"
+        for k, (e, _) in sorted(found.items(), key=lambda kv: -(kv[1][0].median if kv[1][0] else 0))
+        if e
+    )
+    bullet = f"**Highest sustained rate** — saturation throughput: {names([order[0]])} ({format_estimate(top, ' tasks/s')})"
+    if any(e.n < 2 or not e.resampled for e in real.values()) or bounds & set(real):
+        bullet += "; one sweep each or a lower bound among them, so not a ranking."
+    else:
+        tied = [k for k in order[1:] if real[k].overlaps(top)]
+        bullet += f", tied within the CIs with {names(tied)}." if tied else "."
+    text = (
+        "Runs arriving at a steady rate, raised step by step until the stack fell behind "
+        f"(tasks per second it then completed, median over sweeps; ≥: it never fell behind): {said}."
+    )
+    title = "Runs arriving at a steady rate (open loop)"
+    return bullet, f"### Sustained load\n\n{text} See {link(title)}.\n"
+
+
 def _verdicts(results: Results, check: Callable[[Results, str], str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {"yes": [], "no": [], "in containers only": [], "not probed": []}
     for impl in results.case_impls:
@@ -336,7 +366,8 @@ def section(ctx: ReportContext) -> str:
         else ""
     )
     found = [short_tasks(models), a_day_of_runs(models)] if models else []
-    found += [footprint(ctx.results), throughput(ctx.results), recovery(ctx.results)]
+    found += [footprint(ctx.results), throughput(ctx.results), sustained(ctx.results)]
+    found.append(recovery(ctx.results))
     found.append(capabilities(ctx.results))
     bullets = "\n".join(f"- {bullet}" for bullet, _ in found if bullet)
     details = [text for _, text in found if text]

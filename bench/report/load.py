@@ -16,7 +16,9 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter, LogLocator
 
+from bench.measure.load import KEPT_UP, MIN_ARRIVALS, STEP_SECONDS, completed_runs_per_s
 from bench.measure.stats import Estimate, estimate, format_estimate
 from bench.report.context import ReportContext
 from bench.report.markdown import md_table
@@ -25,6 +27,7 @@ from bench.report.style import color, line_style, save
 from bench.results import CaseResult
 
 FIGURE = "Throughput and latency under load"
+SWEEP_FIGURE = "Queue wait against throughput at steady arrival rates"
 HEADER = [
     "impl/config",
     "workload",
@@ -110,6 +113,116 @@ def load_figure(cases: list[CaseResult], path: Path) -> Path | None:
     return save(fig, path)
 
 
+SWEEP_HEADER = [
+    "impl/config",
+    "workload",
+    "slots",
+    "saturation runs/s",
+    "saturation tasks/s",
+    "saturated in",
+    "at ≤ 80 %: runs/s offered",
+    "queue wait p50 s",
+    "queue wait p99 s",
+    "orchestrator cores",
+]
+
+
+def sweeps(case: CaseResult) -> list[dict]:
+    """The measured sweeps of a load case that found a throughput."""
+    return [r for r in case.measured if (r.get("saturation") or {}).get("runs_per_s")]
+
+
+def saturation_of(case: CaseResult, figure: str = "tasks_per_s") -> Estimate | None:
+    """The median over the case's sweeps of its saturation throughput (or its lower bound)."""
+    return estimate([r["saturation"][figure] for r in sweeps(case)])
+
+
+def _cores(step: dict) -> float:
+    """The orchestrator's CPU over a step in cores (CPU-seconds ÷ the step's drain time)."""
+    return step["resources"]["cpu_seconds"] / step["drain_s"]
+
+
+def _sweep_row(case: CaseResult) -> list[str]:
+    head = [case.key, case.workload, str(case.slots)]
+    done = sweeps(case)
+    if not done:
+        return [*head, "failed: " + (case.error or "no complete sweep")[:120], *[""] * 6]
+    found = sum(r["saturation"]["saturated"] for r in done)
+    calm = [
+        r["steps"][r["saturation"]["at_80"]] for r in done if r["saturation"]["at_80"] is not None
+    ]
+    cores = estimate([_cores(s) for s in calm])
+    saturated = f"{found} of {len(done)} sweeps" + ("" if found else " (lower bounds: ≥)")
+    cells = [saturation_of(case, "runs_per_s"), saturation_of(case)]
+    cells += [
+        estimate([s["offered_runs_per_s"] for s in calm]),
+        estimate([s["queue_wait_s"]["p50"] for s in calm]),
+        estimate([s["queue_wait_s"]["p99"] for s in calm]),
+    ]
+    text = list(map(format_estimate, cells))
+    return [*head, *text[:2], saturated, *text[2:], format_estimate(cores)]
+
+
+def sweep_figure(cases: list[CaseResult], path: Path) -> Path | None:
+    """Each sweep's steps: tasks/s completed against queue wait p99, one line per sweep;
+    a ring marks the step the stack fell behind at (its saturation)."""
+    drawn = False
+    fig, ax = plt.subplots(figsize=(8.5, 4.4))
+    for case in cases:
+        for number, run in enumerate(sweeps(case)):
+            steps = [s for s in run["steps"] if s.get("complete")]
+            xs = [s["tasks"] / s["runs"] * completed_runs_per_s(s) for s in steps]
+            ys = [s["queue_wait_s"]["p99"] for s in steps]
+            ax.plot(xs, ys, color=color(case.key), linestyle=line_style(case.key), marker="o",
+                    markersize=3, linewidth=1, label=case.key if number == 0 else None)  # fmt: skip
+            if run["saturation"]["saturated"]:
+                ax.plot(xs[-1], ys[-1], marker="o", markersize=9, fillstyle="none",
+                        color=color(case.key))  # fmt: skip
+            drawn = drawn or bool(xs)
+    if not drawn:
+        plt.close(fig)
+        return None
+    ax.set_xscale("log")
+    ax.set_yscale("symlog", linthresh=0.1)  # a step whose runs never waited sits at 0
+    ax.set_ylim(bottom=0, top=ax.get_ylim()[1] * 2)
+    ax.xaxis.set_major_locator(LogLocator(subs=(1, 2, 5)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
+    ax.set_xlabel("tasks completed per second (open loop: departures, at most the arrivals)")
+    ax.set_ylabel("queue wait p99: submit → first task start (s)")
+    ax.set_title(
+        "Runs arriving at a steady rate: queue wait against throughput (ring: fell behind)"
+    )
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
+    return save(fig, path)
+
+
+def sweep_section(ctx: ReportContext, cases: list[CaseResult]) -> str:
+    swept = [c for c in cases if c.rates]
+    if not swept:
+        return ""
+    figure = sweep_figure(swept, ctx.report_dir / "figures" / "load-sweep.png")
+    picture = f"\n![{SWEEP_FIGURE}](figures/{figure.name})\n" if figure else ""
+    rates = ", ".join(f"{r:g}" for r in swept[0].rates)
+    return f"""### Runs arriving at a steady rate (open loop)
+
+After its batch, each sweep offers runs one every 1/λ seconds whatever the stack is doing,
+at λ = {rates} × the batch's runs/s (at most {STEP_SECONDS:.0f} s of arrivals a step, at
+least {MIN_ARRIVALS} runs), and stops at the first step the stack **fell behind**: runs left
+(their last task ended) at under {KEPT_UP * 100:.0f} % of the rate they arrived at, so the backlog
+and every later run's queue wait grow for as long as runs keep coming. That step's
+departure rate is the **saturation throughput**; where no step fell behind, the most any
+step completed is a lower bound. The columns "at ≤ 80 %" read the fastest step offered at
+most 80 % of the saturation throughput: its offered rate, its runs' queue wait (p99 of a
+step's few runs is close to its worst) and the orchestrator's CPU meanwhile (its
+processes' CPU-seconds ÷ the step's drain time). Medians over the sweeps with their 95 %
+CIs, n = sweeps.
+
+{md_table(SWEEP_HEADER, [_sweep_row(c) for c in swept])}
+{picture}"""
+
+
 def section(ctx: ReportContext) -> str:
     cases = ctx.results.in_table_order(load_cases(ctx.results.scenarios))
     if not cases:
@@ -133,4 +246,5 @@ others hold per run — read throughput with that in mind:
 {slots or "- (not stated by the manifests)"}
 
 {md_table(HEADER, [_row(c) for c in cases])}
-{picture}"""
+{picture}
+{sweep_section(ctx, cases)}"""

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.measure.load import batch_labels, summarize_batch
+import pytest
+
+from bench.measure.load import (
+    MIN_ARRIVALS,
+    batch_labels,
+    kept_up,
+    saturation,
+    step_arrivals,
+    summarize_batch,
+)
 from bench.report.context import ReportContext
-from bench.report.decision import throughput
+from bench.report.decision import sustained, throughput
 from bench.report.load import section
 from bench.results import CaseResult, Results
 from pipelines.core.workloads import Workload
@@ -88,3 +97,86 @@ def test_the_section_and_the_decision_name_the_highest_throughput(tmp_path: Path
     assert (tmp_path / "figures" / "load.png").stat().st_size > 0
     one = Results("t0", "t1", "quick", 1, {}, {}, {}, {}, [_case("luigi/default", 2, [1.0])], "x")
     assert "one batch each, so not a ranking" in throughput(one)[0]
+
+
+def served(label: str, arrivals: list[float], run_s: float) -> tuple[dict[str, int], list[dict]]:
+    """Runs arriving at `arrivals` (s), served one at a time for `run_s` each: the submits
+    and the event log of a stack with room for one run."""
+    submits, log, free = {}, [], 0.0
+    for run, at in zip(batch_labels(label, len(arrivals)), arrivals, strict=True):
+        submits[run] = int(at * S)
+        start = max(at, free)
+        log += events(run, start, run_s / 2)
+        free = start + run_s
+    return submits, log
+
+
+def step(rate: float, count: int, run_s: float, fraction: float = 1.0) -> dict:
+    submits, log = served(f"s{rate}", [i / rate for i in range(count)], run_s)
+    summary = summarize_batch(log, submits, CHAIN.upstream)
+    return {"fraction": fraction, "offered_runs_per_s": rate} | summary
+
+
+def test_a_step_keeps_up_while_runs_leave_as_fast_as_they_arrive():
+    calm = step(rate=1.0, count=8, run_s=0.5)  # one run a second, half a second each
+    assert calm["departure_runs_per_s"] == pytest.approx(1.0) and kept_up(calm)
+    assert calm["queue_wait_s"]["p99"] == 0.0
+    busy = step(rate=2.0, count=8, run_s=1.0)  # two a second, one second each: a backlog
+    assert busy["departure_runs_per_s"] == pytest.approx(1.0) and not kept_up(busy)
+    assert busy["queue_wait_samples_s"][-1] == pytest.approx(3.5)  # the last waits 7 × 0.5 s
+
+
+def test_the_first_step_that_falls_behind_gives_the_saturation_throughput():
+    steps = [step(r, 8, 1.0) for r in (0.5, 0.75, 0.95, 1.5)]  # capacity: 1 run/s
+    assert [kept_up(s) for s in steps] == [True, True, True, False]
+    found = saturation(steps)
+    assert found["saturated"] and found["runs_per_s"] == pytest.approx(1.0)
+    assert found["tasks_per_s"] == pytest.approx(2.0)  # two tasks a run
+    assert found["at_80"] == 1  # 0.75 runs/s: the fastest step at ≤ 80 % of 1 run/s
+    never = saturation(steps[:2])  # never fell behind: the most completed, a lower bound
+    assert not never["saturated"] and never["runs_per_s"] == pytest.approx(0.75)
+
+
+def test_a_step_lasts_a_minute_of_arrivals_at_most():
+    assert step_arrivals(rate=10.0, most=16) == 16
+    assert step_arrivals(rate=0.1, most=16) == 7  # 60 s at 0.1 runs/s: 7 arrivals
+    assert step_arrivals(rate=0.01, most=16) == MIN_ARRIVALS
+    assert step_arrivals(rate=0.01, most=2) == 2
+
+
+def _sweep_case(key: str, capacities: list[float]) -> CaseResult:
+    """A load case whose sweeps met a stack of one run at a time of 1/capacity s a run."""
+    impl, config = key.split("/")
+    runs = []
+    for i, capacity in enumerate(capacities):
+        steps = [step(f * capacity, 8, 1 / capacity, f) for f in (0.5, 0.8, 1.6)]
+        for s in steps:
+            s["resources"] = {"cpu_seconds": 0.5 * s["drain_s"]}
+        submits, log = served(f"run-{i}", [0.0] * 8, 1 / capacity)  # the batch: all at once
+        batch = {"label": f"run-{i}", "warmup": False, "batch": 8}
+        batch |= summarize_batch(log, submits, CHAIN.upstream)
+        batch |= {"steps": steps, "saturation": saturation(steps)}
+        runs.append(batch)
+    data = {"impl": impl, "config": config, "scenario": "load", "workload": str(CHAIN)}
+    return CaseResult.from_dict(
+        data | {"slots": 1, "batch": 8, "rates": [0.5, 0.8, 1.6], "runs": runs}
+    )
+
+
+def test_the_sweep_table_and_the_decision_name_the_highest_saturation(tmp_path: Path):
+    cases = [
+        _sweep_case("luigi/default", [4.0, 4.1, 3.9]),
+        _sweep_case("airflow/default", [0.4, 0.41, 0.39]),
+    ]
+    results = Results("t0", "t1", "full", 3, {}, {}, {}, {}, cases, run_folders="x")
+    bullet, text = sustained(results)
+    assert "saturation throughput: **luigi/default** (8.0 tasks/s" in bullet
+    assert "not a ranking" not in bullet and "**airflow/default** 0.80 " in text
+    md = section(ReportContext(results, tmp_path))
+    assert "### Runs arriving at a steady rate (open loop)" in md
+    assert "| 3 of 3 sweeps |" in md and "0.50 [0.50, 0.50] n=3" not in md
+    assert (tmp_path / "figures" / "load-sweep.png").stat().st_size > 0
+    one = Results(
+        "t0", "t1", "quick", 1, {}, {}, {}, {}, [_sweep_case("luigi/default", [4.0])], "x"
+    )
+    assert "so not a ranking" in sustained(one)[0]
