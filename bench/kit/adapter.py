@@ -195,9 +195,11 @@ class Adapter(ABC, Generic[Handle]):
         date each one processes where it has one."""
         return {}
 
-    def run_new_pipeline(self, timeout: float) -> dict[str, float]:
+    def run_new_pipeline(self, timeout: float) -> dict[str, float | str]:
         """Deploy a pipeline the running services have never seen, run it, and return
-        seconds from the deploy until the orchestrator knows it and until it is done."""
+        seconds from the deploy until the orchestrator knows it and until it is done
+        (`until_known_s`, `until_done_s`), and what deploying it took where that is more
+        than its file (`deployed`: "its code server started and the workspace reloaded")."""
         raise BenchError(f"{self.name} has no services that could find a new pipeline")
 
     def submit_workload(self, label: str) -> Handle:

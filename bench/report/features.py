@@ -292,8 +292,9 @@ def finds_new_pipelines(results: Results, impl: str) -> str:
             f"nothing to find: the next command imports the new module; "
             f"ran in {run['until_done_s']:.1f} s after the deploy"
         )
+    deployed = run.get("deployed", "the file was deployed")  # how the adapter deployed it
     return (
-        f"yes: listed {run['until_known_s']:.0f} s after the file was deployed, "
+        f"yes: listed {run['until_known_s']:.0f} s after {deployed}, "
         f"run done after {run['until_done_s']:.0f} s"
     )
 

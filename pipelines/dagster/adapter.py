@@ -7,9 +7,10 @@
 All three share `DAGSTER_HOME` in the run folder: `dagster.yaml` (the instance: SQLite
 storage beside it, telemetry off) and the run history. `submit` is the launchpad's
 "Launch run": the `launchPipelineExecution` mutation with the run's config (which folder and
-day, and the executor's `max_concurrent` = the run's slots). The webserver launches the run
-at once (Dagster's default run coordinator) through the code server, which starts a run
-process; its multiprocess executor starts a process per op. `wait` polls the run's status.
+day, and the executor's `max_concurrent` = the run's slots). The run joins the run queue
+(Dagster's default run coordinator, the queued one); the daemon dequeues it and launches it
+through the code server, which starts a run process; its multiprocess executor starts a
+process per op. `wait` polls the run's status.
 
 A config's settings are dotted paths into every run's config (e.g.
 `execution.config.multiprocess.start_method.forkserver`), given to every run it submits.
@@ -84,6 +85,8 @@ mutation Terminate($id: String!) {
 }"""
 JOBS = """
 { repositoriesOrError { ... on RepositoryConnection { nodes { jobs { name } } } } }"""
+RELOAD = "mutation { reloadWorkspace { __typename } }"
+NEW_LOCATION, NEW_JOB = "new_pipeline", "new_pipeline"  # the deploy probe's (probe/)
 COUNT = """
 query Count($statuses: [RunStatus!]) {
   runsOrError(filter: {statuses: $statuses}) { ... on Runs { count } }
@@ -99,19 +102,23 @@ class DagsterAdapter(Adapter[str]):
         self.home = self.state_dir / "home"
         self.home.mkdir(exist_ok=True)
         (self.home / "dagster.yaml").write_text(INSTANCE)
-        workspace = {
-            "load_from": [
-                {
-                    "grpc_server": {
-                        "host": self.runtime.peer("code-server"),
-                        "port": self.grpc_port,
-                        "location_name": LOCATION,
-                    }
-                }
-            ]
-        }
-        (self.home / "workspace.yaml").write_text(json.dumps(workspace))  # YAML reads JSON
+        self.locations = {LOCATION: ("code-server", self.grpc_port)}  # name → service, port
+        self._write_workspace()
         self.env = self.process_env({"DAGSTER_HOME": str(self.home)})
+
+    def _write_workspace(self) -> None:
+        """`workspace.yaml`: where the webserver and the daemon find each code location."""
+        load_from = [
+            {
+                "grpc_server": {
+                    "host": self.runtime.peer(service),
+                    "port": port,
+                    "location_name": name,
+                }
+            }
+            for name, (service, port) in self.locations.items()
+        ]
+        (self.home / "workspace.yaml").write_text(json.dumps({"load_from": load_from}))
 
     @property
     def graphql(self) -> str:
@@ -121,14 +128,18 @@ class DagsterAdapter(Adapter[str]):
     def dashboard_url(self) -> str:
         return f"http://{self.runtime.address('webserver')}:{self.port}/"
 
+    def _code_server(self, name: str, module: str, port: int, timeout: float) -> None:
+        """Start a code location's gRPC server and wait until it serves."""
+        code = [self.bin("dagster"), "code-server", "start", "-m", module]
+        self.services.start(name, [*code, "-h", self.runtime.bind_host, "-p", str(port)], self.env)
+        log = self.services.get(name).log
+        self.services.wait_until(
+            f"the {name}", lambda: "Started Dagster code server" in log.read_text(), timeout
+        )
+
     def start(self) -> None:
         host = ["-h", self.runtime.bind_host]
-        code = [self.bin("dagster"), "code-server", "start", "-m", "pipelines.dagster.definitions"]
-        self.services.start("code-server", [*code, *host, "-p", str(self.grpc_port)], self.env)
-        log = self.services.get("code-server").log
-        self.services.wait_until(
-            "the code server", lambda: "Started Dagster code server" in log.read_text(), 120
-        )
+        self._code_server("code-server", "pipelines.dagster.definitions", self.grpc_port, 120)
         workspace = ["-w", str(self.home / "workspace.yaml")]
         webserver = [self.bin("dagster-webserver"), *host, "-p", str(self.port), *workspace]
         self.services.start("webserver", webserver, self.env, cwd=self.state_dir)
@@ -146,11 +157,38 @@ class DagsterAdapter(Adapter[str]):
         return reply["data"]
 
     def _loaded(self) -> bool:
+        return self._lists(MOVIE_JOB)
+
+    def _lists(self, name: str) -> bool:
+        """Whether the webserver lists a job of that name in any code location."""
         try:
             nodes = self._query(JOBS, timeout=2)["repositoriesOrError"].get("nodes") or []
         except BenchError:  # not answering yet
             return False
-        return any(job["name"] == MOVIE_JOB for node in nodes for job in node["jobs"])
+        return any(job["name"] == name for node in nodes for job in node["jobs"])
+
+    def run_new_pipeline(self, timeout: float) -> dict[str, float | str]:
+        """Deploy a new code location beside the running one: its code server started, the
+        location added to the workspace, the webserver's workspace reloaded (the UI's
+        "Reload"; it does not look by itself) and the daemon restarted, then its job run.
+        The daemon re-reads the workspace on its own only about once a minute, and a run
+        it dequeues before that fails (found by running it: `DagsterCodeLocationNotFound`)."""
+        started = time.monotonic()
+        port = free_port()
+        self._code_server("new-code-server", "pipelines.dagster.probe.new_pipeline", port, timeout)
+        self.locations[NEW_LOCATION] = ("new-code-server", port)
+        self._write_workspace()
+        self._query(RELOAD)
+        self.services.signal("daemon", signal.SIGTERM)
+        self.services.restart("daemon")
+        self.services.wait_until("the new job", lambda: self._lists(NEW_JOB), timeout)
+        until_known = time.monotonic() - started
+        self.wait(self._launch(NEW_JOB, self._run_config(), {}, NEW_LOCATION), timeout)
+        return {
+            "until_known_s": until_known,
+            "until_done_s": time.monotonic() - started,
+            "deployed": "its code server started, the workspace reloaded and the daemon restarted",
+        }
 
     def _run_config(self, lake: dict | None = None) -> dict:
         config: dict[str, Any] = {
@@ -166,10 +204,12 @@ class DagsterAdapter(Adapter[str]):
             config["resources"] = {"lake": {"config": lake}}
         return config
 
-    def _launch(self, job: str, run_config: dict, tags: dict[str, str]) -> str:
+    def _launch(
+        self, job: str, run_config: dict, tags: dict[str, str], location: str = LOCATION
+    ) -> str:
         params = {
             "selector": {
-                "repositoryLocationName": LOCATION,
+                "repositoryLocationName": location,
                 "repositoryName": "__repository__",
                 "jobName": job,
             },

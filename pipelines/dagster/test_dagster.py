@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.measure.probes.deploy import measure_deploy
+from bench.measure.runs import DEFAULT_DATASET
 from pipelines.core.graph import edges
+from tests.harness import assert_no_orphans
 
 pytestmark = pytest.mark.integration
 
@@ -44,3 +47,16 @@ def test_dagster_is_identical_to_the_baseline_and_runs_the_core_graph(tmp_path: 
     assert len(databases) == 1, databases
     graphs = stored_edges(databases[0])
     assert graphs.get("movie_pipeline") == edges()
+
+
+def test_dagster_finds_a_pipeline_deployed_while_it_runs(tmp_path: Path) -> None:
+    """The deploy probe: a new pipeline deployed the Dagster way into the running stack
+    is listed by its server and runs (its task's events reach the harness's log)."""
+    run = measure_deploy("dagster", "default", tmp_path, DEFAULT_DATASET).runs[0]
+    assert run["complete"], run["error"]
+    assert 0 < run["until_known_s"] < run["until_done_s"]
+    log = (tmp_path / "_dagster" / "events.jsonl").read_text().splitlines()
+    assert {"start", "end"} <= {
+        e["event"] for e in map(json.loads, log) if e["task_id"] == "new_pipeline"
+    }
+    assert_no_orphans(tmp_path)

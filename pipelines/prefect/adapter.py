@@ -25,6 +25,7 @@ FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 # The server answers 503 while SQLite is locked by a burst of writes (task states, logs);
 # Prefect's own client retries these (PREFECT_CLIENT_MAX_RETRIES), and so does the harness.
 TRANSIENT, RETRIES = {0, 429, 502, 503}, 5
+NEW_FLOW = ("new_pipeline", "new")  # the deploy probe's flow and deployment (probe/)
 
 
 class PrefectAdapter(Adapter[str]):
@@ -74,12 +75,7 @@ class PrefectAdapter(Adapter[str]):
         return request_json("GET", f"{self.api}/health", timeout=2)[0] == 200
 
     def _deployed(self) -> bool:
-        for flow, deployment in DEPLOYMENTS.items():
-            status, reply = request_json("GET", f"{self.api}/deployments/name/{flow}/{deployment}")
-            if status != 200:
-                return False
-            self.deployments[flow] = reply["id"]
-        return True
+        return all(self._found(flow)() for flow in DEPLOYMENTS.items())
 
     def _create_run(self, flow: str, parameters: dict) -> str:
         url = f"{self.api}/deployments/{self.deployments[flow]}/create_flow_run"
@@ -91,6 +87,33 @@ class PrefectAdapter(Adapter[str]):
         if status != 201:
             raise BenchError(f"prefect: the server refused a {flow} run ({status}): {reply}")
         return reply["id"]
+
+    def run_new_pipeline(self, timeout: float) -> dict[str, float | str]:
+        """Start a new flow's own `serve()` process beside the running stack (how a flow is
+        deployed to a served set-up), time until the server lists its deployment, then run
+        it through the server as any other run."""
+        started = time.monotonic()
+        argv = [self.bin("python"), "-m", "pipelines.prefect.probe"]
+        self.services.start("new-runner", argv, self.env, cwd=self.state_dir)
+        self.services.wait_until("the new flow's deployment", self._found(NEW_FLOW), timeout)
+        until_known = time.monotonic() - started
+        self.wait(self._create_run(NEW_FLOW[0], {}), timeout)
+        return {
+            "until_known_s": until_known,
+            "until_done_s": time.monotonic() - started,
+            "deployed": "its serve() process started",
+        }
+
+    def _found(self, flow: tuple[str, str]):
+        """A check that the server lists a flow's deployment (and remembers its id)."""
+
+        def listed() -> bool:
+            status, reply = request_json("GET", f"{self.api}/deployments/name/{flow[0]}/{flow[1]}")
+            if status == 200:
+                self.deployments[flow[0]] = reply["id"]
+            return status == 200
+
+        return listed
 
     def submit(self, date: dt.date) -> str:
         return self._create_run(

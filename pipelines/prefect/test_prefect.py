@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.measure.probes.deploy import measure_deploy
+from bench.measure.runs import DEFAULT_DATASET
 from pipelines.core.graph import edges
+from tests.harness import assert_no_orphans
 
 pytestmark = pytest.mark.integration
 
@@ -45,3 +48,16 @@ def test_prefect_is_identical_to_the_baseline_and_runs_the_core_graph(tmp_path: 
     assert graphs, "no flow run recorded"
     for graph in graphs.values():
         assert graph == edges()
+
+
+def test_prefect_finds_a_pipeline_deployed_while_it_runs(tmp_path: Path) -> None:
+    """The deploy probe: a new pipeline deployed the Prefect way into the running stack
+    is listed by its server and runs (its task's events reach the harness's log)."""
+    run = measure_deploy("prefect", "default", tmp_path, DEFAULT_DATASET).runs[0]
+    assert run["complete"], run["error"]
+    assert 0 < run["until_known_s"] < run["until_done_s"]
+    log = (tmp_path / "_prefect" / "events.jsonl").read_text().splitlines()
+    assert {"start", "end"} <= {
+        e["event"] for e in map(json.loads, log) if e["task_id"] == "new_pipeline"
+    }
+    assert_no_orphans(tmp_path)
