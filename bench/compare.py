@@ -96,7 +96,7 @@ def measure(jobs: list[Job], movies: MovieRuns | None = None) -> list[CaseResult
         return measure_faults(
             first.impl, first.config, [(j.case, j.folder) for j in jobs], first.dataset,
             first.reference, variant=first.variant, on_phase=first.on_phase,
-            repeat=first.repeat,
+            repeat=first.repeat, warmup=first.warmup,
         )  # fmt: skip
     if first.case.scenario in MEASURE:
         return [MEASURE[first.case.scenario](first)]

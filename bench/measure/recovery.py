@@ -125,9 +125,11 @@ def measure_faults(
     variant: str | None = None,
     on_phase: Callable[[str], None] = lambda _: None,
     repeat: int = 1,
+    warmup: bool = True,
 ) -> list[CaseResult]:
     """Fault cases, each with its folder and `repeat` repetitions (a case's own wins):
-    after a clean warm-up run, one run with the fault at a randomised moment, its cost
+    after a clean warm-up run (unless `warmup` is false: the quick profile's smoke test
+    meets cold caches everywhere), one run with the fault at a randomised moment, its cost
     from the event log. Faults that leave the services whole (`shares_a_stack`) run on one
     stack, case after case, each repetition started once the orchestrator is idle again
     (as the timed cases do): a killed worker leaves the services up, and a killed or
@@ -149,7 +151,7 @@ def measure_faults(
         sub = folder / f"repetition-{batch[0][1][0] + 1}"
         sub.mkdir(parents=True, exist_ok=True)
         adapter, opening, outcomes = _faults_on_one_stack(
-            impl, config, batch, sub, dataset, reference, timeout, variant, on_phase
+            impl, config, batch, sub, dataset, reference, timeout, variant, on_phase, warmup
         )
         startup.append(adapter.startup_seconds)
         chosen = adapter.variant
@@ -184,6 +186,7 @@ def _faults_on_one_stack(
     timeout: float,
     variant: str | None,
     on_phase: Callable[[str], None],
+    warmup: bool = True,
 ):
     """Start a stack, warm it up (synthetic workloads), and run each case's repetitions
     on it; returns the (stopped) adapter, where the stack's start and warm-up end in its
@@ -200,7 +203,7 @@ def _faults_on_one_stack(
     )
     outcomes = []
     with adapter:
-        if not movies:  # the first run after a start is slow: warm up first
+        if warmup and not movies:  # the first run after a start is slow: warm up first
             on_phase("warm-up")
             adapter.mark("submit", f"warmup-{indices[0] + 1}")
             adapter.wait(adapter.submit_workload(f"warmup-{indices[0] + 1}"), timeout)

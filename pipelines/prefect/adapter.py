@@ -11,9 +11,13 @@ which are environment variables, given to both processes.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import signal
 import time
 from pathlib import Path
+
+import psutil
 
 from bench.kit import Adapter, BenchError, UiView, free_port, iso_ns, request_json
 from pipelines.core.workloads import Workload
@@ -25,6 +29,7 @@ FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 # The server answers 503 while SQLite is locked by a burst of writes (task states, logs);
 # Prefect's own client retries these (PREFECT_CLIENT_MAX_RETRIES), and so does the harness.
 TRANSIENT, RETRIES = {0, 429, 502, 503}, 5
+NOTICE_S = 30.0  # how long an operator watches a run that lost its process
 NEW_FLOW = ("new_pipeline", "new")  # the deploy probe's flow and deployment (probe/)
 
 
@@ -140,8 +145,7 @@ class PrefectAdapter(Adapter[str]):
         deadline = time.monotonic() + timeout
         while True:
             self.services.check()
-            status, run = request_json("GET", f"{self.api}/flow_runs/{handle}")
-            state = (run or {}).get("state") or {} if status == 200 else {}
+            state = self._state(handle)
             if state.get("type") in FINAL:
                 break
             if time.monotonic() > deadline:
@@ -153,6 +157,43 @@ class PrefectAdapter(Adapter[str]):
         if state["type"] != "COMPLETED":
             message = " ".join((state.get("message") or state["name"]).split())
             raise BenchError(f"prefect: flow run {state['name'].lower()}: {message}")
+
+    # -- the worker fault: the flow run's process dies; an operator presses "Retry"
+    def kill(self, handle: str, component: str, sig: signal.Signals) -> None:
+        """Signal the processes the runner started for flow runs (each flow run is a
+        subprocess of the runner; its tasks are threads in it)."""
+        if component != "worker":
+            raise BenchError(f"prefect cannot kill its {component}")
+        runner = psutil.Process(self.services.get("runner").process.pid)
+        for process in runner.children(recursive=True):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.send_signal(sig)
+
+    def recover(self, handle: str, component: str, timeout: float) -> int:
+        """What the UI offers after a crash: the runner sees its flow-run process exit and
+        marks the run crashed; "Retry" puts it back to Scheduled (`AwaitingRetry`) and the
+        runner runs the whole flow again at its next poll (a task's result is kept only
+        where result persistence is on, which it is not by default). A run still not
+        crashed after `NOTICE_S` is retried all the same, as an operator would."""
+        deadline = time.monotonic() + NOTICE_S
+        while (state := self._state(handle)).get("type") not in FINAL:
+            if time.monotonic() > deadline:
+                break
+            self.services.check()
+            time.sleep(0.2)
+        if state.get("type") == "COMPLETED":
+            return 0
+        retry = {"type": "SCHEDULED", "name": "AwaitingRetry"}
+        body = {"state": retry, "force": True}
+        status, reply = request_json("POST", f"{self.api}/flow_runs/{handle}/set_state", body)
+        if status not in (200, 201):
+            raise BenchError(f"prefect would not retry flow run {handle} ({status}): {reply}")
+        self.wait(handle, timeout)
+        return 1
+
+    def _state(self, handle: str) -> dict:
+        status, run = request_json("GET", f"{self.api}/flow_runs/{handle}")
+        return ((run or {}).get("state") or {}) if status == 200 else {}
 
     def busy(self) -> int:
         """Flow runs the server still has pending, running or cancelling: a measured run
