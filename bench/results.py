@@ -88,6 +88,7 @@ class CaseResult:
     @classmethod
     def from_dict(cls, data: dict) -> CaseResult:
         known, extra = _known(cls, data)
+        known["rates"] = tuple(known.get("rates", ()))  # JSON has lists, the plan tuples
         return cls(**known, extra=extra)
 
     def to_dict(self) -> dict[str, Any]:
