@@ -142,7 +142,7 @@ def _cores(step: dict) -> float:
     return step["resources"]["cpu_seconds"] / step["drain_s"]
 
 
-def _sweep_row(case: CaseResult) -> list[str]:
+def sweep_row(case: CaseResult) -> list[str]:
     head = [case.key, case.workload, str(case.slots)]
     done = sweeps(case)
     if not done:
@@ -219,7 +219,7 @@ step's few runs is close to its worst) and the orchestrator's CPU meanwhile (its
 processes' CPU-seconds ÷ the step's drain time). Medians over the sweeps with their 95 %
 CIs, n = sweeps.
 
-{md_table(SWEEP_HEADER, [_sweep_row(c) for c in swept])}
+{md_table(SWEEP_HEADER, [sweep_row(c) for c in swept])}
 {picture}"""
 
 
