@@ -135,8 +135,8 @@ PROFILES = {
             # a batch of one run, then one open-loop step of two arriving at twice its
             # rate (the two overlap: runs in flight at once told apart)
             Case("load", "fanout:2:noop", 2, repeat=1, batch=1, rates=(2.0,)),
-            # one wave of two 1-s tasks, the worker killed mid-wave (detection dominates)
-            Case("recovery", "fanout:2:sleep:1", 2, "worker"),
+            # three 1-s tasks at 2 slots: the worker killed in the second wave, two done
+            Case("recovery", "fanout:3:sleep:1", 2, "worker"),
             *_scaleout("fanout:2:sleep:1", (1, 2)),  # a Celery task takes ~5 s
         ),
         warmup=False,  # its one run of everything meets cold caches (a smoke test)

@@ -18,8 +18,11 @@ started again from the first step. The failure-detection timeouts are set in eve
 implementation (the manifest's `[recovery]` settings), so the scenario compares mechanisms
 rather than default timeouts — the report lists both.
 
-Two workloads: a fan-out of sleeping tasks killed when the first wave has run for
-`FAULT_AFTER_S`, for the timing; and the movie pipeline killed as training starts, whose
+Two workloads: a fan-out of sleeping tasks killed during its second wave (once a slot has
+been freed by a finished task: a fault in the first wave, with nothing finished yet, could
+never show a recovery that starts finished tasks again), a random part of a task's
+duration after that wave's first task started, for the timing; and the movie pipeline
+killed as training starts, whose
 outputs must still be identical to a clean run's, with no duplicate row in the warehouse.
 Every figure comes from the case's event log, which also holds the submit and fault marks.
 """
@@ -80,7 +83,7 @@ def _starts(events: list[dict], prefix: str = "") -> int:
 
 
 def fault_delay(case: Case, repetition: int) -> float:
-    """Seconds after the first wave of tasks started at which the fault hits: drawn from
+    """Seconds after the wave it hits started (its first task) at which the fault hits: drawn from
     [0.25, 0.75] of a task's duration (seeded by the case and the repetition), so the work
     lost is not fixed by construction. The movie pipeline is hit as training starts."""
     if case.workload == MOVIES:
@@ -239,7 +242,10 @@ def _one_fault(adapter, case: Case, date, timeout: float, on_phase, index: int) 
     if movies:  # as training starts: the longest steps, the most to lose
         _wait_for(adapter.event_log, offset, lambda ev: _starts(ev, "train") > 0, timeout)
     else:
-        want = min(case.slots, Workload.parse(case.workload).n)
+        # in the second wave where there is one (a slot freed, so a task has finished): a
+        # recovery that starts finished tasks again can show it only if some had finished
+        tasks = Workload.parse(case.workload).n
+        want = case.slots + 1 if tasks > case.slots else tasks
         _wait_for(adapter.event_log, offset, lambda ev: _starts(ev) >= want, timeout)
     delay = fault_delay(case, index)
     time.sleep(delay)

@@ -124,6 +124,7 @@ SWEEP_HEADER = [
     "queue wait p50 s",
     "queue wait p99 s",
     "orchestrator cores",
+    "contaminated steps",
 ]
 
 
@@ -146,8 +147,10 @@ def sweep_row(case: CaseResult) -> list[str]:
     head = [case.key, case.workload, str(case.slots)]
     done = sweeps(case)
     if not done:
-        return [*head, "failed: " + (case.error or "no complete sweep")[:120], *[""] * 6]
+        return [*head, "failed: " + (case.error or "no complete sweep")[:120], *[""] * 7]
     found = sum(r["saturation"]["saturated"] for r in done)
+    steps = [s for r in done for s in r["steps"]]
+    dirty = sum(bool((s.get("resources") or {}).get("contaminated")) for s in steps)
     calm = [
         r["steps"][r["saturation"]["at_80"]] for r in done if r["saturation"]["at_80"] is not None
     ]
@@ -160,7 +163,8 @@ def sweep_row(case: CaseResult) -> list[str]:
         estimate([s["queue_wait_s"]["p99"] for s in calm]),
     ]
     text = list(map(format_estimate, cells))
-    return [*head, *text[:2], saturated, *text[2:], format_estimate(cores)]
+    polluted = f"**{dirty}** of {len(steps)}" if dirty else "0"
+    return [*head, *text[:2], saturated, *text[2:], format_estimate(cores), polluted]
 
 
 def sweep_figure(cases: list[CaseResult], path: Path) -> Path | None:
@@ -217,7 +221,8 @@ step completed is a lower bound. The columns "at ≤ 80 %" read the fastest step
 most 80 % of the saturation throughput: its offered rate, its runs' queue wait (p99 of a
 step's few runs is close to its worst) and the orchestrator's CPU meanwhile (its
 processes' CPU-seconds ÷ the step's drain time). Medians over the sweeps with their 95 %
-CIs, n = sweeps.
+CIs, n = sweeps; a step during which other programs took more than the limit of CPU is
+counted as contaminated (kept, not measured again).
 
 {md_table(SWEEP_HEADER, [sweep_row(c) for c in swept])}
 {picture}"""

@@ -170,7 +170,9 @@ The worker-kill repetitions and then the scheduler crash's (and the clean restar
 full profile) run one after the other on one stack, each once the previous one's tasks and
 slots are free; the database outage and the movie pipeline's kill get a fresh stack per
 repetition. The fault hits at a random moment, a quarter to three quarters of a task's
-duration after the first wave started. *Running at the fault*:
+duration after the second wave's first task started (the fan-out has more tasks than
+slots, so some have finished by then and a rerun that starts them again shows it; in the
+first wave nothing has finished yet). *Running at the fault*:
 task attempts started and not ended when it hit (killed, or going on without a
 scheduler). *Detection latency*: fault → the first restart of one of those tasks. *Fault →
 done*: fault → the run's last task end. *Re-executed finished tasks*: tasks started again
