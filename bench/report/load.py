@@ -156,6 +156,13 @@ def sweep_row(case: CaseResult) -> list[str]:
     ]
     cores = estimate([_cores(s) for s in calm])
     saturated = f"{found} of {len(done)} sweeps" + ("" if found else " (lower bounds: ≥)")
+    # a sweep whose last step failed (a run refused or lost) stopped there without a rate
+    broken = [r["steps"][-1] for r in done if not r["steps"][-1].get("complete")]
+    if broken:
+        reason = (broken[0].get("error") or "runs missing")[:90]
+        saturated += (
+            f"; **{len(broken)}** ended in a failed step at ×{broken[0]['fraction']:g}: {reason}"
+        )
     cells = [saturation_of(case, "runs_per_s"), saturation_of(case)]
     cells += [
         estimate([s["offered_runs_per_s"] for s in calm]),
@@ -217,7 +224,8 @@ least {MIN_ARRIVALS} runs), and stops at the first step the stack **fell behind*
 (their last task ended) at under {KEPT_UP * 100:.0f} % of the rate they arrived at, so the backlog
 and every later run's queue wait grow for as long as runs keep coming. That step's
 departure rate is the **saturation throughput**; where no step fell behind, the most any
-step completed is a lower bound. The columns "at ≤ 80 %" read the fastest step offered at
+step completed is a lower bound, and a sweep that ended in a failed step (a run the
+orchestrator refused, or lost) says so beside it. The columns "at ≤ 80 %" read the fastest step offered at
 most 80 % of the saturation throughput: its offered rate, its runs' queue wait (p99 of a
 step's few runs is close to its worst) and the orchestrator's CPU meanwhile (its
 processes' CPU-seconds ÷ the step's drain time). Medians over the sweeps with their 95 %

@@ -16,7 +16,7 @@ from bench.measure.load import (
 )
 from bench.report.context import ReportContext
 from bench.report.decision import sustained, throughput
-from bench.report.load import section
+from bench.report.load import section, sweep_row
 from bench.results import CaseResult, Results
 from pipelines.core.workloads import Workload
 
@@ -176,6 +176,9 @@ def test_the_sweep_table_and_the_decision_name_the_highest_saturation(tmp_path: 
     assert "### Runs arriving at a steady rate (open loop)" in md
     assert "| 3 of 3 sweeps |" in md and "0.50 [0.50, 0.50] n=3" not in md
     assert (tmp_path / "figures" / "load-sweep.png").stat().st_size > 0
+    broken = _sweep_case("luigi/default", [4.0, 4.1])
+    broken.runs[0]["steps"].append({"fraction": 2.0, "complete": False, "error": "HTTP 500"})
+    assert "**1** ended in a failed step at ×2: HTTP 500" in " ".join(sweep_row(broken))
     one = Results(
         "t0", "t1", "quick", 1, {}, {}, {}, {}, [_sweep_case("luigi/default", [4.0])], "x"
     )
