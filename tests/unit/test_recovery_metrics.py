@@ -73,7 +73,7 @@ def test_recovery_runs_on_default_configs_and_only_for_listed_faults():
     standard_p = PROFILES["standard"]
     standard = [c for c in standard_p.cases if c.scenario == "recovery"]
     assert {c.fault for c in standard} == {"worker", "scheduler", "database"}
-    assert all(c.repeat >= (3 if c.fault == "scheduler" else 5) for c in standard)
+    assert all(c.repeat >= (3 if c.fault == "scheduler" else 4) for c in standard)
     # the database outage only where there is a database server to stop
     local = {c.fault for c in cases_for("airflow", "default", PROFILES["standard"]) if c.fault}
     assert local == {"worker", "scheduler"}
@@ -186,7 +186,7 @@ def test_headline_cases_repeat_until_their_interval_is_tight():
     standard, full = PROFILES["standard"], PROFILES["full"]
     assert standard.repeat >= 5 and full.max_repeat > full.repeat
     recovery = [c for c in standard.cases if c.scenario == "recovery"]  # the feature probe: 3
-    assert recovery and all(c.repeat >= (3 if c.fault == "scheduler" else 5) for c in recovery)
+    assert recovery and all(c.repeat >= (3 if c.fault == "scheduler" else 4) for c in recovery)
 
 
 def test_start_up_counts_every_stack_once():
