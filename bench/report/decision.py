@@ -257,7 +257,8 @@ def throughput(results: Results) -> tuple[str, str]:
 
 def sustained(results: Results) -> tuple[str, str]:
     """Saturation throughput in tasks/s of the open-loop sweeps (bench.report.load)."""
-    found = {c.key: (saturation_of(c), c) for c in load_cases(results.scenarios) if c.rates}
+    cases = [c for c in load_cases(results.scenarios) if c.rates]
+    found = {c.key: (e, c) for c in cases if (e := saturation_of(c))}
     real = orchestrators({k: e for k, (e, _) in found.items()})
     if not real:
         return "", ""
@@ -268,8 +269,7 @@ def sustained(results: Results) -> tuple[str, str]:
     }
     said = "; ".join(
         f"**{k}** {'≥ ' if k in bounds else ''}{format_estimate(e, ' tasks/s')}"
-        for k, (e, _) in sorted(found.items(), key=lambda kv: -(kv[1][0].median if kv[1][0] else 0))
-        if e
+        for k, (e, _) in sorted(found.items(), key=lambda kv: -kv[1][0].median)
     )
     bullet = f"**Highest sustained rate** — saturation throughput: {names([order[0]])} ({format_estimate(top, ' tasks/s')})"
     if any(e.n < 2 or not e.resampled for e in real.values()) or bounds & set(real):
@@ -367,8 +367,7 @@ def section(ctx: ReportContext) -> str:
     )
     found = [short_tasks(models), a_day_of_runs(models)] if models else []
     found += [footprint(ctx.results), throughput(ctx.results), sustained(ctx.results)]
-    found.append(recovery(ctx.results))
-    found.append(capabilities(ctx.results))
+    found += [recovery(ctx.results), capabilities(ctx.results)]
     bullets = "\n".join(f"- {bullet}" for bullet, _ in found if bullet)
     details = [text for _, text in found if text]
     if details and picture:
