@@ -35,6 +35,11 @@ from bench.measure.calibrate import calibration_record
 from bench.measure.movies import MovieRuns, check_against_reference, measure_movies
 from bench.measure.plan import HEADLINE, PROFILES, Case, Profile
 from bench.measure.probes.calendar import measure_calendar, measure_schedule
+from bench.measure.probes.catalogue import (
+    catalogue_size,
+    keeps_a_catalogue,
+    measure_catalogue,
+)
 from bench.measure.probes.deploy import measure_deploy
 from bench.measure.provenance import provenance
 from bench.measure.recovery import measure_faults, shares_a_stack, supports
@@ -78,6 +83,15 @@ MEASURE: dict[str, Callable[[Job], CaseResult]] = {
     "calendar": _probe(measure_calendar),
     "schedule": _probe(measure_schedule),
     "deploy": _probe(measure_deploy),
+    "catalogue": lambda job: measure_catalogue(
+        job.impl,
+        job.config,
+        job.folder,
+        job.dataset,
+        job.variant,
+        on_phase=job.on_phase,
+        count=catalogue_size(job.case.workload),
+    ),
 }
 
 
@@ -521,6 +535,8 @@ def cases_for(impl: str, config: str, profile: Profile, variant: str | None = No
             return config == "default" and "calendar-scheduling" in manifest["capabilities"]
         if case.scenario == "deploy":  # needs services that could act at all
             return config == "default" and bool(manifest["services"]["processes"])
+        if case.scenario == "catalogue":  # where the orchestrator keeps definitions at all
+            return config == "default" and keeps_a_catalogue(impl)
         if case.scenario == "scaleout":  # a worker fleet; some need containers (a broker)
             return (
                 config == "default"
@@ -537,7 +553,7 @@ def case_slug(case: CaseResult) -> str:
     `parallelism-IMPL-tuned-w4`, `recovery-worker-IMPL-default-w2-movies`,
     `load-IMPL-default-w4-fanout-4-sleep-0.2-b16-sweep`."""
     parts = [case.scenario, case.fault, case.impl, case.config, f"w{case.slots}"]
-    if case.scenario in ("scale", "recovery", "scaleout", "load"):  # these vary the workload
+    if case.scenario in ("scale", "recovery", "scaleout", "load", "catalogue"):  # these vary it
         parts.append(case.workload.replace(":", "-"))
     if case.scenario == "load":
         parts.append(f"b{case.batch}" + ("-sweep" if case.rates else ""))

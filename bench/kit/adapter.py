@@ -14,6 +14,8 @@ The rest is optional, each part enabling more of the report:
   recovery scenario, for the faults the manifest lists under `faults`;
 * `backfill(first, last)` and `runs_started_by_itself()` — the calendar probes;
 * `run_new_pipeline(timeout)` — does it find a pipeline deployed while it runs;
+* `deploy_pipelines(count, timeout)` and `run_deployed(index, label, timeout)` — the
+  catalogue scenario: many trivial pipelines deployed at once, and one of them run;
 * `dashboard_url` and `ui_view(handle)` — the web UI probe: the page, and what the UI's own
   API shows of a finished run (its state, its tasks' states, a task's log).
 
@@ -201,6 +203,18 @@ class Adapter(ABC, Generic[Handle]):
         (`until_known_s`, `until_done_s`), and what deploying it took where that is more
         than its file (`deployed`: "its code server started and the workspace reloaded")."""
         raise BenchError(f"{self.name} has no services that could find a new pipeline")
+
+    def deploy_pipelines(self, count: int, timeout: float) -> str:
+        """Deploy `count` trivial pipelines (pipelines.core.catalogue: one task each, named
+        `catalogue_0000` …) into the running services the way its users deploy many, and
+        return once the orchestrator lists every one of them; return what deploying took
+        where that is more than their files ("a code server started …")."""
+        raise BenchError(f"{self.name} keeps no catalogue of pipeline definitions")
+
+    def run_deployed(self, index: int, label: str, timeout: float) -> None:
+        """Trigger the `index`-th of the pipelines `deploy_pipelines` deployed, as run
+        `label`, and block until it is done."""
+        raise BenchError(f"{self.name} keeps no catalogue of pipeline definitions")
 
     def submit_workload(self, label: str) -> Handle:
         """Trigger one run of the synthetic workload given at construction."""

@@ -29,6 +29,7 @@ from typing import Any
 import psutil
 
 from bench.kit import Adapter, BenchError, UiView, free_port, request_json
+from pipelines.core.catalogue import COUNT_ENV, PREFIX, pipeline_id
 from pipelines.core.workloads import Workload, is_mapped
 from pipelines.dagster import LABEL_TAG, LOCATION, MOVIE_JOB, workload_job_name
 
@@ -86,7 +87,12 @@ mutation Terminate($id: String!) {
 JOBS = """
 { repositoriesOrError { ... on RepositoryConnection { nodes { jobs { name } } } } }"""
 RELOAD = "mutation { reloadWorkspace { __typename } }"
+LOAD_ERRORS = """
+{ workspaceOrError { ... on Workspace { locationEntries {
+  name locationOrLoadError { __typename ... on PythonError { message } }
+} } } }"""
 NEW_LOCATION, NEW_JOB = "new_pipeline", "new_pipeline"  # the deploy probe's (probe/)
+CATALOGUE = "catalogue"  # the catalogue scenario's code location (probe/catalogue.py)
 COUNT = """
 query Count($statuses: [RunStatus!]) {
   runsOrError(filter: {statuses: $statuses}) { ... on Runs { count } }
@@ -128,10 +134,13 @@ class DagsterAdapter(Adapter[str]):
     def dashboard_url(self) -> str:
         return f"http://{self.runtime.address('webserver')}:{self.port}/"
 
-    def _code_server(self, name: str, module: str, port: int, timeout: float) -> None:
+    def _code_server(
+        self, name: str, module: str, port: int, timeout: float, env: dict | None = None
+    ) -> None:
         """Start a code location's gRPC server and wait until it serves."""
         code = [self.bin("dagster"), "code-server", "start", "-m", module]
-        self.services.start(name, [*code, "-h", self.runtime.bind_host, "-p", str(port)], self.env)
+        argv = [*code, "-h", self.runtime.bind_host, "-p", str(port)]
+        self.services.start(name, argv, {**self.env, **(env or {})})
         log = self.services.get(name).log
         self.services.wait_until(
             f"the {name}", lambda: "Started Dagster code server" in log.read_text(), timeout
@@ -174,13 +183,7 @@ class DagsterAdapter(Adapter[str]):
         The daemon re-reads the workspace on its own only about once a minute, and a run
         it dequeues before that fails (found by running it: `DagsterCodeLocationNotFound`)."""
         started = time.monotonic()
-        port = free_port()
-        self._code_server("new-code-server", "pipelines.dagster.probe.new_pipeline", port, timeout)
-        self.locations[NEW_LOCATION] = ("new-code-server", port)
-        self._write_workspace()
-        self._query(RELOAD)
-        self.services.signal("daemon", signal.SIGTERM)
-        self.services.restart("daemon")
+        self._add_location(NEW_LOCATION, "pipelines.dagster.probe.new_pipeline", timeout)
         self.services.wait_until("the new job", lambda: self._lists(NEW_JOB), timeout)
         until_known = time.monotonic() - started
         self.wait(self._launch(NEW_JOB, self._run_config(), {}, NEW_LOCATION), timeout)
@@ -189,6 +192,44 @@ class DagsterAdapter(Adapter[str]):
             "until_done_s": time.monotonic() - started,
             "deployed": "its code server started, the workspace reloaded and the daemon restarted",
         }
+
+    def _add_location(self, name: str, module: str, timeout: float, env: dict | None = None):
+        """A code location deployed beside the running ones: its code server started, the
+        workspace rewritten and reloaded, the daemon restarted (see run_new_pipeline)."""
+        port = free_port()
+        self._code_server(f"{name}-code-server", module, port, timeout, env)
+        self.locations[name] = (f"{name}-code-server", port)
+        self._write_workspace()
+        self._query(RELOAD)
+        self.services.signal("daemon", signal.SIGTERM)
+        self.services.restart("daemon")
+
+    def deploy_pipelines(self, count: int, timeout: float) -> str:
+        """A code location of `count` jobs (probe/catalogue.py), deployed as the deploy
+        probe's is."""
+        module = "pipelines.dagster.probe.catalogue"
+        self._add_location(CATALOGUE, module, timeout, {COUNT_ENV: str(count)})
+        self.services.wait_until(
+            f"{count} new jobs to be listed", lambda: self._counted(PREFIX) >= count, timeout, 1
+        )
+        return "their code server started, the workspace reloaded and the daemon restarted"
+
+    def _counted(self, prefix: str) -> int:
+        """How many jobs whose name starts with `prefix` the webserver lists."""
+        try:
+            nodes = self._query(JOBS, timeout=10)["repositoriesOrError"].get("nodes") or []
+            entries = self._query(LOAD_ERRORS, timeout=10)["workspaceOrError"]["locationEntries"]
+        except BenchError:  # reloading
+            return 0
+        for entry in entries:  # a location that failed to load would never list its jobs
+            if (entry["locationOrLoadError"] or {}).get("__typename") == "PythonError":
+                message = entry["locationOrLoadError"]["message"].strip().splitlines()[-1]
+                raise BenchError(f"dagster: code location {entry['name']} failed: {message}")
+        return sum(job["name"].startswith(prefix) for node in nodes for job in node["jobs"])
+
+    def run_deployed(self, index: int, label: str, timeout: float) -> None:
+        job = pipeline_id(index)
+        self.wait(self._launch(job, {}, {LABEL_TAG: label}, CATALOGUE), timeout)
 
     def _run_config(self, lake: dict | None = None) -> dict:
         config: dict[str, Any] = {

@@ -20,6 +20,7 @@ from pathlib import Path
 import psutil
 
 from bench.kit import Adapter, BenchError, UiView, free_port, iso_ns, request_json
+from pipelines.core.catalogue import PREFIX, pipeline_id
 from pipelines.core.workloads import Workload
 from pipelines.prefect import DEPLOYMENTS
 
@@ -31,6 +32,7 @@ FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 TRANSIENT, RETRIES = {0, 429, 502, 503}, 5
 NOTICE_S = 30.0  # how long an operator watches a run that lost its process
 NEW_FLOW = ("new_pipeline", "new")  # the deploy probe's flow and deployment (probe/)
+CATALOGUE_FLOW = "catalogue"  # the catalogue scenario's flow, deployed N times (probe/)
 
 
 class PrefectAdapter(Adapter[str]):
@@ -56,7 +58,7 @@ class PrefectAdapter(Adapter[str]):
                 **self.settings,
             }
         )
-        self.deployments: dict[str, str] = {}  # flow name → deployment id
+        self.deployments: dict[str, str] = {}  # flow (or catalogued pipeline) → deployment id
 
     @property
     def api(self) -> str:
@@ -108,6 +110,31 @@ class PrefectAdapter(Adapter[str]):
             "until_done_s": time.monotonic() - started,
             "deployed": "its serve() process started",
         }
+
+    def deploy_pipelines(self, count: int, timeout: float) -> str:
+        """A deployment per pipeline, served by a `serve()` process of their own
+        (probe/serve_catalogue.py) started beside the running stack."""
+        argv = [self.bin("python"), "-m", "pipelines.prefect.probe.serve_catalogue", str(count)]
+        self.services.start("catalogue-runner", argv, self.env, cwd=self.state_dir)
+        self.services.wait_until(
+            f"{count} new deployments to be listed", lambda: self._counted() >= count, timeout, 1
+        )
+        return "their serve() process started"
+
+    def _counted(self) -> int:
+        """How many catalogued deployments the server lists."""
+        body = {"deployments": {"name": {"like_": PREFIX}}}
+        status, reply = request_json("POST", f"{self.api}/deployments/count", body, timeout=5)
+        self.services.check()
+        return reply if status == 200 and isinstance(reply, int) else 0
+
+    def run_deployed(self, index: int, label: str, timeout: float) -> None:
+        name = pipeline_id(index)
+        status, reply = request_json("GET", f"{self.api}/deployments/name/{CATALOGUE_FLOW}/{name}")
+        if status != 200:
+            raise BenchError(f"prefect: the server lists no deployment {name} ({status})")
+        self.deployments[name] = reply["id"]
+        self.wait(self._create_run(name, {"label": label}), timeout)
 
     def _found(self, flow: tuple[str, str]):
         """A check that the server lists a flow's deployment (and remembers its id)."""
