@@ -66,6 +66,9 @@ RECOVERY = (  # bench.measure.recovery: each fault mid-fan-out, and the movie pi
 )
 
 
+# many pipelines in one stack (bench.measure.probes.catalogue): one stack per count
+CATALOGUE = tuple(Case("catalogue", f"pipelines:{n}", 2) for n in (10, 100, 1000))
+
 # a load sweep's open-loop steps, × the runs/s of the batch before them: from half of the
 # closed-loop throughput up to twice it, stopping at the first step the stack falls behind
 SWEEP = (0.5, 0.8, 1.0, 1.25, 1.6, 2.0)
@@ -176,7 +179,8 @@ PROFILES = {
         ),
         movies_repeat=3,
     ),
-    # full adds N = 100 and 1000 (hours on the slowest default config) and more repetitions
+    # full adds N = 100 and 1000 (hours on the slowest default config), more repetitions,
+    # the load sweeps and the catalogue of 10, 100 and 1,000 pipelines
     "full": Profile(
         "full",
         5,
@@ -189,7 +193,8 @@ PROFILES = {
             (1, 2, 4),
         )
         + _scale((10, 100, 1000), repeat=0)
-        + _load("fanout:4:sleep:0.2", (4, 16, 64), 4, repeat=3, sweep=16),
+        + _load("fanout:4:sleep:0.2", (4, 16, 64), 4, repeat=3, sweep=16)
+        + CATALOGUE,
         max_repeat=12,
     ),
 }

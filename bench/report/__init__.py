@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.report import (
+    catalogue,
     clocks,
     decision,
     delta,
@@ -42,6 +43,7 @@ SECTIONS: list[Callable[[ReportContext], str]] = [
     summary.section,
     scenarios.section,
     load.section,
+    catalogue.section,
     delta.section,
     recovery.section,
     features.section,

@@ -68,9 +68,11 @@ def measure_catalogue(
     count: int = 10,
     triggers: int = TRIGGERS,
     idle_s: float = IDLE_S,
+    settings: dict[str, str] | None = None,
 ) -> CaseResult:
+    """`settings` go on top of the config's (a test's quicker discovery; never a report's)."""
     on_phase("starting services")
-    adapter = adapter_class(impl)(folder, variant, config=config)
+    adapter = adapter_class(impl)(folder, variant, config=config, settings=settings)
     run: dict = {"label": "catalogue", "warmup": False, "error": "", "count": count}
     with adapter:
 
