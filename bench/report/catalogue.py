@@ -149,6 +149,7 @@ def section(ctx: ReportContext) -> str:
         return ""
     figure = catalogue_figure(cases, ctx.report_dir / "figures" / "catalogue.png")
     picture = f"\n![{FIGURE}](figures/{figure.name})\n" if figure else ""
+    how = "\n".join(f"- {impl}: {text}" for impl, text in ctx.described("catalogue"))
     return f"""## Many pipelines in one stack
 
 Teams run hundreds of pipelines on one orchestrator. Each count below is its own stack of
@@ -162,7 +163,9 @@ them, spread over the catalogue (the last one included), run one at a time: **su
 task start** is what a user waits for a run among many. Each stack deploys its catalogue
 once, so the first three columns are single measurements (n = 1); the runs are n = runs.
 An implementation whose tasks exist only when a worker command names them keeps no
-catalogue and is not listed.
+catalogue and is not listed. How each deploys them, in its manifest's words:
+
+{how or "- (not stated by the manifests)"}
 
 {md_table(CATALOGUE_HEADER, catalogue_rows(cases))}
 {picture}"""
