@@ -204,7 +204,7 @@ def compare_implementations(
     profile = PROFILES[profile_name]
     started = dt.datetime.now(dt.UTC)
     measured_code = provenance(impls)  # at the start: a commit made during a run is not it
-    pairs = [(impl, config) for impl in impls for config in configs_of(impl, configs)]
+    pairs = [(impl, config) for impl in impls for config in configs_of(impl, configs, profile_name)]
     if not pairs:
         raise BenchError(f"none of {', '.join(impls)} has config(s) {', '.join(configs)}")
     plan = {
@@ -500,10 +500,14 @@ def _print_summary(console: Console, results: Results) -> None:
     console.print(table)
 
 
-def configs_of(impl: str, wanted: list[str]) -> list[str]:
-    """The implementation's configs among `wanted`; all of them when none is wanted."""
-    declared = list(load_manifest(impl)["configs"])
-    return [c for c in declared if c in wanted] if wanted else declared
+def configs_of(impl: str, wanted: list[str], profile: str = "") -> list[str]:
+    """The implementation's configs among `wanted`; when none is wanted, all of them that
+    the profile measures (a config's `profiles`, where it lists them: a config named in
+    `--config` is measured in any profile)."""
+    configs = load_manifest(impl)["configs"]
+    if wanted:
+        return [c for c in configs if c in wanted]
+    return [c for c, spec in configs.items() if profile in spec.get("profiles", [profile])]
 
 
 def cases_for(impl: str, config: str, profile: Profile, variant: str | None = None) -> list[Case]:

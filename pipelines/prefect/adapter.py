@@ -52,6 +52,7 @@ class PrefectAdapter(Adapter[str]):
                 "PREFECT_API_URL": f"http://{self.runtime.peer('server')}:{self.port}/api",
                 "PREFECT_SERVER_ANALYTICS_ENABLED": "false",  # no internet here
                 "PREFECT_TASKS_RUNNER_THREAD_POOL_MAX_WORKERS": str(self.slots),
+                "PREFECT_TASKS_RUNNER_PROCESS_POOL_MAX_WORKERS": str(self.slots),
                 # the calendar probe: the movie deployment on a daily schedule (serve.py)
                 "MOVIE_PIPELINE_SCHEDULE": "daily" if self.schedules else "",
                 "MOVIE_PIPELINE_WORKDIR": str(self.workdir),

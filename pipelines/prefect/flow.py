@@ -33,6 +33,7 @@ from prefect.futures import PrefectFuture
 from pipelines.core import steps
 from pipelines.core.graph import wait_for_partition as wait_until_landed
 from pipelines.core.layout import MODEL_NAMES, Layout
+from pipelines.prefect.runners import task_runner
 
 RETRIES = {"retries": 2, "retry_delay_seconds": 10}
 
@@ -100,7 +101,7 @@ def load(scored: dict, workdir: str, date: dt.date) -> dict:
     return steps.load(Layout(workdir), date)
 
 
-@flow(name="movie_pipeline")
+@flow(name="movie_pipeline", task_runner=task_runner())
 def movie_pipeline(workdir: str, date: dt.date | None = None, wait_s: float = 0.0) -> dict:
     """One day's partition, from landing zone to warehouse.
 

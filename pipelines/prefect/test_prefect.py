@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.measure.plan import Case
 from bench.measure.probes.deploy import measure_deploy
 from bench.measure.runs import DEFAULT_DATASET
+from bench.measure.scenarios import Measurement, measure_cases
 from pipelines.core.graph import edges
 from tests.harness import assert_no_orphans
 
@@ -60,4 +62,23 @@ def test_prefect_finds_a_pipeline_deployed_while_it_runs(tmp_path: Path) -> None
     assert {"start", "end"} <= {
         e["event"] for e in map(json.loads, log) if e["task_id"] == "new_pipeline"
     }
+    assert_no_orphans(tmp_path)
+
+
+def test_the_processes_config_runs_cpu_bound_tasks_side_by_side_in_processes(tmp_path: Path):
+    """The `processes` config (ProcessPoolTaskRunner): the two CPU-bound tasks of a fan-out
+    run in two worker processes, not in the flow run's process, and overlap in time."""
+    case = Case("cpu", "fanout:2:cpu:300", 2)
+    (result,) = measure_cases(
+        "prefect", "processes", [Measurement(case, tmp_path / "cpu", 1, warmup=False)], tmp_path
+    )
+    assert not result.error and result.measured, result.error or result.runs
+    log = [json.loads(line) for line in Path(result.events).read_text().splitlines()]
+    spans = {
+        e["task_id"]: e for e in log if e["event"] == "start" and e["task_id"] in ("t0000", "t0001")
+    }
+    ends = {e["task_id"]: e["t_ns"] for e in log if e["event"] == "end" and e["task_id"] in spans}
+    assert len({e["pid"] for e in spans.values()}) == 2, spans
+    first, second = sorted(spans, key=lambda t: spans[t]["t_ns"])
+    assert spans[second]["t_ns"] < ends[first], "the two tasks did not overlap"
     assert_no_orphans(tmp_path)

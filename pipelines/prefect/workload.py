@@ -14,6 +14,7 @@ from prefect import flow, task, unmapped
 from prefect.futures import PrefectFuture, wait
 
 from pipelines.core.workloads import FLAKY, JOIN, SOURCE, Workload, mapped_items, run_node
+from pipelines.prefect.runners import task_runner
 
 
 @task(task_run_name="{node}")
@@ -30,7 +31,7 @@ def workload_source(spec: str, label: str = "") -> list[str]:
     return mapped_items(spec)
 
 
-@flow(name="bench_workload")
+@flow(name="bench_workload", task_runner=task_runner())
 def bench_workload(spec: str, label: str) -> None:
     """Every node of the workload at `spec`; `label` names the measurement."""
     workload = Workload.load(spec)

@@ -64,3 +64,12 @@ def test_the_harness_names_no_orchestrator():
         if pattern.search(line)
     ]
     assert hits == []
+
+
+def test_a_config_that_lists_profiles_is_measured_only_there_unless_named():
+    from bench.compare import configs_of
+
+    assert configs_of("prefect", [], "standard") == ["default", "tuned"]
+    assert configs_of("prefect", [], "full") == ["default", "tuned", "processes"]
+    assert configs_of("prefect", ["processes"], "standard") == ["processes"]
+    assert configs_of("baseline", [], "quick") == ["default", "processes"]

@@ -1,0 +1,25 @@
+"""Which task runner the flows use: Prefect's default thread pool, or a process pool.
+
+Prefect runs a flow's tasks on the flow's `task_runner`: `ThreadPoolTaskRunner` (the
+default) runs them as threads of the flow run's process, so CPU-bound tasks take turns on
+one core (Python's GIL); `ProcessPoolTaskRunner` runs each in a worker process (started
+with `spawn`) for true parallelism, at the cost of starting those processes for every flow
+run. The choice is made where the flow is defined, so the process that runs a flow run
+(the runner's subprocess, which imports the flow by its module path) sees it too: the
+config's `BENCH_TASK_RUNNER=processes` picks the process pool. The pool's size is Prefect's
+own setting (`PREFECT_TASKS_RUNNER_PROCESS_POOL_MAX_WORKERS`, as the thread pool's is).
+"""
+
+from __future__ import annotations
+
+import os
+
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+
+CHOICE = "BENCH_TASK_RUNNER"
+
+
+def task_runner() -> TaskRunner:
+    if os.environ.get(CHOICE) == "processes":
+        return ProcessPoolTaskRunner()
+    return ThreadPoolTaskRunner()
