@@ -41,11 +41,19 @@ def test_only_orchestrators_that_keep_definitions_get_a_catalogue():
     }  # fmt: skip
 
 
-def test_full_deploys_ten_a_hundred_and_a_thousand():
-    sizes = [
-        catalogue_size(c.workload) for c in PROFILES["full"].cases if c.scenario == "catalogue"
-    ]
-    assert sizes == [10, 100, 1000]
+def test_full_deploys_ten_a_hundred_and_a_thousand_where_a_catalogue_is_kept():
+    from bench.compare import MEASURE, cases_for
+
+    full = PROFILES["full"]
+    sizes = [catalogue_size(c.workload) for c in full.cases if c.scenario == "catalogue"]
+    assert sizes == [10, 100, 1000] and "catalogue" in MEASURE
+
+    def planned(impl: str, config: str = "default") -> list[str]:
+        return [c.workload for c in cases_for(impl, config, full) if c.scenario == "catalogue"]
+
+    everything = ["pipelines:10", "pipelines:100", "pipelines:1000"]
+    assert planned("airflow") == planned("dagster") == everything
+    assert planned("luigi") == planned("baseline") == planned("airflow", "tuned") == []
 
 
 class Stand:
