@@ -188,8 +188,13 @@ class PrefectAdapter(Adapter[str]):
 
     # -- the worker fault: the flow run's process dies; an operator presses "Retry"
     def kill(self, handle: str, component: str, sig: signal.Signals) -> None:
-        """Signal the processes the runner started for flow runs (each flow run is a
-        subprocess of the runner; its tasks are threads in it)."""
+        """ "worker": signal the processes the runner started for flow runs (each flow run
+        is a subprocess of the runner; its tasks are threads in it). "scheduler": signal
+        the server — its API, its database access and the scheduling services it runs
+        in-process (a crash with SIGKILL, a clean stop with SIGTERM)."""
+        if component == "scheduler":
+            self.services.signal("server", sig)
+            return
         if component != "worker":
             raise BenchError(f"prefect cannot kill its {component}")
         runner = psutil.Process(self.services.get("runner").process.pid)
@@ -198,16 +203,26 @@ class PrefectAdapter(Adapter[str]):
                 process.send_signal(sig)
 
     def recover(self, handle: str, component: str, timeout: float) -> int:
-        """What the UI offers after a crash: the runner sees its flow-run process exit and
-        marks the run crashed; "Retry" puts it back to Scheduled (`AwaitingRetry`) and the
-        runner runs the whole flow again at its next poll (a task's result is kept only
-        where result persistence is on, which it is not by default). A run still not
-        crashed after `NOTICE_S` is retried all the same, as an operator would."""
+        """What a supervisor and the UI offer. After the server's fault, the server is
+        started again on its database (and any process that gave up meanwhile, as a
+        supervisor would). After either fault, the run is watched: a flow run that
+        finished by itself needs nothing; one the runner marked crashed (its process died,
+        or it lost the API) is retried as the UI's "Retry" does — back to Scheduled
+        (`AwaitingRetry`), and the runner runs the whole flow again at its next poll (a
+        task's result is kept only where result persistence is on, which it is not by
+        default). A run still not final after `NOTICE_S` is retried all the same, as an
+        operator would."""
+        if component == "scheduler":
+            self.services.restart("server")
+            self.services.wait_until("the restarted Prefect server", self._healthy, 120)
         deadline = time.monotonic() + NOTICE_S
         while (state := self._state(handle)).get("type") not in FINAL:
             if time.monotonic() > deadline:
                 break
-            self.services.check()
+            if component == "scheduler":  # a runner that lost the API may have exited
+                self.services.revive()
+            else:
+                self.services.check()
             time.sleep(0.2)
         if state.get("type") == "COMPLETED":
             return 0
