@@ -20,6 +20,7 @@ from bench.kit.manifest import reference_implementation
 from bench.measure.stats import Estimate, format_estimate
 from bench.report import features
 from bench.report.advice import BREAK_EVEN_SHARE, CostModel, Pipeline
+from bench.report.catalogue import catalogue_cases, idle, size, triggered
 from bench.report.context import ReportContext
 from bench.report.load import load_cases, per_batch, saturation_of, sweeps
 from bench.report.markdown import anchor, md_table
@@ -285,6 +286,38 @@ def sustained(results: Results) -> tuple[str, str]:
     return bullet, f"### Sustained load\n\n{text} See {link(title)}.\n"
 
 
+def many_pipelines(results: Results) -> tuple[str, str]:
+    """The largest catalogue measured (bench.report.catalogue): where a run among those
+    pipelines starts soonest (n = its runs, with CIs); what listing them all and idling
+    with them cost, stated per configuration (one stack each: n = 1, not ranked)."""
+    done = [c for c in catalogue_cases(results.scenarios) if c.runs and c.runs[0].get("complete")]
+    largest = max((size(c) for c in done), default=0)
+    at = {c.key: c.runs[0] for c in done if size(c) == largest}
+    starts = orchestrators({k: triggered(run, "until_start_s") for k, run in at.items()})
+    if not starts:
+        return "", ""
+    order = sorted(starts, key=lambda k: starts[k].median)
+    top = starts[order[0]]
+    bullet = (
+        f"**Many pipelines** — with {largest:,} deployed, a run among them starts soonest on "
+        f"{names([order[0]])} ({format_estimate(top, ' s')} from submit to its task)"
+    )
+    tied = [k for k in order[1:] if starts[k].overlaps(top)]
+    if any(not e.resampled for e in starts.values()):
+        bullet += "; too few runs each, so not a ranking."
+    else:
+        bullet += f", tied within the CIs with {names(tied)}." if tied else "."
+    said = "; ".join(
+        f"**{k}** listed all {largest:,} in {run['until_known_s']:.3g} s and idled at "
+        f"{idle(run, 'idle_after', 'cores'):.2g} cores, {idle(run, 'idle_after', 'rss'):.0f} MiB "
+        f"(nothing deployed: {idle(run, 'idle_before', 'cores'):.2g} cores, "
+        f"{idle(run, 'idle_before', 'rss'):.0f} MiB)"
+        for k, run in sorted(at.items())
+    )
+    text = f"One stack each, measured once (n = 1): {said}."
+    return bullet, f"### Many pipelines\n\n{text} See {link('Many pipelines in one stack')}.\n"
+
+
 def _verdicts(results: Results, check: Callable[[Results, str], str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {"yes": [], "no": [], "in containers only": [], "not probed": []}
     for impl in results.case_impls:
@@ -367,6 +400,7 @@ def section(ctx: ReportContext) -> str:
     )
     found = [short_tasks(models), a_day_of_runs(models)] if models else []
     found += [footprint(ctx.results), throughput(ctx.results), sustained(ctx.results)]
+    found += [many_pipelines(ctx.results)]
     found += [recovery(ctx.results), capabilities(ctx.results)]
     bullets = "\n".join(f"- {bullet}" for bullet, _ in found if bullet)
     details = [text for _, text in found if text]

@@ -154,3 +154,20 @@ def test_the_section_tables_each_count_and_draws_the_figure(tmp_path: Path):
     assert "| airflow/default | 1000 | 370 n=1 | 0.0500 → 0.550 n=1 | 1100 → 1100 n=1 | 1.7 [" in md
     assert md.count("] n=3 |") == 2 * len(cases)
     assert (tmp_path / "figures" / "catalogue.png").stat().st_size > 0
+
+
+def test_the_decision_names_where_a_run_among_the_most_pipelines_starts_soonest():
+    from bench.report.decision import many_pipelines
+
+    slow = _case("airflow/default", 1000, 370.0, (0.05, 0.55))
+    for trigger in slow.runs[0]["triggers"]:
+        trigger["until_start_s"] += 5  # 6 s and more against prefect's ~1.3 s
+    cases = [_case("prefect/default", 100, 4.0, (0.1, 0.12)), slow]
+    cases.append(_case("prefect/default", 1000, 22.0, (0.1, 0.3)))
+    results = Results("t0", "t1", "full", 5, {}, {}, {}, {}, cases, run_folders="x")
+    bullet, text = many_pipelines(results)
+    assert bullet.startswith("**Many pipelines** — with 1,000 deployed, a run among them")
+    assert "soonest on **prefect/default**" in bullet and "tied" not in bullet
+    assert "**airflow/default** listed all 1,000 in 370 s and idled at 0.55 cores" in text
+    nothing = Results("t0", "t1", "full", 5, {}, {}, {}, {}, [], run_folders="x")
+    assert many_pipelines(nothing) == ("", "")
