@@ -33,6 +33,7 @@ CATALOGUE_HEADER = [
     "run: submit → task start s",
     "run: submit → done s",
     "deploying took",
+    "idle samples contaminated",
 ]
 
 
@@ -77,7 +78,7 @@ def catalogue_rows(cases: list[CaseResult]) -> list[list[str]]:
         run = case.runs[0] if case.runs else {}
         if case.error or not run.get("complete"):
             reason = case.error or run.get("error") or "incomplete"
-            rows.append([*head, "failed: " + reason[:120], *[""] * 5])
+            rows.append([*head, "failed: " + reason[:120], *[""] * 6])
             continue
         rows.append(
             [
@@ -88,9 +89,16 @@ def catalogue_rows(cases: list[CaseResult]) -> list[list[str]]:
                 format_estimate(triggered(run, "until_start_s")),
                 format_estimate(triggered(run, "until_done_s")),
                 run.get("deployed") or "their files copied",
+                _contaminated(run),
             ]
         )
     return rows
+
+
+def _contaminated(run: dict) -> str:
+    """How many of the two idle samples other programs competed with (kept, flagged)."""
+    dirty = sum(bool((run.get(w) or {}).get("contaminated")) for w in ("idle_before", "idle_after"))
+    return f"**{dirty}** of 2" if dirty else "0"
 
 
 PANELS = (  # title, the value drawn, the value with nothing deployed (dotted) where sampled
@@ -162,6 +170,8 @@ them loaded (a scheduler that re-reads its definitions does it meanwhile); then 
 them, spread over the catalogue (the last one included), run one at a time: **submit →
 task start** is what a user waits for a run among many. Each stack deploys its catalogue
 once, so the first three columns are single measurements (n = 1); the runs are n = runs.
+An idle sample during which other programs used more than the limit of CPU is counted as
+contaminated (kept, not measured again).
 An implementation whose tasks exist only when a worker command names them keeps no
 catalogue and is not listed. How each deploys them, in its manifest's words:
 
