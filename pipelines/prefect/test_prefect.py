@@ -12,6 +12,7 @@ import pytest
 
 from bench.measure.plan import Case
 from bench.measure.probes.deploy import measure_deploy
+from bench.measure.recovery import measure_faults
 from bench.measure.runs import DEFAULT_DATASET
 from bench.measure.scenarios import Measurement, measure_cases
 from pipelines.core.graph import edges
@@ -81,4 +82,19 @@ def test_the_processes_config_runs_cpu_bound_tasks_side_by_side_in_processes(tmp
     assert len({e["pid"] for e in spans.values()}) == 2, spans
     first, second = sorted(spans, key=lambda t: spans[t]["t_ns"])
     assert spans[second]["t_ns"] < ends[first], "the two tasks did not overlap"
+    assert_no_orphans(tmp_path)
+
+
+def test_a_run_goes_on_while_the_server_is_killed_and_the_history_survives(tmp_path: Path):
+    """The 'scheduler' fault: the server SIGKILLed mid fan-out and started again on its
+    database; the flow run (in the runner's subprocess) finishes, and the server's API then
+    shows it and every task completed."""
+    case = Case("recovery", "fanout:3:sleep:1", 2, "scheduler", repeat=1)
+    (folder := tmp_path / "scheduler").mkdir()
+    (result,) = measure_faults(
+        "prefect", "default", [(case, folder)], DEFAULT_DATASET, None, warmup=False
+    )
+    (run,) = result.runs
+    assert run["complete"], run["error"]
+    assert run["ui_after"]["run_done"] and run["ui_after"]["tasks_done"] == 4
     assert_no_orphans(tmp_path)
