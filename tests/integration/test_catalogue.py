@@ -39,4 +39,3 @@ def test_a_catalogue_is_deployed_listed_and_run(impl: str, tmp_path: Path) -> No
     runs = {e["run_id"] for e in map(json.loads, log) if e["task_id"] == TASK}
     assert runs == {"catalogue-1", "catalogue-2"}
     assert_no_orphans(tmp_path)
-
