@@ -6,6 +6,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements/bench.lock pyproject.toml | sha256sum | cut -c1-12)
+# uv trusts its own certificate bundle, not the machine's: behind a proxy that the system's
+# store trusts (pip and curl do, through it) it refused every download for a new user
+export UV_SYSTEM_CERTS ?= 1
 IMPLS := $(notdir $(patsubst %/requirements.in,%,$(wildcard pipelines/*/requirements.in)))
 
 .PHONY: help setup compare verify test test-unit test-integration bench-core lint lock clean

@@ -43,6 +43,12 @@ def _uv() -> str:
     return find_uv_bin()
 
 
+def _uv_env() -> dict[str, str]:
+    """uv trusts the machine's certificate store, as pip and curl do (its own bundle
+    refused a proxy the system trusts: every download failed for a new user there)."""
+    return {**os.environ, "UV_SYSTEM_CERTS": os.environ.get("UV_SYSTEM_CERTS", "1")}
+
+
 def ensure_env(impl: str) -> Path:
     """Return the environment for `impl`, building it first if needed (safe in parallel)."""
     target = env_dir(impl)
@@ -67,7 +73,7 @@ def ensure_env(impl: str) -> Path:
                 str(lock_file(impl)),
             ],
         ):
-            done = subprocess.run(argv, capture_output=True, text=True)
+            done = subprocess.run(argv, capture_output=True, text=True, env=_uv_env())
             if done.returncode != 0:
                 shutil.rmtree(target, ignore_errors=True)
                 last = (done.stderr.strip().splitlines() or ["no output"])[-1]
