@@ -41,11 +41,16 @@ class PrefectAdapter(Adapter[str]):
     def __init__(self, workdir: Path, variant: str | None = None, **options) -> None:
         super().__init__(workdir, variant, **options)
         self.port = free_port()
-        home = self.state_dir / "home"
+        home, tmp = self.state_dir / "home", self.state_dir / "tmp"
         home.mkdir(exist_ok=True)
+        tmp.mkdir(exist_ok=True)
         self.env = self.process_env(
             {
                 "PREFECT_HOME": str(home),  # profiles, local storage: nothing in ~/.prefect
+                # the runner keeps files in $TMPDIR/runner_storage/: one machine-wide folder,
+                # owned by whoever ran Prefect first there (another user's runs then failed
+                # with PermissionError), and left behind; here it is the run folder's own
+                "TMPDIR": str(tmp),
                 "PREFECT_API_DATABASE_CONNECTION_URL": (
                     f"sqlite+aiosqlite:///{self.state_dir / 'prefect.db'}"
                 ),
