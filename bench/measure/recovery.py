@@ -66,10 +66,12 @@ def supports(impl: str, fault: str, variant: str | None = None) -> bool:
     return fault in load_manifest(impl).get("faults", [])
 
 
-def _wait_for(log: Path, offset: int, ready: Callable[[list[dict]], bool], timeout: float) -> None:
-    """Poll the event log until the events since `offset` satisfy `ready`."""
-    deadline, seen = time.monotonic() + timeout, []
+def _wait_for(adapter, offset: int, ready: Callable[[list[dict]], bool], timeout: float) -> None:
+    """Poll the event log until the events since `offset` satisfy `ready`; a service that
+    died meanwhile fails it at once (a dead runner would otherwise be waited out)."""
+    log, deadline, seen = adapter.event_log, time.monotonic() + timeout, []
     while time.monotonic() < deadline:
+        adapter.services.check()
         events, offset = new_events(log, offset)
         seen += events
         if ready(seen):
@@ -240,13 +242,13 @@ def _one_fault(adapter, case: Case, date, timeout: float, on_phase, index: int) 
     submit_ns = adapter.mark("submit", label)
     handle = adapter.submit(date) if movies else adapter.submit_workload(label)
     if movies:  # as training starts: the longest steps, the most to lose
-        _wait_for(adapter.event_log, offset, lambda ev: _starts(ev, "train") > 0, timeout)
+        _wait_for(adapter, offset, lambda ev: _starts(ev, "train") > 0, timeout)
     else:
         # in the second wave where there is one (a slot freed, so a task has finished): a
         # recovery that starts finished tasks again can show it only if some had finished
         tasks = Workload.parse(case.workload).n
         want = case.slots + 1 if tasks > case.slots else tasks
-        _wait_for(adapter.event_log, offset, lambda ev: _starts(ev) >= want, timeout)
+        _wait_for(adapter, offset, lambda ev: _starts(ev) >= want, timeout)
     delay = fault_delay(case, index)
     time.sleep(delay)
     fault_ns = adapter.mark("fault", label)
