@@ -500,7 +500,8 @@ def test_the_rerun_verdict_reads_the_fan_out_kill_and_says_why_a_fault_was_not_m
     )
     assert ft.resumes_from_outputs(results, "airflow").startswith("partly:")
     assert ft.resumes_from_outputs(results, "prefect") == ft.NOT_PROBED  # listed, not run
-    assert ft.history_survives(results, "prefect") == (
+    assert ft.history_survives(results, "prefect") == ft.NOT_PROBED  # listed, not run here
+    assert ft.history_survives(results, "dagster") == (
         "not measured: its manifest lists no scheduler fault"
     )
     assert ft.history_survives(results, "baseline") == "no scheduler"
