@@ -168,13 +168,17 @@ class DagsterAdapter(Adapter[str]):
     def _loaded(self) -> bool:
         return self._lists(MOVIE_JOB)
 
+    def _job_names(self, timeout: float = 2) -> list[str]:
+        """Every job the webserver lists, in any code location (none while not answering)."""
+        try:
+            nodes = self._query(JOBS, timeout=timeout)["repositoriesOrError"].get("nodes") or []
+        except BenchError:  # not answering yet, or reloading
+            return []
+        return [job["name"] for node in nodes for job in node["jobs"]]
+
     def _lists(self, name: str) -> bool:
         """Whether the webserver lists a job of that name in any code location."""
-        try:
-            nodes = self._query(JOBS, timeout=2)["repositoriesOrError"].get("nodes") or []
-        except BenchError:  # not answering yet
-            return False
-        return any(job["name"] == name for node in nodes for job in node["jobs"])
+        return name in self._job_names()
 
     def run_new_pipeline(self, timeout: float) -> dict[str, float | str]:
         """Deploy a new code location beside the running one: its code server started, the
@@ -215,17 +219,17 @@ class DagsterAdapter(Adapter[str]):
         return "their code server started, the workspace reloaded and the daemon restarted"
 
     def _counted(self, prefix: str) -> int:
-        """How many jobs whose name starts with `prefix` the webserver lists."""
+        """How many jobs whose name starts with `prefix` the webserver lists; a code
+        location that failed to load (it would never list its jobs) fails it at once."""
         try:
-            nodes = self._query(JOBS, timeout=10)["repositoriesOrError"].get("nodes") or []
             entries = self._query(LOAD_ERRORS, timeout=10)["workspaceOrError"]["locationEntries"]
         except BenchError:  # reloading
             return 0
-        for entry in entries:  # a location that failed to load would never list its jobs
+        for entry in entries:
             if (entry["locationOrLoadError"] or {}).get("__typename") == "PythonError":
                 message = entry["locationOrLoadError"]["message"].strip().splitlines()[-1]
                 raise BenchError(f"dagster: code location {entry['name']} failed: {message}")
-        return sum(job["name"].startswith(prefix) for node in nodes for job in node["jobs"])
+        return sum(name.startswith(prefix) for name in self._job_names(timeout=10))
 
     def run_deployed(self, index: int, label: str, timeout: float) -> None:
         job = pipeline_id(index)

@@ -136,22 +136,27 @@ class PrefectAdapter(Adapter[str]):
 
     def run_deployed(self, index: int, label: str, timeout: float) -> None:
         name = pipeline_id(index)
-        status, reply = request_json("GET", f"{self.api}/deployments/name/{CATALOGUE_FLOW}/{name}")
-        if status != 200:
-            raise BenchError(f"prefect: the server lists no deployment {name} ({status})")
-        self.deployments[name] = reply["id"]
+        found = self._deployment_id(CATALOGUE_FLOW, name)
+        if not found:
+            raise BenchError(f"prefect: the server lists no deployment {name}")
+        self.deployments[name] = found
         self.wait(self._create_run(name, {"label": label}), timeout)
 
     def _found(self, flow: tuple[str, str]):
         """A check that the server lists a flow's deployment (and remembers its id)."""
 
         def listed() -> bool:
-            status, reply = request_json("GET", f"{self.api}/deployments/name/{flow[0]}/{flow[1]}")
-            if status == 200:
-                self.deployments[flow[0]] = reply["id"]
-            return status == 200
+            found = self._deployment_id(*flow)
+            if found:
+                self.deployments[flow[0]] = found
+            return found is not None
 
         return listed
+
+    def _deployment_id(self, flow: str, deployment: str) -> str | None:
+        """The id of a flow's deployment, None while the server does not list it."""
+        status, reply = request_json("GET", f"{self.api}/deployments/name/{flow}/{deployment}")
+        return reply["id"] if status == 200 else None
 
     def submit(self, date: dt.date) -> str:
         return self._create_run(
