@@ -12,6 +12,7 @@ from pipelines.core.workloads import Workload
 
 LOCATION = "orchestrator_bench"  # the code location the code server serves
 MOVIE_JOB = "movie_pipeline"
+SCHEDULE = "daily_movies"  # the movie job's daily schedule (schedule.py)
 LABEL_TAG = "bench/label"  # the run tag naming the harness's label for a workload run
 
 

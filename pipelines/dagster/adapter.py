@@ -12,6 +12,12 @@ day, and the executor's `max_concurrent` = the run's slots). The run joins the r
 through the code server, which starts a run process; its multiprocess executor starts a
 process per op. `wait` polls the run's status.
 
+The calendar: the movie job is partitioned by day; `backfill` is the UI's "Launch
+backfill" (the `launchPartitionBackfill` mutation) — the daemon's backfill loop submits a run
+per day, and a run-queue limit of one run at a time on the backfill's tag (`dagster.yaml`)
+runs them in order. With `schedules=True` the code location holds a daily schedule
+(schedule.py), which the daemon's scheduler ticks.
+
 A config's settings are dotted paths into every run's config (e.g.
 `execution.config.multiprocess.start_method.forkserver`), given to every run it submits.
 """
@@ -31,12 +37,23 @@ import psutil
 from bench.kit import Adapter, BenchError, UiView, free_port, request_json
 from pipelines.core.catalogue import COUNT_ENV, PREFIX, pipeline_id
 from pipelines.core.workloads import Workload, is_mapped
-from pipelines.dagster import LABEL_TAG, LOCATION, MOVIE_JOB, workload_job_name
+from pipelines.dagster import LABEL_TAG, LOCATION, MOVIE_JOB, SCHEDULE, workload_job_name
 
 FINAL = {"SUCCESS", "FAILURE", "CANCELED"}
 NOTICE_S = 30.0  # how long an operator watches a run that lost its op processes
 ACTIVE = ["QUEUED", "NOT_STARTED", "STARTING", "STARTED", "CANCELING"]
-INSTANCE = "telemetry:\n  enabled: false\n"  # no internet here; nothing else: as installed
+# the instance as installed but for two lines: no telemetry (no internet here), and a
+# backfill's runs one at a time — every day's run builds on the day before, and Dagster's
+# queue would otherwise launch a backfill's runs all at once (other runs: no limit)
+INSTANCE = """
+telemetry:
+  enabled: false
+concurrency:
+  runs:
+    tag_concurrency_limits:
+      - key: dagster/backfill
+        limit: 1
+"""
 
 LAUNCH = """
 mutation Launch($params: ExecutionParams!) {
@@ -93,6 +110,28 @@ LOAD_ERRORS = """
 } } } }"""
 NEW_LOCATION, NEW_JOB = "new_pipeline", "new_pipeline"  # the deploy probe's (probe/)
 CATALOGUE = "catalogue"  # the catalogue scenario's code location (probe/catalogue.py)
+BACKFILL = """
+mutation Backfill($params: LaunchBackfillParams!) {
+  launchPartitionBackfill(backfillParams: $params) {
+    __typename
+    ... on LaunchBackfillSuccess { backfillId }
+    ... on PythonError { message }
+    ... on Error { message }
+  }
+}"""
+BACKFILL_STATUS = """
+query Backfill($id: String!) {
+  partitionBackfillOrError(backfillId: $id) {
+    __typename
+    ... on PartitionBackfill { status numPartitions }
+  }
+}"""
+TAGGED_RUNS = """
+query Tagged($key: String!, $value: String!) {
+  runsOrError(filter: {tags: [{key: $key, value: $value}]}) {
+    ... on Runs { results { runId status tags { key value } } }
+  }
+}"""
 COUNT = """
 query Count($statuses: [RunStatus!]) {
   runsOrError(filter: {statuses: $statuses}) { ... on Runs { count } }
@@ -110,7 +149,16 @@ class DagsterAdapter(Adapter[str]):
         (self.home / "dagster.yaml").write_text(INSTANCE)
         self.locations = {LOCATION: ("code-server", self.grpc_port)}  # name → service, port
         self._write_workspace()
-        self.env = self.process_env({"DAGSTER_HOME": str(self.home)})
+        self.env = self.process_env(
+            {
+                "DAGSTER_HOME": str(self.home),
+                # what a run of one day's partition needs (movie_pipeline.one_day), and the
+                # calendar probe's daily schedule (schedule.py)
+                "MOVIE_PIPELINE_WORKDIR": str(self.workdir),
+                "MOVIE_PIPELINE_RUN_CONFIG": json.dumps(self._run_config()),
+                "MOVIE_PIPELINE_SCHEDULE": "daily" if self.schedules else "",
+            }
+        )
 
     def _write_workspace(self) -> None:
         """`workspace.yaml`: where the webserver and the daemon find each code location."""
@@ -272,6 +320,54 @@ class DagsterAdapter(Adapter[str]):
         lake = {"workdir": str(self.workdir), "date": date.isoformat()}
         return self._launch(MOVIE_JOB, self._run_config(lake), {"movie/date": date.isoformat()})
 
+    def backfill(self, first: dt.date, last: dt.date) -> str:
+        """One backfill of the days' partitions; the daemon submits their runs."""
+        days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+        selector = {
+            "partitionSetName": f"{MOVIE_JOB}_partition_set",
+            "repositorySelector": {
+                "repositoryLocationName": LOCATION,
+                "repositoryName": "__repository__",
+            },
+        }
+        params = {"selector": selector, "partitionNames": [d.isoformat() for d in days]}
+        reply = self._query(BACKFILL, {"params": params})["launchPartitionBackfill"]
+        if reply["__typename"] != "LaunchBackfillSuccess":
+            raise BenchError(f"dagster refused the backfill: {reply.get('message', reply)}")
+        return f"backfill:{reply['backfillId']}"
+
+    def _tagged(self, key: str, value: str) -> list[dict]:
+        """The runs with that tag, newest first."""
+        return self._query(TAGGED_RUNS, {"key": key, "value": value})["runsOrError"]["results"]
+
+    def runs_started_by_itself(self) -> dict[str, dt.date | None]:
+        """Runs the daemon's scheduler launched for the movie job's schedule, each with its
+        day's partition."""
+        try:
+            runs = self._tagged("dagster/schedule_name", SCHEDULE)
+        except BenchError:
+            return {}
+        return {r["runId"]: _partition(r) for r in runs}
+
+    def _wait_backfill(self, backfill_id: str, timeout: float) -> None:
+        """Until every day's run has succeeded (the backfill submits them one loop at a
+        time); the first failed run fails it."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.services.check()
+            reply = self._query(BACKFILL_STATUS, {"id": backfill_id})["partitionBackfillOrError"]
+            if reply.get("status") in {"FAILED", "CANCELED", "COMPLETED_FAILED"}:
+                raise BenchError(f"dagster: backfill {backfill_id} {reply['status'].lower()}")
+            runs = self._tagged("dagster/backfill", backfill_id)
+            failed = [r["runId"] for r in runs if r["status"] in FINAL - {"SUCCESS"}]
+            if failed:
+                raise BenchError(f"dagster: a backfill run failed: {self._failure(failed[0])}")
+            done = [r for r in runs if r["status"] == "SUCCESS"]
+            if reply.get("numPartitions") and len(done) == reply["numPartitions"]:
+                return
+            time.sleep(0.5)
+        raise BenchError(f"dagster backfill {backfill_id} not finished after {timeout:.0f} s")
+
     def submit_workload(self, label: str) -> str:
         job = workload_job_name(Workload.load(self.workload))
         return self._launch(job, self._run_config(), {LABEL_TAG: label})
@@ -283,6 +379,9 @@ class DagsterAdapter(Adapter[str]):
         return run
 
     def wait(self, handle: str, timeout: float) -> None:
+        if handle.startswith("backfill:"):
+            self._wait_backfill(handle.removeprefix("backfill:"), timeout)
+            return
         deadline = time.monotonic() + timeout
         while (status := self._run(handle)["status"]) not in FINAL:
             self.services.check()
@@ -295,10 +394,16 @@ class DagsterAdapter(Adapter[str]):
         if status != "SUCCESS":
             raise BenchError(f"dagster: run {status.lower()}: {self._failure(handle)}")
 
-    # -- the worker fault: the processes running ops die; an operator re-executes from failure
+    # -- faults: the processes running ops die, or the daemon (its scheduler) does
     def kill(self, handle: str, component: str, sig: signal.Signals) -> None:
-        """Signal every process running an op: the multiprocess executor's children (and
-        its forkserver), below the run process the code server started."""
+        """ "worker": signal every process running an op — the multiprocess executor's
+        children (and its forkserver), below the run process the code server started.
+        "scheduler": signal the daemon — schedules, sensors, backfills and the run queue
+        (a crash with SIGKILL, a clean stop with SIGTERM); a run it has launched lives in
+        a process of the code server's, not in the daemon."""
+        if component == "scheduler":
+            self.services.signal("daemon", sig)
+            return
         if component != "worker":
             raise BenchError(f"dagster cannot kill its {component}")
         code_server = psutil.Process(self.services.get("code-server").process.pid)
@@ -311,7 +416,10 @@ class DagsterAdapter(Adapter[str]):
         """What the UI offers after a crash: the run process notices its ops' processes
         died and fails the run; "Re-execute from failure" then runs the failed and
         never-started ops again, not those that finished. A run still not failed after
-        `NOTICE_S` is marked cancelled first, as an operator would."""
+        `NOTICE_S` is marked cancelled first, as an operator would. After the daemon's
+        fault, a supervisor starts it again first (on the same instance and workspace)."""
+        if component == "scheduler":
+            self.services.restart("daemon")
         deadline = time.monotonic() + NOTICE_S
         while (status := self._run(handle)["status"]) not in FINAL:
             if time.monotonic() > deadline:
@@ -384,6 +492,12 @@ def _value(text: str) -> Any:
         return json.loads(text)
     except ValueError:
         return text
+
+
+def _partition(run: dict) -> dt.date | None:
+    """The day a run of the movie job processes: its partition's tag."""
+    tags = {t["key"]: t["value"] for t in run["tags"]}
+    return dt.date.fromisoformat(tags["dagster/partition"]) if "dagster/partition" in tags else None
 
 
 def _ns(seconds: float) -> int:

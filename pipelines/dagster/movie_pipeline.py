@@ -14,6 +14,12 @@ Which lake and which day a run processes is the `lake` resource, configured per 
 (`configure_at_launch`): the harness, the UI's launchpad or a schedule supplies
 `resources.lake.config.workdir` and `.date`.
 
+The job is partitioned by day: a run of one day's partition (what a backfill or a schedule
+launches, and what the UI's partition picker does) gets its run config from `one_day`,
+which names the lake of the folder the code server was started for
+(`MOVIE_PIPELINE_WORKDIR`) and the executor settings the harness chose
+(`MOVIE_PIPELINE_RUN_CONFIG`, JSON).
+
 Retries are per op (`RetryPolicy`): a crashed step is retried, and because the core writes
 every file atomically a retry starts from a clean slate. The job's executor runs each op in
 a process of its own, at most `max_concurrent` at once (the harness sets it to the run's
@@ -27,8 +33,19 @@ slots), so the two models train side by side.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 
-from dagster import ConfigurableResource, In, Nothing, OpDefinition, RetryPolicy, job, op
+from dagster import (
+    ConfigurableResource,
+    In,
+    Nothing,
+    OpDefinition,
+    RetryPolicy,
+    daily_partitioned_config,
+    job,
+    op,
+)
 
 from pipelines.core import steps
 from pipelines.core.graph import wait_for_partition as wait_until_landed
@@ -128,7 +145,23 @@ TRAIN = {model: train_op(model) for model in MODEL_NAMES}
 EVALUATE = {model: evaluate_op(model) for model in MODEL_NAMES}
 
 
-@job(tags={"orchestrator-bench": "movies"})
+FIRST_DAY = "1995-01-01"  # MovieLens's first ratings; a partition a day since, and today's
+
+
+def day_config(day: dt.date, wait_s: float = 0.0) -> dict:
+    """The run config of one day's run: the executor as the harness set it, the lake."""
+    lake = {"workdir": os.environ.get("MOVIE_PIPELINE_WORKDIR", "."), "date": day.isoformat()}
+    config = json.loads(os.environ.get("MOVIE_PIPELINE_RUN_CONFIG") or "{}")
+    return {**config, "resources": {"lake": {"config": {**lake, "wait_s": wait_s}}}}
+
+
+@daily_partitioned_config(start_date=FIRST_DAY, end_offset=1)
+def one_day(start: dt.datetime, _end: dt.datetime) -> dict:
+    """A day's partition → its run config (the day's data must have landed)."""
+    return day_config(start.date())
+
+
+@job(tags={"orchestrator-bench": "movies"}, config=one_day)
 def movie_pipeline():
     """One day's partition, from landing zone to warehouse."""
     ready = features(transform(validate(ingest(wait_for_partition()))))

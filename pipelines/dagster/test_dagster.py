@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.measure.plan import Case
+from bench.measure.probes.calendar import measure_calendar, measure_schedule
 from bench.measure.probes.deploy import measure_deploy
+from bench.measure.recovery import measure_faults
 from bench.measure.runs import DEFAULT_DATASET
 from pipelines.core.graph import edges
 from tests.harness import assert_no_orphans
@@ -59,4 +62,49 @@ def test_dagster_finds_a_pipeline_deployed_while_it_runs(tmp_path: Path) -> None
     assert {"start", "end"} <= {
         e["event"] for e in map(json.loads, log) if e["task_id"] == "new_pipeline"
     }
+    assert_no_orphans(tmp_path)
+
+
+def test_dagster_backfills_three_partitions_one_run_at_a_time(tmp_path: Path) -> None:
+    """The calendar probe: one backfill of three daily partitions; the runs it submitted
+    (tagged with it) ran one after another, so each day published the next version."""
+    run = measure_calendar("dagster", "default", tmp_path, DEFAULT_DATASET).runs[0]
+    assert run["complete"], run["error"]
+    runs_db = tmp_path / "_dagster" / "home" / "history" / "runs.db"
+    with contextlib.closing(sqlite3.connect(runs_db)) as db:
+        tagged = db.execute(
+            "SELECT COUNT(DISTINCT run_id) FROM run_tags WHERE key = 'dagster/backfill'"
+        ).fetchone()[0]
+    assert tagged == 3
+    loads = [  # each run's first and last op: no run began before the one before ended
+        e["t_ns"]
+        for e in map(json.loads, (tmp_path / "_dagster" / "events.jsonl").read_text().splitlines())
+        if e["task_id"] in ("ingest", "load")
+    ]
+    assert loads == sorted(loads) and len(loads) == 12  # start and end of both, per run
+    assert_no_orphans(tmp_path)
+
+
+def test_dagster_starts_a_scheduled_run_by_itself(tmp_path: Path) -> None:
+    """The schedule probe: services up with the daily schedule on, nothing launched; the
+    daemon's scheduler launches a run of that day's partition, which waits for its data."""
+    run = measure_schedule("dagster", "default", tmp_path, DEFAULT_DATASET).runs[0]
+    assert run["complete"], run["error"]
+    assert run["date"] and run["seconds_to_own_run"] < run["seconds_to_done"]
+    assert_no_orphans(tmp_path)
+
+
+def test_a_run_goes_on_while_the_daemon_is_killed(tmp_path: Path) -> None:
+    """The 'scheduler' fault: the daemon SIGKILLed mid fan-out and started again; the run
+    (a process of the code server's) finishes with no op run twice, and the webserver's API
+    then shows it and every op succeeded."""
+    case = Case("recovery", "fanout:3:sleep:1", 2, "scheduler", repeat=1)
+    (folder := tmp_path / "scheduler").mkdir()
+    (result,) = measure_faults(
+        "dagster", "default", [(case, folder)], DEFAULT_DATASET, None, warmup=False
+    )
+    (run,) = result.runs
+    assert run["complete"], run["error"]
+    assert run["reexecuted_tasks"] == 0
+    assert run["ui_after"]["run_done"] and run["ui_after"]["tasks_done"] == 4
     assert_no_orphans(tmp_path)

@@ -5,4 +5,8 @@ environment (Prefect lives in this implementation's environment).
 """
 
 # flow name → the deployment `serve.py` registers for it; the adapter runs them by name
-DEPLOYMENTS = {"movie_pipeline": "movies", "bench_workload": "workload"}
+DEPLOYMENTS = {
+    "movie_pipeline": "movies",
+    "movie_backfill": "backfill",  # a run per day of the movie deployment (backfill.py)
+    "bench_workload": "workload",
+}

@@ -163,6 +163,11 @@ class PrefectAdapter(Adapter[str]):
             "movie_pipeline", {"workdir": str(self.workdir), "date": date.isoformat()}
         )
 
+    def backfill(self, first: dt.date, last: dt.date) -> str:
+        """A run of the backfill flow (backfill.py), which asks for the days one by one."""
+        days = {"first": first.isoformat(), "last": last.isoformat()}
+        return self._create_run("movie_backfill", {"workdir": str(self.workdir), **days})
+
     def submit_workload(self, label: str) -> str:
         return self._create_run("bench_workload", {"spec": str(self.workload), "label": label})
 

@@ -1,6 +1,7 @@
 """`python -m pipelines.prefect.serve`: the process that runs this implementation's flows.
 
-`serve()` registers one deployment per flow with the Prefect server, then polls the server
+`serve()` registers one deployment per flow (the movie pipeline, its backfill, the
+synthetic workloads) with the Prefect server, then polls the server
 for flow runs that are due (every `PREFECT_RUNNER_POLL_FREQUENCY` seconds, 10 by default)
 and runs each in a subprocess of its own. It is Prefect's smallest production set-up: a
 server (API, UI, database) and this long-running runner — no work pool, no worker.
@@ -22,6 +23,7 @@ from prefect.deployments.runner import EntrypointType
 from prefect.schedules import Interval
 
 from pipelines.prefect import DEPLOYMENTS
+from pipelines.prefect.backfill import movie_backfill
 from pipelines.prefect.flow import movie_pipeline
 from pipelines.prefect.workload import bench_workload
 
@@ -48,6 +50,7 @@ def main() -> None:
     module = {"entrypoint_type": EntrypointType.MODULE_PATH}
     serve(
         movie_pipeline.to_deployment(DEPLOYMENTS["movie_pipeline"], **module, **daily_schedule()),
+        movie_backfill.to_deployment(DEPLOYMENTS["movie_backfill"], **module),
         bench_workload.to_deployment(DEPLOYMENTS["bench_workload"], **module),
     )
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.measure.plan import Case
+from bench.measure.probes.calendar import measure_calendar
 from bench.measure.probes.deploy import measure_deploy
 from bench.measure.recovery import measure_faults
 from bench.measure.runs import DEFAULT_DATASET
@@ -97,4 +98,19 @@ def test_a_run_goes_on_while_the_server_is_killed_and_the_history_survives(tmp_p
     (run,) = result.runs
     assert run["complete"], run["error"]
     assert run["ui_after"]["run_done"] and run["ui_after"]["tasks_done"] == 4
+    assert_no_orphans(tmp_path)
+
+
+def test_prefect_backfills_three_days_as_child_runs_in_order(tmp_path: Path) -> None:
+    """The calendar probe: the backfill flow asks for a run of the movie deployment per
+    day; Prefect records them as the backfill's children, started in the days' order."""
+    run = measure_calendar("prefect", "default", tmp_path, DEFAULT_DATASET).runs[0]
+    assert run["complete"], run["error"]
+    with contextlib.closing(sqlite3.connect(tmp_path / "_prefect" / "prefect.db")) as db:
+        rows = db.execute(
+            "SELECT fr.parameters FROM flow_run fr JOIN flow f ON f.id = fr.flow_id "
+            "WHERE f.name = 'movie_pipeline' AND fr.parent_task_run_id IS NOT NULL "
+            "ORDER BY fr.start_time"
+        ).fetchall()
+    assert [json.loads(p)["date"] for (p,) in rows] == run["dates"]
     assert_no_orphans(tmp_path)

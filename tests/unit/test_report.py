@@ -328,7 +328,7 @@ def test_feature_verdicts_quote_what_the_probes_measured():
     assert ft.own_schedule(results, "airflow").startswith(
         "yes: started scheduled__x by itself 0.5 s"
     )
-    assert ft.own_schedule(results, "luigi").startswith("no: services up for 20 s")
+    assert ft.own_schedule(results, "luigi").startswith("no: services up for 150 s")
     assert ft.calendar(results, "luigi").endswith("published v0001 → v0002 → v0003")
     assert ft.calendar(results, "airflow") == ft.NOT_PROBED  # never filled in from the docs
     assert ft.calendar(results, "baseline") == "no: no backfill tool"
@@ -477,7 +477,9 @@ def test_every_scenario_a_profile_plans_is_one_the_results_schema_accepts():
     assert planned <= set(allowed), planned - set(allowed)
 
 
-def test_the_rerun_verdict_reads_the_fan_out_kill_and_says_why_a_fault_was_not_measured():
+def test_the_rerun_verdict_reads_the_fan_out_kill_and_says_why_a_fault_was_not_measured(
+    monkeypatch,
+):
     from bench.report import features as ft
 
     def kill(impl, *finished_again):
@@ -501,9 +503,13 @@ def test_the_rerun_verdict_reads_the_fan_out_kill_and_says_why_a_fault_was_not_m
     assert ft.resumes_from_outputs(results, "airflow").startswith("partly:")
     assert ft.resumes_from_outputs(results, "prefect") == ft.NOT_PROBED  # listed, not run
     assert ft.history_survives(results, "prefect") == ft.NOT_PROBED  # listed, not run here
-    assert ft.history_survives(results, "dagster") == (
+    monkeypatch.setattr(  # an implementation with services but only the worker fault
+        ft, "_manifest", lambda impl: {"services": {"processes": ["x"]}, "faults": ["worker"]}
+    )
+    assert ft.history_survives(results, "newcomer") == (
         "not measured: its manifest lists no scheduler fault"
     )
+    monkeypatch.undo()
     assert ft.history_survives(results, "baseline") == "no scheduler"
     assert ft.history_survives(results, "luigi") == ft.NOT_PROBED  # listed, not run here
 
