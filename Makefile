@@ -49,9 +49,9 @@ lint: setup  ## ruff (lint and format) and mypy (the kit and the results model)
 	$(BIN)/mypy
 
 lock:  ## re-resolve every lock file (after editing a requirements .in file)
-	uv pip compile -q --python-version 3.11 requirements/bench.in -o requirements/bench.lock
+	$(BIN)/uv pip compile -q --python-version 3.11 requirements/bench.in -o requirements/bench.lock
 	for impl in $(IMPLS); do \
-	  uv pip compile -q --python-version 3.11 pipelines/$$impl/requirements.in \
+	  $(BIN)/uv pip compile -q --python-version 3.11 pipelines/$$impl/requirements.in \
 	    -c requirements/bench.lock -o pipelines/$$impl/requirements.lock; done
 
 clean:  ## remove .venv (cached environments and datasets live in $$BENCH_HOME)

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -245,12 +246,10 @@ def compare_implementations(
         report = write_report(report_dir, results)
     _print_summary(console, results)
     console.print(f"report: {report}")
-    # a load case without one complete batch lost runs (or their events): a failure, as a
-    # case that could not run at all is
-    failed = [s for s in results.scenarios if s.error or (s.scenario == "load" and not s.measured)]
-    return not failed and all(
-        m.identical_results and not m.runs_failed for m in results.movies.values()
-    )
+    failed = results.failures()
+    for line in failed:
+        console.print(f"[red]failed[/]: {escape(line)}", highlight=False)
+    return not failed
 
 
 REPORTS = REPO / "reports"

@@ -144,6 +144,15 @@ class MovieSeries:
         return {**data, **self.extra}
 
 
+# the timing scenarios: every run of theirs is meant to complete (bench.measure.scenarios)
+MUST_COMPLETE = ("latency", "parallelism", "cpu", "scale", "scaleout", "load")
+
+
+def _case_name(case: CaseResult) -> str:
+    fault = f" {case.fault}" if case.fault else ""
+    return f"{case.scenario}{fault} {case.workload} at {case.slots} slots"
+
+
 @dataclass
 class Results:
     """One `bench compare` run."""
@@ -190,6 +199,29 @@ class Results:
 
     def cases(self, scenario: str) -> list[CaseResult]:
         return [c for c in self.scenarios if c.scenario == scenario]
+
+    def failures(self) -> list[str]:
+        """What makes the compare fail, one line each: a case that could not run; a
+        timing case none of whose runs completed (its every run is meant to: a recovery,
+        a probe or a retry that does not finish is a finding, reported as a verdict); a
+        movie series with a failed run or results that differ from the reference's."""
+        lines = [
+            f"{c.impl}/{c.config} {_case_name(c)}: {c.error}" for c in self.scenarios if c.error
+        ]
+        for case in self.scenarios:
+            if not case.error and case.scenario in MUST_COMPLETE and not case.measured:
+                reason = next((r["error"] for r in case.runs if r.get("error")), "")
+                lines.append(
+                    f"{case.impl}/{case.config} {_case_name(case)}: no run completed"
+                    + (f" ({' '.join(str(reason).split())[:160]})" if reason else "")
+                )
+        for key, series in self.movies.items():
+            if series.runs_failed:
+                lines.append(f"{key} movies: {series.runs_failed} run(s) failed")
+            elif not series.identical_results:
+                differences = "; ".join(series.differences_from_reference[:2])
+                lines.append(f"{key} movies: results differ from the reference's ({differences})")
+        return lines
 
     @classmethod
     def from_dict(cls, data: dict) -> Results:

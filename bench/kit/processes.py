@@ -373,12 +373,17 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)  # a `kill`, a closed terminal or
 @contextlib.contextmanager
 def stop_on_signals() -> Iterator[None]:
     """Turn SIGTERM and SIGHUP into SystemExit, so `finally` blocks (and Services.stop)
-    still run, as they do for Ctrl-C."""
+    still run, as they do for Ctrl-C. A signal the harness was started with ignored stays
+    ignored: `nohup bench compare --profile full &` asked to outlive its terminal."""
 
     def _raise(signum, frame):
         raise SystemExit(128 + signum)
 
-    previous = {sig: signal.signal(sig, _raise) for sig in STOP_SIGNALS}
+    previous = {
+        sig: signal.signal(sig, _raise)
+        for sig in STOP_SIGNALS
+        if signal.getsignal(sig) is not signal.SIG_IGN
+    }
     try:
         yield
     finally:

@@ -5,9 +5,9 @@
   efficiency, overhead, peak concurrency; and a CPU-bound fan-out that meets the machine's 2 cores.
 * **scale**: chains and fan-outs of 10 and 100 no-op tasks (and 1000 in the full profile) →
   orchestration overhead per task as the graph grows.
-* **scaleout**: a fan-out over K workers (2 and 4; full: 1, 2, 4) of one task each (worker processes, or
-  containers under --runtime docker), where the implementation can spread one run over
-  several workers; a manifest's `containers_only` keeps a fleet that needs a broker to
+* **scaleout**: a fan-out over K workers (standard 4, quick 2; full: 1, 2, 4) of one task
+  each (worker processes, or containers under --runtime docker), where the implementation
+  can spread one run over several workers; a manifest's `containers_only` keeps a fleet that needs a broker to
   containers.
 * **recovery** and **calendar**: see bench.measure.recovery and bench.measure.probes.calendar.
 

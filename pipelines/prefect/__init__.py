@@ -10,3 +10,7 @@ DEPLOYMENTS = {
     "movie_backfill": "backfill",  # a run per day of the movie deployment (backfill.py)
     "bench_workload": "workload",
 }
+
+# which task runner the flows use (runners.py), and a scaled-out stack's Dask scheduler
+TASK_RUNNER = "BENCH_TASK_RUNNER"
+DASK_SCHEDULER = "BENCH_DASK_SCHEDULER"  # tcp://host:port

@@ -21,8 +21,9 @@ import psutil
 
 from bench.kit import Adapter, BenchError, UiView, free_port, iso_ns, request_json
 from pipelines.core.catalogue import PREFIX, pipeline_id
+from pipelines.core.instrument import WORKER
 from pipelines.core.workloads import Workload
-from pipelines.prefect import DEPLOYMENTS
+from pipelines.prefect import DASK_SCHEDULER, DEPLOYMENTS, TASK_RUNNER
 
 LOGS_ARRIVE_S = 5.0  # how long the UI probe waits for a task's logs to reach the server
 
@@ -62,9 +63,18 @@ class PrefectAdapter(Adapter[str]):
                 "MOVIE_PIPELINE_SCHEDULE": "daily" if self.schedules else "",
                 "MOVIE_PIPELINE_WORKDIR": str(self.workdir),
                 **self.settings,
+                **self._scale_out_env(),
             }
         )
         self.deployments: dict[str, str] = {}  # flow (or catalogued pipeline) → deployment id
+
+    def _scale_out_env(self) -> dict[str, str]:
+        """A scaled-out stack's flows run their tasks on its Dask cluster (runners.py)."""
+        if not self.scale_out:
+            return {}
+        self.dask_port = free_port()
+        address = f"tcp://{self.runtime.peer('dask-scheduler')}:{self.dask_port}"
+        return {TASK_RUNNER: "dask", DASK_SCHEDULER: address}
 
     @property
     def api(self) -> str:
@@ -80,9 +90,29 @@ class PrefectAdapter(Adapter[str]):
         server += ["--host", self.runtime.bind_host, "--port", str(self.port)]
         self.services.start("server", server, self.env, cwd=self.state_dir)
         self.services.wait_until("the Prefect server", self._healthy, 120)
+        if self.scale_out:
+            self._start_cluster()
         runner = [self.bin("python"), "-m", "pipelines.prefect.serve"]
         self.services.start("runner", runner, self.env, cwd=self.state_dir)
         self.services.wait_until("the runner's deployments", self._deployed, 120)
+
+    def _start_cluster(self) -> None:
+        """Scale-out: a Dask scheduler and `slots` workers of one thread each (processes
+        here, containers under --runtime docker), each named in its tasks' events."""
+        quiet = ["--no-dashboard", "--host", self.runtime.bind_host]
+        scheduler = [self.bin("dask"), "scheduler", "--port", str(self.dask_port), *quiet]
+        self.services.start("dask-scheduler", scheduler, self.env, cwd=self.state_dir)
+        one_thread = ["--nthreads", "1", "--nworkers", "1", "--no-nanny", *quiet]
+        for i in range(self.slots):
+            argv = [self.bin("dask"), "worker", self.env[DASK_SCHEDULER], *one_thread]
+            env = {**self.env, WORKER: f"worker-{i}"}
+            self.services.start(f"dask-worker-{i}", [*argv, "--name", f"worker-{i}"], env)
+        log = self.services.get("dask-scheduler").log
+        self.services.wait_until(
+            f"{self.slots} Dask workers",
+            lambda: log.read_text().count("Register worker") >= self.slots,
+            120,
+        )
 
     def _healthy(self) -> bool:
         return request_json("GET", f"{self.api}/health", timeout=2)[0] == 200

@@ -15,7 +15,7 @@ from bench.measure.probes.calendar import measure_calendar
 from bench.measure.probes.deploy import measure_deploy
 from bench.measure.recovery import measure_faults
 from bench.measure.runs import DEFAULT_DATASET
-from bench.measure.scenarios import Measurement, measure_cases
+from bench.measure.scenarios import Measurement, measure_case, measure_cases
 from pipelines.core.graph import edges
 from tests.harness import assert_no_orphans
 
@@ -113,4 +113,16 @@ def test_prefect_backfills_three_days_as_child_runs_in_order(tmp_path: Path) -> 
             "ORDER BY fr.start_time"
         ).fetchall()
     assert [json.loads(p)["date"] for (p,) in rows] == run["dates"]
+    assert_no_orphans(tmp_path)
+
+
+def test_a_fan_out_spreads_over_the_dask_workers_of_a_scaled_out_stack(tmp_path: Path) -> None:
+    """Scale-out: the flow's tasks run on DaskTaskRunner against a Dask scheduler with two
+    one-thread workers; the fan-out's tasks started on both, and every process is gone."""
+    measured = measure_case(
+        "prefect", "default", Case("scaleout", "fanout:4:sleep:1", 2), 1, tmp_path
+    )
+    run = measured.runs[-1]
+    assert run["complete"], run
+    assert run["workers"] == 2
     assert_no_orphans(tmp_path)

@@ -82,9 +82,23 @@ def test_a_killed_worker_container_is_recovered_by_rerunning_luigi(tmp_path: Pat
     assert nothing_of_ours_left()
 
 
+def _ctrl_c_as_at_a_terminal() -> None:
+    """Ctrl-C's default disposition, as a shell at a terminal starts a command with. A
+    pytest started as a background job of a script inherits SIGINT ignored (POSIX shells
+    do that), Python then never raises KeyboardInterrupt, and the run went on to exit 0
+    (a fresh-clone CI run in the background, 2026-12-05)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_removes_every_container_and_network(tmp_path: Path) -> None:
     argv = [str(BENCH), "run", "luigi", "--runtime", "docker", "--workdir", str(tmp_path)]
-    harness = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    harness = subprocess.Popen(
+        argv,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_ctrl_c_as_at_a_terminal,
+    )
     deadline = time.monotonic() + 120
     while not leftovers()["containers"] and time.monotonic() < deadline:
         time.sleep(0.2)

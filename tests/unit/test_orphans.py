@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
@@ -97,16 +99,34 @@ def test_a_mark_names_host_pid_and_start_time():
     assert orphans.owner_alive(f"elsewhere:{pid}:1"), "another host's harness cannot be judged"
 
 
+@contextlib.contextmanager
+def disposition(sig: signal.Signals, handler) -> Iterator[None]:
+    """The signal's handler for the block, as a shell (or nohup) would have left it."""
+    before = signal.signal(sig, handler)
+    try:
+        yield
+    finally:
+        signal.signal(sig, before)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
 def test_sigterm_and_sighup_unwind_like_ctrl_c(sig):
     unwound = []
-    with pytest.raises(SystemExit) as stopped, stop_on_signals():
+    with disposition(sig, signal.SIG_DFL), pytest.raises(SystemExit) as stopped, stop_on_signals():
         try:
             os.kill(os.getpid(), sig)
             time.sleep(5)
         finally:
             unwound.append(True)
     assert unwound and stopped.value.code == 128 + sig
+
+
+def test_a_hangup_the_harness_was_started_to_ignore_stays_ignored():
+    """`nohup bench compare &`: the closed terminal's SIGHUP must not stop the run."""
+    with disposition(signal.SIGHUP, signal.SIG_IGN), stop_on_signals():
+        os.kill(os.getpid(), signal.SIGHUP)
+        time.sleep(0.2)  # a handler would have raised SystemExit by now
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
 
 
 def test_postgres_is_reached_through_a_private_socket_folder_not_tcp(tmp_path):

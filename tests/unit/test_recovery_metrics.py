@@ -90,11 +90,12 @@ def test_scale_out_where_claimed_and_in_containers_where_it_needs_them():
         return [c.slots for c in cases if c.scenario == "scaleout"]
 
     assert scaleout("airflow") == []  # Celery's broker and database: containers only
-    assert scaleout("luigi") == [2, 4]  # worker processes against the local luigid
-    assert scaleout("prefect") == []
+    assert scaleout("luigi") == [4]  # worker processes against the local luigid
+    assert scaleout("prefect") == [4]  # Dask workers, processes here
+    assert scaleout("baseline") == []  # no scale-out claimed
     with use_runtime("docker"):
-        assert scaleout("airflow") == scaleout("luigi") == [2, 4]
-        assert scaleout("prefect") == scaleout("baseline") == []  # no scale-out claimed
+        assert scaleout("airflow") == scaleout("luigi") == scaleout("prefect") == [4]
+        assert scaleout("baseline") == []
 
 
 def test_case_names_are_unique_within_every_profile():

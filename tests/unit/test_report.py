@@ -534,3 +534,23 @@ def test_a_movie_pipeline_that_could_not_run_is_a_failed_row_not_a_silent_gap(tm
         case.events = None
     (out / "results.json").write_text(json.dumps(results.to_dict()))
     assert load_results(out).scenarios[-1].error == reason  # the schema accepts it
+
+
+def test_a_compare_fails_naming_each_case_that_never_completed_a_run(tmp_path):
+    """Every run of a timing case failed (not a finding, a failure): the compare says so
+    by name, as for a case that could not start; a recovery that did not finish is a
+    verdict in the report, not a failure of the compare."""
+    results = fake_results(tmp_path)
+    assert results.failures() == []
+    dead = [{"warmup": False, "complete": False, "error": "runner:\n PermissionError"}] * 2
+    results.scenarios += [
+        CaseResult("prefect", "default", "latency", "chain:5:noop", 2, runs=dead),
+        CaseResult("prefect", "default", "recovery", "fanout:3:sleep:1", 2, dead, fault="worker"),
+        CaseResult("prefect", "tuned", "cpu", "fanout:4:cpu:500", 4, error="stack did not start"),
+    ]
+    results.movies["luigi/default"].runs_failed = 1
+    assert results.failures() == [
+        "prefect/tuned cpu fanout:4:cpu:500 at 4 slots: stack did not start",
+        "prefect/default latency chain:5:noop at 2 slots: no run completed (runner: PermissionError)",
+        "luigi/default movies: 1 run(s) failed",
+    ]
