@@ -42,6 +42,7 @@ class PrefectAdapter(Adapter[str]):
     def __init__(self, workdir: Path, variant: str | None = None, **options) -> None:
         super().__init__(workdir, variant, **options)
         self.port = free_port()
+        self.dask_port = free_port() if self.scale_out else 0  # its Dask scheduler's
         home, tmp = self.state_dir / "home", self.state_dir / "tmp"
         home.mkdir(exist_ok=True)
         tmp.mkdir(exist_ok=True)
@@ -72,7 +73,6 @@ class PrefectAdapter(Adapter[str]):
         """A scaled-out stack's flows run their tasks on its Dask cluster (runners.py)."""
         if not self.scale_out:
             return {}
-        self.dask_port = free_port()
         address = f"tcp://{self.runtime.peer('dask-scheduler')}:{self.dask_port}"
         return {TASK_RUNNER: "dask", DASK_SCHEDULER: address}
 
