@@ -9,6 +9,7 @@ that measures or reports.
   (bench.kit.containers) — an adapter never chooses between them itself;
 * `request_json`, `probe_page`, `iso_ns` — HTTP to an orchestrator's API;
 * `PostgresServer` — a throw-away PostgreSQL for implementations that want one;
+* `start_dask_cluster` — a Dask scheduler and K one-thread workers, for a scaled-out stack;
 * `REPO`, `bench_home` — where the repository and the caches are.
 
 The layers above (bench.measure, bench.report, bench.compare, bench.cli) import this; it
@@ -16,6 +17,7 @@ imports none of them (docs/architecture.md).
 """
 
 from bench.kit.adapter import Adapter, Handle, RunResult, UiView
+from bench.kit.dask import dask_address, start_dask_cluster
 from bench.kit.errors import BenchError
 from bench.kit.home import REPO, bench_home
 from bench.kit.http import iso_ns, probe_page, request_json
@@ -42,11 +44,13 @@ __all__ = [
     "Spawned",
     "UiView",
     "bench_home",
+    "dask_address",
     "free_port",
     "iso_ns",
     "log_tail",
     "probe_page",
     "request_json",
     "signal_process",
+    "start_dask_cluster",
     "stop_process",
 ]

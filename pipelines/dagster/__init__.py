@@ -20,3 +20,6 @@ def workload_job_name(workload: Workload) -> str:
     """The job of one synthetic workload: `bench_fanout_8_sleep_0_5` (Dagster names are
     letters, digits and underscores)."""
     return "bench_" + re.sub(r"\W", "_", str(workload))
+
+
+DASK_SCHEDULER = "BENCH_DASK_SCHEDULER"  # a scaled-out stack's Dask scheduler: tcp://host:port

@@ -34,10 +34,25 @@ from typing import Any
 
 import psutil
 
-from bench.kit import Adapter, BenchError, UiView, free_port, request_json
+from bench.kit import (
+    Adapter,
+    BenchError,
+    UiView,
+    dask_address,
+    free_port,
+    request_json,
+    start_dask_cluster,
+)
 from pipelines.core.catalogue import COUNT_ENV, PREFIX, pipeline_id
 from pipelines.core.workloads import Workload, is_mapped
-from pipelines.dagster import LABEL_TAG, LOCATION, MOVIE_JOB, SCHEDULE, workload_job_name
+from pipelines.dagster import (
+    DASK_SCHEDULER,
+    LABEL_TAG,
+    LOCATION,
+    MOVIE_JOB,
+    SCHEDULE,
+    workload_job_name,
+)
 
 FINAL = {"SUCCESS", "FAILURE", "CANCELED"}
 NOTICE_S = 30.0  # how long an operator watches a run that lost its op processes
@@ -144,6 +159,7 @@ class DagsterAdapter(Adapter[str]):
     def __init__(self, workdir: Path, variant: str | None = None, **options) -> None:
         super().__init__(workdir, variant, **options)
         self.port, self.grpc_port = free_port(), free_port()
+        self.dask_port = free_port() if self.scale_out else 0  # its Dask scheduler's
         self.home = self.state_dir / "home"
         self.home.mkdir(exist_ok=True)
         (self.home / "dagster.yaml").write_text(INSTANCE)
@@ -157,8 +173,15 @@ class DagsterAdapter(Adapter[str]):
                 "MOVIE_PIPELINE_WORKDIR": str(self.workdir),
                 "MOVIE_PIPELINE_RUN_CONFIG": json.dumps(self._run_config()),
                 "MOVIE_PIPELINE_SCHEDULE": "daily" if self.schedules else "",
+                **self._scale_out_env(),
             }
         )
+
+    def _scale_out_env(self) -> dict[str, str]:
+        """A scaled-out stack's jobs run their ops on its Dask cluster (definitions.py)."""
+        if not self.scale_out:
+            return {}
+        return {DASK_SCHEDULER: dask_address(self.runtime.peer("dask-scheduler"), self.dask_port)}
 
     def _write_workspace(self) -> None:
         """`workspace.yaml`: where the webserver and the daemon find each code location."""
@@ -196,6 +219,16 @@ class DagsterAdapter(Adapter[str]):
 
     def start(self) -> None:
         host = ["-h", self.runtime.bind_host]
+        if self.scale_out:  # the Dask executor's run processes dial it
+            start_dask_cluster(
+                self.services,
+                self.bin("dask"),
+                self.env[DASK_SCHEDULER],
+                self.runtime.bind_host,
+                self.slots,
+                self.env,
+                self.state_dir,
+            )
         self._code_server("code-server", "pipelines.dagster.definitions", self.grpc_port, 120)
         workspace = ["-w", str(self.home / "workspace.yaml")]
         webserver = [self.bin("dagster-webserver"), *host, "-p", str(self.port), *workspace]
@@ -284,9 +317,11 @@ class DagsterAdapter(Adapter[str]):
         self.wait(self._launch(job, {}, {LABEL_TAG: label}, CATALOGUE), timeout)
 
     def _run_config(self, lake: dict | None = None) -> dict:
-        config: dict[str, Any] = {
-            "execution": {"config": {"multiprocess": {"max_concurrent": self.slots}}}
-        }
+        """The multiprocess executor's slots and the config's settings; a scaled-out
+        stack's executor is configured in the code (its cluster; a worker is a slot)."""
+        config: dict[str, Any] = {}
+        if not self.scale_out:
+            config["execution"] = {"config": {"multiprocess": {"max_concurrent": self.slots}}}
         for path, value in self.settings.items():  # e.g. execution.config.multiprocess...
             *parents, leaf = path.split(".")
             node = config

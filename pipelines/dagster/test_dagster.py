@@ -16,6 +16,7 @@ from bench.measure.probes.calendar import measure_calendar, measure_schedule
 from bench.measure.probes.deploy import measure_deploy
 from bench.measure.recovery import measure_faults
 from bench.measure.runs import DEFAULT_DATASET
+from bench.measure.scenarios import measure_case
 from pipelines.core.graph import edges
 from tests.harness import assert_no_orphans
 
@@ -107,4 +108,16 @@ def test_a_run_goes_on_while_the_daemon_is_killed(tmp_path: Path) -> None:
     assert run["complete"], run["error"]
     assert run["reexecuted_tasks"] == 0
     assert run["ui_after"]["run_done"] and run["ui_after"]["tasks_done"] == 4
+    assert_no_orphans(tmp_path)
+
+
+def test_a_fan_out_spreads_over_the_dask_workers_of_a_scaled_out_stack(tmp_path: Path) -> None:
+    """Scale-out: the job's ops run on the Dask executor against a Dask scheduler with two
+    one-thread workers; the fan-out's ops started on both, and every process is gone."""
+    measured = measure_case(
+        "dagster", "default", Case("scaleout", "fanout:4:sleep:1", 2), 1, tmp_path
+    )
+    run = measured.runs[-1]
+    assert run["complete"], run
+    assert run["workers"] == 2
     assert_no_orphans(tmp_path)

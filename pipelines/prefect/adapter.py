@@ -19,9 +19,17 @@ from pathlib import Path
 
 import psutil
 
-from bench.kit import Adapter, BenchError, UiView, free_port, iso_ns, request_json
+from bench.kit import (
+    Adapter,
+    BenchError,
+    UiView,
+    dask_address,
+    free_port,
+    iso_ns,
+    request_json,
+    start_dask_cluster,
+)
 from pipelines.core.catalogue import PREFIX, pipeline_id
-from pipelines.core.instrument import WORKER
 from pipelines.core.workloads import Workload
 from pipelines.prefect import DASK_SCHEDULER, DEPLOYMENTS, TASK_RUNNER
 
@@ -73,7 +81,7 @@ class PrefectAdapter(Adapter[str]):
         """A scaled-out stack's flows run their tasks on its Dask cluster (runners.py)."""
         if not self.scale_out:
             return {}
-        address = f"tcp://{self.runtime.peer('dask-scheduler')}:{self.dask_port}"
+        address = dask_address(self.runtime.peer("dask-scheduler"), self.dask_port)
         return {TASK_RUNNER: "dask", DASK_SCHEDULER: address}
 
     @property
@@ -90,29 +98,19 @@ class PrefectAdapter(Adapter[str]):
         server += ["--host", self.runtime.bind_host, "--port", str(self.port)]
         self.services.start("server", server, self.env, cwd=self.state_dir)
         self.services.wait_until("the Prefect server", self._healthy, 120)
-        if self.scale_out:
-            self._start_cluster()
+        if self.scale_out:  # the flows' DaskTaskRunner dials it (runners.py)
+            start_dask_cluster(
+                self.services,
+                self.bin("dask"),
+                self.env[DASK_SCHEDULER],
+                self.runtime.bind_host,
+                self.slots,
+                self.env,
+                self.state_dir,
+            )
         runner = [self.bin("python"), "-m", "pipelines.prefect.serve"]
         self.services.start("runner", runner, self.env, cwd=self.state_dir)
         self.services.wait_until("the runner's deployments", self._deployed, 120)
-
-    def _start_cluster(self) -> None:
-        """Scale-out: a Dask scheduler and `slots` workers of one thread each (processes
-        here, containers under --runtime docker), each named in its tasks' events."""
-        quiet = ["--no-dashboard", "--host", self.runtime.bind_host]
-        scheduler = [self.bin("dask"), "scheduler", "--port", str(self.dask_port), *quiet]
-        self.services.start("dask-scheduler", scheduler, self.env, cwd=self.state_dir)
-        one_thread = ["--nthreads", "1", "--nworkers", "1", "--no-nanny", *quiet]
-        for i in range(self.slots):
-            argv = [self.bin("dask"), "worker", self.env[DASK_SCHEDULER], *one_thread]
-            env = {**self.env, WORKER: f"worker-{i}"}
-            self.services.start(f"dask-worker-{i}", [*argv, "--name", f"worker-{i}"], env)
-        log = self.services.get("dask-scheduler").log
-        self.services.wait_until(
-            f"{self.slots} Dask workers",
-            lambda: log.read_text().count("Register worker") >= self.slots,
-            120,
-        )
 
     def _healthy(self) -> bool:
         return request_json("GET", f"{self.api}/health", timeout=2)[0] == 200
