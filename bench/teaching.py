@@ -1,16 +1,21 @@
 """Small helpers the tutorial notebooks share, so a notebook shows the tested code itself
-(never a pasted copy) and draws the pipeline from the graph every implementation is
-checked against."""
+(never a pasted copy), draws the pipeline from the graph every implementation is checked
+against, and grades the student's exercises.
+
+An exercise is a cell tagged `exercise` in which the student replaces `...` with a
+prediction or with code; the check cell after it calls `grade`, which prints one line —
+`✓ … correct`, or `✗ … not yet` with a hint (too high, too low, not written yet) — and
+never the expected value. `tutorials/solutions/` holds a solved copy of every exercise
+cell (bench.tutorials runs each notebook with the blanks and with the solutions).
+"""
 
 from __future__ import annotations
 
 import inspect
+import io
+import math
 from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+from typing import Any
 
 from bench.kit.home import REPO
 from pipelines.core.graph import pipeline_steps
@@ -51,7 +56,10 @@ def pipeline_diagram(path: Path | None = None):
         for d, names in rows.items()
         for i, name in enumerate(names)
     }
-    fig, ax = plt.subplots(figsize=(13, 2.6))
+    from matplotlib.figure import Figure  # no pyplot: the notebook's backend stays its own
+
+    fig = Figure(figsize=(13, 2.6))
+    ax = fig.subplots()
     for step in steps:
         for up in step.upstream:
             (x0, y0), (x1, y1) = where[up], where[step.name]
@@ -79,7 +87,55 @@ def pipeline_diagram(path: Path | None = None):
     )
     if path:
         fig.savefig(path, dpi=110, bbox_inches="tight")
-    return fig
+    return _image(fig)
+
+
+def _image(fig):
+    """A figure as a PNG the notebook shows inline and its HTML embeds (a Figure made
+    without pyplot has no inline display of its own)."""
+    from IPython.display import Image
+
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=110, bbox_inches="tight")
+    return Image(data=png.getvalue(), format="png")
+
+
+PASSED, NOT_YET = "✓", "✗"  # the first character of every line `grade` prints
+
+
+def grade(
+    exercise: str, answer: Any, expected: Any, *, tolerance: float = 0.0, hint: str = ""
+) -> bool:
+    """Print whether `answer` (the student's) matches `expected` (what this run measured
+    or computed), without showing `expected`. Numbers match within `tolerance` (a
+    fraction of `expected`: 0.1 is ±10 %); text ignores case and surrounding spaces;
+    `...` or None means "not written yet". `hint` is said when it does not match."""
+    if answer is ... or answer is None:
+        verdict = "not yet: write your answer in its cell above (it still says `...`)"
+    elif _matches(answer, expected, tolerance):
+        print(f"{PASSED} {exercise}: correct")
+        return True
+    elif _number(answer) and _number(expected):
+        side = "too high" if answer > expected else "too low"
+        verdict = f"not yet: {side}" + (f"; {hint}" if hint else "")
+    else:
+        verdict = "not yet" + (f": {hint}" if hint else "")
+    print(f"{NOT_YET} {exercise}: {verdict}")
+    return False
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _matches(answer: Any, expected: Any, tolerance: float) -> bool:
+    if isinstance(answer, bool) != isinstance(expected, bool):  # True is not the number 1
+        return False
+    if _number(answer) and _number(expected):
+        return math.isclose(answer, expected, rel_tol=tolerance, abs_tol=1e-9)
+    if isinstance(answer, str) and isinstance(expected, str):
+        return answer.strip().lower() == expected.strip().lower()
+    return answer == expected
 
 
 def started_tasks(event_log: Path, since: int = 0) -> list[str]:

@@ -5,18 +5,27 @@ Each notebook has one cell tagged `parameters`; `execute` inserts a cell after i
 overrides them (as papermill does), which is how the tests run every notebook on small
 inputs. The last cell of every notebook asserts its key results, so an executed notebook is
 also a test.
+
+Exercises (bench.teaching.grade): `execute(..., solutions=True)` replaces each cell tagged
+`exercise` with the matching cell of `tutorials/solutions/<same name>.py`, in order;
+`graded` reads the verdicts a run printed. `check` runs a notebook both ways: with the
+blanks every exercise must say "not yet" (and nothing crash), with the solutions every one
+must pass — which proves each exercise solvable and its check able to fail.
 """
 
 from __future__ import annotations
 
 import re
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.kit.errors import BenchError
 from bench.kit.home import REPO
 
 FOLDER = REPO / "tutorials"
+SOLUTIONS = FOLDER / "solutions"
+EXERCISE = "exercise"  # the tag of a cell the student fills in
 
 
 def sources() -> list[Path]:
@@ -53,14 +62,39 @@ def build(source: Path) -> Path:
     return target
 
 
-def execute(source: Path, parameters: dict | None = None, timeout: float = 900):
+def _tagged(nb, tag: str) -> list[int]:
+    return [i for i, c in enumerate(nb.cells) if tag in c.metadata.get("tags", [])]
+
+
+def _solve(nb, source: Path) -> None:
+    """Each exercise cell replaced by its solution, in order."""
+    solved = SOLUTIONS / source.name
+    if not solved.exists():
+        raise BenchError(f"{source.name} has no solutions: write {solved.relative_to(REPO)}")
+    answers = notebook(solved)
+    blanks, filled = _tagged(nb, EXERCISE), _tagged(answers, EXERCISE)
+    if len(blanks) != len(filled):
+        raise BenchError(
+            f"{solved.name}: {len(filled)} solved cells for {len(blanks)} exercise cells "
+            f"(tag each with {EXERCISE!r}, in the notebook's order)"
+        )
+    for at, cell in zip(blanks, filled, strict=True):
+        nb.cells[at] = answers.cells[cell]
+
+
+def execute(
+    source: Path, parameters: dict | None = None, timeout: float = 900, solutions: bool = False
+):
     """Run every cell in a fresh kernel (cwd: tutorials/); returns the executed notebook
-    and the seconds it took. A failing cell raises BenchError naming the notebook."""
+    and the seconds it took. A failing cell raises BenchError naming the notebook.
+    `solutions`: the exercise cells are the solved ones."""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     nb = notebook(source)
+    if solutions:
+        _solve(nb, source)
     if parameters:
         at = next(
             (i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])),
@@ -83,13 +117,70 @@ def execute(source: Path, parameters: dict | None = None, timeout: float = 900):
     return nb, time.monotonic() - started
 
 
-def render(source: Path, out: Path, parameters: dict | None = None) -> tuple[Path, float]:
-    """Execute and write `<out>/<name>.html` (self-contained, figures embedded)."""
+def graded(nb) -> list[tuple[str, bool]]:
+    """Every verdict the run printed (bench.teaching.grade): (its line, passed)."""
+    from bench.teaching import NOT_YET, PASSED
+
+    lines = [
+        line
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+        if output.get("output_type") == "stream"
+        for line in output.get("text", "").splitlines()
+    ]
+    return [(line, line.startswith(PASSED)) for line in lines if line[:1] in (PASSED, NOT_YET)]
+
+
+@dataclass
+class Checked:
+    """One notebook run with its blanks and with its solutions."""
+
+    name: str
+    blank: list[tuple[str, bool]]
+    solved: list[tuple[str, bool]]
+    seconds: float
+
+    @property
+    def problems(self) -> list[str]:
+        """Why the exercises do not hold up (none: every one fails blank, passes solved)."""
+        found = []
+        if len(self.solved) < 2:
+            found.append(f"{self.name}: {len(self.solved)} graded exercises (at least 2)")
+        if len(self.blank) != len(self.solved):
+            found.append(
+                f"{self.name}: {len(self.blank)} verdicts blank, {len(self.solved)} solved"
+            )
+        found += [f"{self.name}, blank, passed: {line}" for line, ok in self.blank if ok]
+        found += [f"{self.name}, solved, failed: {line}" for line, ok in self.solved if not ok]
+        return found
+
+
+def has_exercises(source: Path) -> bool:
+    return (SOLUTIONS / source.name).exists()
+
+
+def check(source: Path, parameters: dict | None = None, out: Path | None = None) -> Checked:
+    """Run the notebook with the blanks (rendered into `out`, as a student first sees
+    it), then with the solutions."""
+    blank, seconds = execute(source, parameters)
+    if out:
+        write_html(blank, source, out)
+    solved, more = execute(source, parameters, solutions=True)
+    return Checked(source.stem, graded(blank), graded(solved), seconds + more)
+
+
+def write_html(nb, source: Path, out: Path) -> Path:
+    """`<out>/<name>.html`, self-contained (figures embedded)."""
     from nbconvert import HTMLExporter
 
-    nb, seconds = execute(source, parameters)
     html, _ = HTMLExporter().from_notebook_node(nb)
     out.mkdir(parents=True, exist_ok=True)
     target = out / f"{source.stem}.html"
     target.write_text(html)
-    return target, seconds
+    return target
+
+
+def render(source: Path, out: Path, parameters: dict | None = None) -> tuple[Path, float]:
+    """Execute and write `<out>/<name>.html`."""
+    nb, seconds = execute(source, parameters)
+    return write_html(nb, source, out), seconds

@@ -18,6 +18,7 @@
 #
 # **Time:** 10 minutes. **Prerequisites:** `make test` has run once (it creates `.venv`);
 # open this notebook with the `.venv` kernel (`bench tutorials build` writes the notebooks).
+# Exercises are graded as you go: a cell that says `...` is yours to fill in.
 
 # %% tags=["parameters"]
 SHOW_MANIFEST = "luigi"  # which implementation's manifest to print
@@ -29,7 +30,7 @@ from IPython.display import Markdown, display
 
 from bench.kit.home import REPO, bench_home
 from bench.kit.manifest import implementations, load_manifest
-from bench.teaching import pipeline_diagram, source
+from bench.teaching import grade, pipeline_diagram, source
 from pipelines.core.graph import edges, pipeline_steps
 
 print("Python", platform.python_version(), "on", platform.machine())
@@ -79,14 +80,31 @@ print("variants:", manifest["variants"], "| configs:", list(manifest["configs"])
 #   `bench verify`, `bench compare --profile quick`.
 #
 # ## Exercises
-# 1. How many steps does the pipeline have, and how many of them can run at the same time
-#    at most? (Look at the diagram; the answer is checked below.)
-# 2. Which step waits for data rather than computing anything?
+# Each exercise is a cell that says `...`: replace it with your answer, then run the check
+# cell below it. The check says ✓ or ✗ with a hint; it never shows the answer.
+#
+# 1. Look at the diagram only: how many steps does the pipeline have, and how many of them
+#    can run at the same time at most?
+
+# %% tags=["exercise"]
+STEPS = ...  # a number
+AT_MOST_AT_ONCE = ...  # a number
 
 # %%
 widest = max(
     sum(1 for s in steps if s.upstream == step.upstream) for step in steps
 )  # steps sharing the same upstream run side by side
-assert len(steps) == 12 and widest == 2
-assert steps[0].name == "wait_for_partition" and not steps[0].upstream
-print("answers: 12 steps; at most 2 at once (the two models); wait_for_partition waits")
+grade("1a · steps in the pipeline", STEPS, len(steps), hint="count the boxes")
+grade("1b · steps at once", AT_MOST_AT_ONCE, widest, hint="look for boxes with the same arrows in")
+
+# %% [markdown]
+# 2. One step computes nothing: it waits until the day's data has landed. Which one? (Its
+#    name, as a string; `pipeline_steps()` above lists them.)
+
+# %% tags=["exercise"]
+WAITS_FOR_DATA = ...  # a step's name, e.g. "ingest"
+
+# %%
+first = steps[0]
+assert not first.upstream  # the step every other one waits for
+grade("2 · the step that waits", WAITS_FOR_DATA, first.name, hint="it has no upstream step")

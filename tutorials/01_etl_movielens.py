@@ -36,7 +36,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from bench.measure.runs import land_dataset
-from bench.teaching import source
+from bench.teaching import grade, source
 from datasets.stream import emit
 from pipelines.core import steps
 from pipelines.core.layout import Layout
@@ -71,6 +71,14 @@ for path in sorted(p for p in workdir.rglob("*") if p.is_file() and "landing" no
 # The stream simulator lands one day of new ratings as CSV, spoiling a share of them the
 # ways real feeds break: ratings out of range, non-numbers, unknown movies, missing
 # values, duplicates.
+#
+# **Exercise 1 · predict first.** The simulator spoils `BAD_FRACTION` of `NEW_ROWS` ratings.
+# How many rows will validation quarantine? Write your prediction (a number; the
+# parameters are in scope, so an expression is fine), then run the cells that land and
+# validate the day. The check after them grades it.
+
+# %% tags=["exercise"]
+QUARANTINED = ...  # your prediction
 
 # %%
 day = snapshot + dt.timedelta(days=1)
@@ -83,6 +91,15 @@ print(json.dumps(report, indent=1))
 quarantined = pd.read_parquet(layout.quarantine("ratings", day))
 display(quarantined.groupby("reason").size().rename("rows").to_frame())
 display(quarantined.head())
+
+# %%
+grade(
+    "1 · rows quarantined",
+    QUARANTINED,
+    report["rows_quarantined"],
+    tolerance=0.05,
+    hint="every spoiled rating is caught, and each spoils one row",
+)
 
 # %% [markdown]
 # Nothing is lost: every row that came in was either kept or quarantined with its reason.
@@ -104,10 +121,34 @@ print(json.dumps(increment["rows_per_partition"]), "| superseded:", increment["r
 
 # %% [markdown]
 # ## Exercises
-# 1. With `BAD_FRACTION = 0.10`, how many ratings of the increment are quarantined?
-#    (Change the parameter, rerun, read `rows_quarantined`.)
-# 2. Why does the increment hold more rows than `NEW_ROWS`? (Hint: one of the reasons.)
-# 3. How many ratings does the model for `day` train on? (`increment["rows"]["train"]`)
+# 2. The increment holds more rows than `NEW_ROWS` (`report["rows_in"]`). Which reason of
+#    the quarantine explains the extra rows? (Its name, as in the table above.)
+# 3. Write `kept_share(report)`: the share of the rows that came in which validation kept
+#    (between 0 and 1), from a validation report like `report`.
+
+# %% tags=["exercise"]
+EXTRA_ROWS_REASON = ...  # a reason's name
+
+
+def kept_share(report: dict) -> float: ...  # your code
+
+
+# %%
+extra = quarantined[quarantined["row"] >= NEW_ROWS]  # lines past those the simulator drew
+cause = extra["reason"].mode()[0] if len(extra) else None
+grade("2 · the extra rows", EXTRA_ROWS_REASON, cause, hint="which spoiler adds a line?")
+grade(
+    "3 · kept share",
+    kept_share(report),
+    report["rows_kept"] / report["rows_in"],
+    tolerance=1e-6,
+    hint="kept rows over the rows that came in",
+)
+
+# %% [markdown]
+# More to try (not graded): set `BAD_FRACTION = 0.10` and rerun — does your prediction of
+# exercise 1 still hold? How many ratings does the model for `day` train on
+# (`increment["rows"]["train"]`), and why more than the snapshot's?
 
 # %%
 assert report["rows_in"] == report["rows_kept"] + report["rows_quarantined"]

@@ -9,6 +9,7 @@ import typer
 
 from bench.cli.consoles import console
 from bench.cli.options import checked_impls
+from bench.kit.errors import BenchError
 from bench.kit.manifest import implementations
 
 envs_app = typer.Typer(help="The per-implementation virtual environments.", no_args_is_help=True)
@@ -59,3 +60,27 @@ def tutorials_render(
         with console.status(f"running {source.name}"):
             target, seconds = render(source, out.resolve())
         console.print(f"{target} ({seconds:.0f} s)")
+
+
+@tutorials_app.command("check")
+def tutorials_check(names: TutorialNames = None) -> None:
+    """Run each tutorial with graded exercises twice: with the blanks (every exercise must
+    say "not yet", nothing crash) and with tutorials/solutions/ (every one must pass)."""
+    from bench.tutorials import check, has_exercises, pick
+
+    problems: list[str] = []
+    for source in pick(names):
+        if not has_exercises(source):
+            console.print(f"{source.stem}: no graded exercises yet (no tutorials/solutions/ file)")
+            continue
+        with console.status(f"running {source.name} blank, then solved"):
+            checked = check(source)
+        solved = sum(ok for _, ok in checked.solved)
+        console.print(
+            f"{checked.name}: {len(checked.solved)} exercises, {solved} solved, "
+            f"{len(checked.blank) - sum(ok for _, ok in checked.blank)} 'not yet' when blank "
+            f"({checked.seconds:.0f} s)"
+        )
+        problems += checked.problems
+    if problems:
+        raise BenchError("; ".join(problems))

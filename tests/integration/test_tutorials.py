@@ -1,6 +1,9 @@
 """Every tutorial notebook runs top to bottom on small parameters; its last cell asserts
-its key results. The executed notebooks are rendered to reports/tutorials/ (HTML) with
-their execution times in timings.tsv — the figures the closing notes quote."""
+its key results. A notebook with graded exercises runs twice: with the blanks every
+exercise says "not yet" (and nothing crashes), with tutorials/solutions/ every one passes.
+The executed notebooks (blanks, as a student first sees them) are rendered to
+reports/tutorials/ (HTML) with their execution times in timings.tsv — the figures the
+closing notes quote."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import pytest
 
 from bench.kit.home import REPO
 from bench.scaffold import remove_implementation
-from bench.tutorials import render, sources
+from bench.tutorials import check, has_exercises, render, sources
 
 pytestmark = pytest.mark.integration
 
@@ -28,9 +31,16 @@ def test_there_is_a_tutorial_for_every_topic() -> None:
 @pytest.mark.parametrize("source", sources(), ids=lambda p: p.stem)
 def test_the_notebook_runs_and_its_checks_pass(source) -> None:
     try:
-        target, seconds = render(source, OUT, SMALL.get(source.stem))
+        if has_exercises(source):
+            checked = check(source, SMALL.get(source.stem), OUT)
+            assert checked.problems == []
+            seconds = checked.seconds
+        else:
+            _, seconds = render(source, OUT, SMALL.get(source.stem))
     finally:  # 06 scaffolds an implementation and removes it in its last cell
         remove_implementation("tutorial_demo")
-    assert target.stat().st_size > 0
+    html = (OUT / f"{source.stem}.html").read_text()
+    if source.stem.startswith("00"):  # the pipeline diagram is an image, not its repr
+        assert "<Figure size" not in html and html.count("data:image/png;base64") >= 1
     with open(OUT / "timings.tsv", "a") as out:
         out.write(f"{source.stem}\t{seconds:.1f}\n")
