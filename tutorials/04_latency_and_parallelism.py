@@ -13,9 +13,10 @@
 # %% [markdown]
 # # 04 · Scheduling latency and parallelism, measured
 #
-# **You will:** run a chain of no-op tasks and a fan-out of sleeping tasks on real
-# orchestrators with the harness, read the latency ECDF, the parallelism curve and a Gantt
-# timeline, then change one Airflow setting and measure what it does.
+# **You will:** predict the least time a fan-out can take, run a chain of no-op tasks and
+# a fan-out of sleeping tasks on real orchestrators with the harness, read the latency
+# ECDF, the parallelism curve and a Gantt timeline, write the parallelism metric yourself,
+# then change one Airflow setting and measure what it does. Three exercises are graded.
 #
 # **Time:** 15–25 minutes (mostly waiting for Airflow). **Prerequisites:** 00–03.
 # `bench compare` runs exactly these scenarios, bigger and repeated; this notebook uses its
@@ -31,6 +32,15 @@ KNOB_RUN = True  # measure the Airflow knob below (two Airflow stacks)
 KNOB = "scheduler.scheduler_idle_sleep_time"  # the Airflow setting to vary
 KNOB_VALUES = ["1", "0.05"]  # seconds; 1 is Airflow's default
 
+# %% [markdown]
+# **Exercise 1 · predict first.** `FANOUT` is eight independent one-second tasks (then a
+# no-op join). With the most slots in `SLOTS`, what is the least time, in seconds, that
+# *any* orchestrator could need from the first task's start to the last task's end? (No
+# orchestrator overhead at all; sleeping tasks need no CPU.)
+
+# %% tags=["exercise"]
+BOUND_S = ...  # seconds
+
 # %%
 import tempfile
 from pathlib import Path
@@ -44,7 +54,7 @@ from bench.measure.plan import Case
 from bench.measure.resources import usable_cores
 from bench.measure.scenarios import measure_case
 from bench.report.figures import ecdf_figure, gantt_figure, parallelism_figure
-from bench.teaching import source
+from bench.teaching import grade, source
 
 folder = Path(tempfile.mkdtemp(prefix="tutorial-04-"))
 cases = []
@@ -106,6 +116,35 @@ display(Image(gantt_figure(cases, folder / "gantt.png", Path("/"))))
 # %%
 display(Markdown(source(metrics.lower_bound)))
 
+# %%
+widest = [c for c in cases if c.scenario == "parallelism" and c.slots == max(SLOTS)]
+measured_bound = np.median([r["lower_bound_s"] for c in widest for r in c.measured])
+grade("1 · the least time", BOUND_S, float(measured_bound), tolerance=0.05)
+
+# %% [markdown]
+# **Exercise 2.** Write `achieved_parallelism(work_s, makespan_s)`: how many tasks were
+# running on average, given the total task work and the makespan (see the definition
+# above). It is checked on every measured fan-out run. **Exercise 3.** Which implementation
+# hands a ready task over fastest on the chain (the lowest inter-task p50 in the table)?
+
+
+# %% tags=["exercise"]
+def achieved_parallelism(work_s: float, makespan_s: float) -> float: ...  # your code
+
+
+FASTEST_HANDOVER = ...  # an implementation's name
+
+# %%
+runs = [r for c in cases if c.scenario == "parallelism" for r in c.measured]
+yours = [achieved_parallelism(r["work_s"], r["makespan_s"]) for r in runs]
+right = all(
+    y is not None and abs(y - r["achieved_parallelism"]) < 1e-6
+    for y, r in zip(yours, runs, strict=True)
+)
+grade("2 · achieved parallelism", None if yours[0] is None else right, True, hint="work ÷ time")
+chain = table[table["workload"] == CHAIN].groupby("impl")["inter-task p50 s"].median()
+grade("3 · fastest hand-over", FASTEST_HANDOVER, chain.idxmin(), hint="read the table above")
+
 # %% [markdown]
 # ## Change one knob
 # Airflow 3's scheduler sleeps `scheduler_idle_sleep_time` (1 s) whenever a loop found
@@ -129,7 +168,7 @@ if KNOB_RUN:
     display(pd.DataFrame(knob))
 
 # %% [markdown]
-# ## Exercises
+# ## More to try (not graded)
 # 1. What is Luigi's inter-task p50 on the chain, in milliseconds? And Airflow's?
 # 2. Add `8` to `SLOTS`: does any orchestrator reach an achieved parallelism of 8 on 8
 #    one-second tasks? An older version of this report divided the makespan at 1 slot by

@@ -14,7 +14,7 @@
 # # 06 · Add an orchestrator: `bench new`
 #
 # **You will:** scaffold a new implementation, see what the contract asks of it, and see
-# how the harness refuses to time it until it is complete. Then the real work is yours:
+# how the harness refuses to time it until it is complete. Three exercises are graded. Then the real work is yours:
 # CONTRIBUTING.md walks through it.
 #
 # **Time:** 10 minutes to read; an afternoon to implement an orchestrator.
@@ -26,6 +26,7 @@ NAME = "tutorial_demo"  # the implementation to scaffold (removed again at the e
 # %%
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 from IPython.display import Markdown, display
@@ -33,7 +34,7 @@ from IPython.display import Markdown, display
 from bench.kit import adapter as contract
 from bench.kit.home import REPO
 from bench.scaffold import remove_implementation, todo_items
-from bench.teaching import source
+from bench.teaching import grade, source
 
 bench = str(Path(sys.executable).with_name("bench"))
 made = subprocess.run([bench, "new", NAME], capture_output=True, text=True)
@@ -93,17 +94,48 @@ prefect_left = todo_items("prefect")
 
 # %% [markdown]
 # ## Exercises
+# Replace each `...` and run the check below. The answers are in what this notebook printed
+# and in the scaffold's files.
 # 1. How many to-do items does a fresh scaffold have?
-# 2. Which two adapter methods must every implementation write?
-# 3. Which file decides what the report may probe (web UI, backfill, scale-out)?
-# 4. How many to-do items does `pipelines/prefect/` have left?
+# 2. Which two adapter methods must every implementation write? (A set of two names.)
+# 3. Which file of an implementation's folder decides what the report may probe (web UI,
+#    backfill, scale-out)? (Its file name.)
+
+# %% tags=["exercise"]
+TODO_ITEMS = ...  # a number
+REQUIRED_METHODS = ...  # e.g. {"start", "stop"}
+CAPABILITIES_FILE = ...  # e.g. "README.md"
+
+# %%
+abstract = {
+    name
+    for name, member in vars(contract.Adapter).items()
+    if getattr(member, "__isabstractmethod__", False)
+}
+
+
+def declares_capabilities(path: Path) -> bool:
+    """A TOML file with a `capabilities` key (the harness reads it from there)."""
+    try:
+        return "capabilities" in tomllib.loads(path.read_text())
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return False
+
+
+manifest = next(p.name for p in folder.iterdir() if declares_capabilities(p))
+grade("1 · to-do items", TODO_ITEMS, len(left), hint="count the lines `bench verify` listed")
+grade("2 · required methods", REQUIRED_METHODS, abstract, hint="see The contract above")
+grade("3 · the capabilities file", CAPABILITIES_FILE, manifest, hint="the manifest")
+
+# %% [markdown]
+# ## More to try (not graded)
+# How many to-do items does `pipelines/prefect/` have left (`todo_items("prefect")`), and
+# what does `bench verify prefect` do that it refused to do for the scaffold?
 
 # %%
 remove_implementation(NAME)
 assert made.returncode == 0
 assert checked.returncode == 1 and "not ready to verify" in checked.stderr
-assert len(left) == 8 and any("submit()" in item for item in left)
+assert any("submit()" in item for item in left)
 assert not folder.exists()
 assert prefect_left == []
-print(f"{len(left)} to-do items; required: submit and wait; capabilities live in pipeline.toml;")
-print(f"pipelines/prefect/ has {len(prefect_left)} left")
