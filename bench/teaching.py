@@ -111,7 +111,7 @@ def grade(
     fraction of `expected`: 0.1 is ±10 %); text ignores case and surrounding spaces;
     `...` or None means "not written yet". `hint` is said when it does not match."""
     if answer is ... or answer is None:
-        verdict = "not yet: write your answer in its cell above (it still says `...`)"
+        verdict = "not yet: nothing written (it still says `...`)"
     elif _matches(answer, expected, tolerance):
         print(f"{PASSED} {exercise}: correct")
         return True
@@ -136,6 +136,39 @@ def _matches(answer: Any, expected: Any, tolerance: float) -> bool:
     if isinstance(answer, str) and isinstance(expected, str):
         return answer.strip().lower() == expected.strip().lower()
     return answer == expected
+
+
+def _run(impl: str, command: str, folder: Path, env: dict[str, str] | None):
+    import os
+    import shlex
+    import subprocess
+
+    from bench.kit.envs import ensure_env, process_env
+
+    where = ensure_env(impl)
+    variables = process_env(where, env)
+    variables["PYTHONPATH"] = os.pathsep.join([str(folder), str(REPO)])
+    argv = shlex.split(command)
+    argv[0] = str(where / "bin" / argv[0])  # the environment's program, as `activate` would
+    return subprocess.run(argv, env=variables, cwd=folder, capture_output=True, text=True)
+
+
+def shell(impl: str, command: str, folder: Path, env: dict[str, str] | None = None) -> None:
+    """Run a command line the student typed (`luigi --module ... --local-scheduler`) as a
+    terminal with `impl`'s environment activated would: its programs first on PATH, the
+    repository and `folder` (where the student's module is) importable, `env` on top (a
+    running stack's settings). Prints the last lines it printed (a summary, where the
+    program ends with one) and its exit code if not 0."""
+    done = _run(impl, command, folder, env)
+    print("\n".join((done.stdout + done.stderr).strip().splitlines()[-20:]))
+    if done.returncode:
+        print(f"(exit code {done.returncode})")
+
+
+def output_of(impl: str, command: str, folder: Path) -> str:
+    """The last line a command printed on stdout, run as `shell` runs it ("" if none)."""
+    lines = _run(impl, command, folder, None).stdout.strip().splitlines()
+    return lines[-1] if lines else ""
 
 
 def started_tasks(event_log: Path, since: int = 0) -> list[str]:

@@ -20,8 +20,8 @@ from bench.tutorials import SOLUTIONS, _solve, graded, sources
         (3, 12, 0.0, False, "too low"),
         ("  Duplicate ", "duplicate", 0.0, True, "correct"),
         ("unknown_movie", "duplicate", 0.0, False, "not yet: a hint"),
-        (..., 12, 0.0, False, "still says `...`"),
-        (None, 0.5, 0.0, False, "still says `...`"),  # a function whose body is `...`
+        (..., 12, 0.0, False, "nothing written"),
+        (None, 0.5, 0.0, False, "nothing written"),  # a function whose body is `...`
         (True, 1, 0.0, False, "not yet"),  # a bool is not the number 1
     ],
 )
@@ -52,4 +52,4 @@ def test_solutions_must_match_the_exercise_cells_one_for_one() -> None:
 
 def test_every_solutions_file_belongs_to_a_notebook() -> None:
     names = {s.name for s in sources()}
-    assert {p.name for p in SOLUTIONS.glob("*.py")} <= names
+    assert {p.name for p in SOLUTIONS.glob("[0-9][0-9]_*.py")} <= names
