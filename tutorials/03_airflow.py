@@ -16,7 +16,9 @@
 # **You will:** read the movie pipeline as an Airflow 3 DAG, run it on a real Airflow
 # (scheduler, dag-processor, api-server, a metadata database), watch its sensor wait for
 # data that has not arrived, backfill two days with one request, and run a day with
-# `airflow dags test` — no scheduler at all.
+# `airflow dags test` — no scheduler at all. Then you write a TaskFlow DAG of your own,
+# trigger it with `airflow dags trigger` and test it with `airflow dags test`. Graded as
+# you go.
 #
 # **Time:** 20 minutes (Airflow takes ~15 s to start). **Prerequisites:** 00–02.
 
@@ -27,6 +29,8 @@ INCREMENT_ROWS = 1000
 
 # %%
 import datetime as dt
+import json
+import shutil
 import subprocess
 import tempfile
 import time
@@ -35,10 +39,11 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown, display
 
+from bench.kit.home import REPO
 from bench.kit.http import request_json
 from bench.kit.manifest import adapter_class
 from bench.measure.runs import land_dataset
-from bench.teaching import source
+from bench.teaching import grade, shell, source
 from datasets.stream import emit
 from pipelines.core.io import read_json
 from pipelines.core.layout import Layout
@@ -79,10 +84,30 @@ display(Markdown(source(dag_file, "    ingested = ingest()", "movie_pipeline()")
 # between pokes.
 
 # %% [markdown]
+# **Exercise 1 · predict first.** The cells below run day 0, then day 1 (triggered before
+# its data lands), backfill days 2 and 3, and test day 4. Each run trains on everything
+# so far and publishes a new model version to the registry, starting at `v0001`. Which
+# versions will days 0–4 publish? (A list of five strings.)
+
+# %% tags=["exercise"]
+VERSIONS = ...  # e.g. ["v0001", ...]
+
+# %% [markdown]
+# **Exercise 2 · build.** Open `tutorials/exercises/movie_count_dag.py` in your editor and
+# write the `movie_count` DAG: two TaskFlow tasks, one counting the day's distinct movies,
+# one writing the count. The file says what goes where. Save it; the stack below deploys
+# it beside the movie pipeline (a DAG file in the DAGs folder, as any deployment does).
+
+# %% tags=["exercise"]
+MODULE = REPO / "tutorials" / "exercises" / "movie_count_dag.py"  # yours
+
+# %% [markdown]
 # ## Run it, then watch the sensor wait
 
 # %%
-with Airflow(workdir) as airflow:
+airflow = Airflow(workdir)
+shutil.copy(MODULE, airflow.state_dir / "dags" / "movie_count_dag.py")  # deployed with it
+with airflow:
     print(
         f"Airflow UI (while it runs): {airflow.dashboard_url} — started in {airflow.startup_seconds:.0f} s"
     )
@@ -124,6 +149,27 @@ with Airflow(workdir) as airflow:
     )
     env = airflow.env  # for dags test below: same home, same database, same DAGs folder
 
+    # ## Your DAG: trigger it as you would from a terminal, for day 0
+    conf = json.dumps({"workdir": str(workdir)})
+    shell(
+        "airflow",
+        f"airflow dags trigger -o plain movie_count -l {day0}T00:00:00+00:00 -c '{conf}'",
+        workdir,
+        env,
+    )
+    runs_url = f"{airflow.base_url}/api/v2/dags/movie_count/dagRuns"
+    for _ in range(120):
+        listed = request_json("GET", runs_url)[1] or {}
+        count_runs = [r["state"] for r in listed.get("dag_runs", [])]
+        if count_runs and count_runs[-1] in ("success", "failed"):
+            break
+        time.sleep(1)
+    print("movie_count's runs:", count_runs)
+    tasks = request_json("GET", f"{airflow.base_url}/api/v2/dags/movie_count/tasks")[1] or {}
+    edges = sorted(
+        (t["task_id"], down) for t in tasks.get("tasks", []) for down in t["downstream_task_ids"]
+    )
+
 # %%
 durations = pd.DataFrame(
     [(task, (end - start) / 1e9) for task, (start, end) in timings.items()],
@@ -159,6 +205,31 @@ print(
 )
 
 # %% [markdown]
+# Your DAG, the same way — a command you could type (no scheduler runs now):
+
+# %%
+shell("airflow", f"airflow dags test movie_count {days[4]} -c '{conf}'", workdir, env)
+
+# %%
+grade("1 · versions published", VERSIONS, [version(d) for d in days], hint="one per run")
+blank = any(line.strip() == "..." for line in MODULE.read_text().splitlines())
+
+
+def counted(day: dt.date) -> str | None:
+    """What your DAG wrote for `day`, None if nothing."""
+    path = workdir / f"movie_count_dag-{day}.txt"
+    return path.read_text().strip() if path.exists() else None
+
+
+def distinct_movies(day: dt.date) -> str:
+    return str(pd.read_parquet(layout.clean_ratings(day))["movieId"].nunique())
+
+
+grade("2a · the graph", None if blank else edges, [("count_movies", "write_count")])
+grade("2b · triggered, day 0", None if blank else counted(day0), distinct_movies(day0))
+grade("2c · dags test, day 4", None if blank else counted(days[4]), distinct_movies(days[4]))
+
+# %% [markdown]
 # ## What you saw
 # * The scheduler turns a trigger (or a schedule, or a backfill) into a **DAG run** for a
 #   logical date; each task instance is queued, run by the executor, and recorded in the
@@ -167,17 +238,17 @@ print(
 # * A **backfill** is one request; with `max_active_runs=1` the days run in order, so each
 #   publishes the next model version.
 #
-# ## Exercises
-# 1. Which model versions did days 0–4 publish? (Each day trains on everything so far.)
+# ## More to try (not graded)
+# 1. Which task of your DAG would Airflow retry if it failed, and how would you give it
+#    two retries? (The movie DAG's `default_args`.)
 # 2. Open the UI while the stack runs (add a `time.sleep(300)` inside the `with` block):
 #    which task took longest in the first run? Compare with the table above.
 # 3. Set `catchup=True` in a copy of the DAG: what would the scheduler do on start-up?
 
 # %%
-assert [version(d) for d in days] == ["v0001", "v0002", "v0003", "v0004", "v0005"], [
-    version(d) for d in days
-]
+published = [version(d) for d in days]
+assert None not in published and published == sorted(set(published)), published  # in order
 assert "up_for_reschedule" in states
 assert done.returncode == 0, done.stderr[-1000:]
 assert set(timings) >= {"ingest", "validate", "train_bias", "train_als", "load"}
-print("five days, five versions in order; the sensor waited; dags test ran without a scheduler")
+print("five days, five new versions in order; the sensor waited; dags test ran without a scheduler")
