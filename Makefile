@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements/bench.lock pyproject.toml |
 export UV_SYSTEM_CERTS ?= 1
 IMPLS := $(notdir $(patsubst %/requirements.in,%,$(wildcard pipelines/*/requirements.in)))
 
-.PHONY: help setup compare verify test test-unit test-integration bench-core lint lock clean
+.PHONY: help setup compare verify test test-unit test-integration bench-core lint lock clean tutorials
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -36,6 +36,10 @@ verify: setup  ## check that every implementation produces identical results
 test: setup lint  ## lint, unit tests, then integration tests on the real orchestrators
 	$(BIN)/pytest tests/unit
 	$(BIN)/pytest -m integration --durations=12 tests/integration pipelines  # and pipelines/NAME/test_NAME.py
+
+tutorials: setup  ## open the course in JupyterLab (notebooks written from tutorials/*.py; its Python 3 kernel is .venv's)
+	$(BIN)/bench tutorials build
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=tutorials
 
 test-unit: setup  ## the fast tier only
 	$(BIN)/pytest tests/unit

@@ -154,7 +154,7 @@ def _run(impl: str, command: str, folder: Path, env: dict[str, str] | None):
 
 
 def shell(impl: str, command: str, folder: Path, env: dict[str, str] | None = None) -> None:
-    """Run a command line the student typed (`luigi --module ... --local-scheduler`) as a
+    """Run a command line the student typed (`PROGRAM --module ... --flag`) as a
     terminal with `impl`'s environment activated would: its programs first on PATH, the
     repository and `folder` (where the student's module is) importable, `env` on top (a
     running stack's settings). Prints the last lines it printed (a summary, where the

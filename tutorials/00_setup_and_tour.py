@@ -16,8 +16,9 @@
 # **You will:** check that your machine runs the toolkit, see the one pipeline that every
 # orchestrator here runs, and find your way around the repository.
 #
-# **Time:** 10 minutes. **Prerequisites:** `make test` has run once (it creates `.venv`);
-# open this notebook with the `.venv` kernel (`bench tutorials build` writes the notebooks).
+# **Time:** 10 minutes. **Prerequisites:** none but the repository: `make tutorials` sets
+# up `.venv`, writes the notebooks and opens JupyterLab on them (its *Python 3* kernel is
+# `.venv`'s).
 # Exercises are graded as you go: a cell that says `...` is yours to fill in.
 
 # %% tags=["parameters"]
