@@ -34,6 +34,7 @@ from pipelines.core.workloads import Workload
 from pipelines.prefect import DASK_SCHEDULER, DEPLOYMENTS, TASK_RUNNER
 
 LOGS_ARRIVE_S = 5.0  # how long the UI probe waits for a task's logs to reach the server
+TASKS_ARRIVE_S = 10.0  # ... and for the task runs' final states (see ui_view)
 
 FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 # The server answers 503 while SQLite is locked by a burst of writes (task states, logs);
@@ -290,14 +291,23 @@ class PrefectAdapter(Adapter[str]):
 
     def ui_view(self, handle: str) -> UiView:
         """The flow run, its task runs and the first task run's logs, from the REST API the
-        Prefect UI calls (task runs arrive a moment after the flow run: native_timings,
-        called first, has waited for them; logs are shipped in batches, seen here ~1 s after
-        the run)."""
+        Prefect UI calls. Task runs' states arrive a moment after the flow run's (events
+        the server processes in the background; later still after the server was killed
+        and started again mid-run, which once showed 2 of 4 tasks completed right after
+        the run): they are awaited up to TASKS_ARRIVE_S. Logs are shipped in batches, seen
+        here ~1 s after the run."""
         _, run = request_json("GET", f"{self.api}/flow_runs/{handle}")
+        expected = len(Workload.load(self.workload).nodes) if self.workload else 0
         body = {"flow_runs": {"id": {"any_": [handle]}}, "limit": 200}
-        status, listed = request_json("POST", f"{self.api}/task_runs/filter", body)
-        runs = listed if status == 200 and isinstance(listed, list) else []
-        tasks = {r["name"]: str((r.get("state") or {}).get("type")) for r in runs}
+        deadline = time.monotonic() + TASKS_ARRIVE_S
+        while True:
+            status, listed = request_json("POST", f"{self.api}/task_runs/filter", body)
+            runs = listed if status == 200 and isinstance(listed, list) else []
+            tasks = {r["name"]: str((r.get("state") or {}).get("type")) for r in runs}
+            done = sum(1 for state in tasks.values() if state == "COMPLETED")
+            if done >= expected or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
         first = min(runs, key=lambda r: r["name"], default=None)
         lines, deadline = 0, time.monotonic() + LOGS_ARRIVE_S
         while first and not lines and time.monotonic() < deadline:
@@ -311,7 +321,7 @@ class PrefectAdapter(Adapter[str]):
             run_state=state,
             run_done=state == "COMPLETED",
             task_states=tasks,
-            tasks_done=sum(1 for s in tasks.values() if s == "COMPLETED"),
+            tasks_done=done,
             log_lines=lines,
         )
 
