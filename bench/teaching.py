@@ -171,6 +171,11 @@ def output_of(impl: str, command: str, folder: Path) -> str:
     return lines[-1] if lines else ""
 
 
+def still_blank(path: Path) -> bool:
+    """Whether a file the student writes still has a line that is only `...`."""
+    return any(line.strip() == "..." for line in Path(path).read_text().splitlines())
+
+
 def started_tasks(event_log: Path, since: int = 0) -> list[str]:
     """Task ids that started, in order, among the events after the first `since` lines."""
     if not Path(event_log).exists():

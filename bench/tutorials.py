@@ -96,12 +96,10 @@ def execute(
     if solutions:
         _solve(nb, source)
     if parameters:
-        at = next(
-            (i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", [])),
-            None,
-        )
-        if at is None:
+        tagged = _tagged(nb, "parameters")
+        if not tagged:
             raise BenchError(f"{source.name} has no cell tagged 'parameters'")
+        at = tagged[0]
         code = "\n".join(f"{k} = {v!r}" for k, v in parameters.items())
         cell = nbformat.v4.new_code_cell(code, metadata={"tags": ["injected-parameters"]})
         nb.cells.insert(at + 1, cell)

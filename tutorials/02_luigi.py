@@ -52,7 +52,15 @@ from bench.kit.home import REPO
 from bench.kit.http import request_json
 from bench.kit.manifest import adapter_class
 from bench.measure.runs import land_dataset
-from bench.teaching import event_count, grade, output_of, shell, source, started_tasks
+from bench.teaching import (
+    event_count,
+    grade,
+    output_of,
+    shell,
+    source,
+    started_tasks,
+    still_blank,
+)
 from pipelines.core.layout import Layout
 
 workdir = Path(tempfile.mkdtemp(prefix="tutorial-02-"))
@@ -177,8 +185,7 @@ with Luigi(workdir) as luigi:
     on_luigid = "MovieCount" in {t["name"] for t in (listed or {}).get("response", {}).values()}
 
 # %%
-written = (workdir / "movie_count.py").read_text()
-blank = any(line.strip() == "..." for line in written.splitlines())  # not written yet
+blank = still_blank(workdir / "movie_count.py")
 needs = output_of(
     "luigi",
     "python -c 'import datetime as dt, luigi, movie_count; "

@@ -43,7 +43,7 @@ from bench.kit.home import REPO
 from bench.kit.http import request_json
 from bench.kit.manifest import adapter_class
 from bench.measure.runs import land_dataset
-from bench.teaching import grade, shell, source
+from bench.teaching import grade, shell, source, still_blank
 from datasets.stream import emit
 from pipelines.core.io import read_json
 from pipelines.core.layout import Layout
@@ -212,7 +212,7 @@ shell("airflow", f"airflow dags test movie_count {days[4]} -c '{conf}'", workdir
 
 # %%
 grade("1 · versions published", VERSIONS, [version(d) for d in days], hint="one per run")
-blank = any(line.strip() == "..." for line in MODULE.read_text().splitlines())
+blank = still_blank(MODULE)
 
 
 def counted(day: dt.date) -> str | None:

@@ -7,7 +7,7 @@ import nbformat
 import pytest
 
 from bench.kit.errors import BenchError
-from bench.teaching import grade
+from bench.teaching import grade, still_blank
 from bench.tutorials import SOLUTIONS, _solve, graded, sources
 
 
@@ -53,3 +53,11 @@ def test_solutions_must_match_the_exercise_cells_one_for_one() -> None:
 def test_every_solutions_file_belongs_to_a_notebook() -> None:
     names = {s.name for s in sources()}
     assert {p.name for p in SOLUTIONS.glob("[0-9][0-9]_*.py")} <= names
+
+
+def test_a_student_file_is_blank_while_a_line_is_only_the_ellipsis(tmp_path) -> None:
+    module = tmp_path / "task.py"
+    module.write_text("class T:\n    def run(self):\n        ...\n")
+    assert still_blank(module)
+    module.write_text("class T:\n    def run(self):\n        return 1  # ... later\n")
+    assert not still_blank(module)
