@@ -1,6 +1,6 @@
 """Small helpers the tutorial notebooks share, so a notebook shows the tested code itself
-(never a pasted copy), draws the pipeline from the graph every implementation is checked
-against, and grades the student's exercises.
+(never a pasted copy), runs the command lines a student types, and grades the student's
+exercises (the figures are bench.diagrams').
 
 An exercise is a cell tagged `exercise` in which the student replaces `...` with a
 prediction or with code; the check cell after it calls `grade`, which prints one line —
@@ -12,13 +12,11 @@ cell (bench.tutorials runs each notebook with the blanks and with the solutions)
 from __future__ import annotations
 
 import inspect
-import io
 import math
 from pathlib import Path
 from typing import Any
 
 from bench.kit.home import REPO
-from pipelines.core.graph import pipeline_steps
 from pipelines.core.instrument import read_events
 
 
@@ -40,64 +38,6 @@ def source(target, start: str | None = None, end: str | None = None) -> str:
         where = f"{inspect.getsourcefile(target).removeprefix(str(REPO) + '/')}"
     language = "toml" if str(target).endswith(".toml") else "python"
     return f"*{where}*\n\n```{language}\n{text}\n```"
-
-
-def pipeline_diagram(path: Path | None = None):
-    """The movie pipeline as a left-to-right graph, laid out by depth."""
-    steps = pipeline_steps()
-    depth: dict[str, int] = {}
-    for step in steps:  # pipeline_steps() is in a valid execution order
-        depth[step.name] = 1 + max((depth[u] for u in step.upstream), default=-1)
-    rows: dict[int, list[str]] = {}
-    for name, d in depth.items():
-        rows.setdefault(d, []).append(name)
-    where = {
-        name: (d, (len(names) - 1) / 2 - i)
-        for d, names in rows.items()
-        for i, name in enumerate(names)
-    }
-    from matplotlib.figure import Figure  # no pyplot: the notebook's backend stays its own
-
-    fig = Figure(figsize=(13, 2.6))
-    ax = fig.subplots()
-    for step in steps:
-        for up in step.upstream:
-            (x0, y0), (x1, y1) = where[up], where[step.name]
-            ax.annotate(
-                "",
-                xy=(x1 - 0.38, y1),
-                xytext=(x0 + 0.38, y0),
-                arrowprops={"arrowstyle": "->", "color": "#777777"},
-            )
-    for name, (x, y) in where.items():
-        ax.text(
-            x,
-            y,
-            name.replace("_", "\n", 1) if len(name) > 10 else name,
-            ha="center",
-            va="center",
-            fontsize=8,
-            bbox={"boxstyle": "round", "facecolor": "#e8f0fe", "edgecolor": "#4a72b0"},
-        )
-    ax.set_xlim(-0.6, max(depth.values()) + 0.6)
-    ax.set_ylim(-1.2, 1.2)
-    ax.axis("off")
-    ax.set_title(
-        "The movie pipeline (pipelines/core/graph.py): every implementation runs this graph"
-    )
-    if path:
-        fig.savefig(path, dpi=110, bbox_inches="tight")
-    return _image(fig)
-
-
-def _image(fig):
-    """A figure as a PNG the notebook shows inline and its HTML embeds (a Figure made
-    without pyplot has no inline display of its own)."""
-    from IPython.display import Image
-
-    png = io.BytesIO()
-    fig.savefig(png, format="png", dpi=110, bbox_inches="tight")
-    return Image(data=png.getvalue(), format="png")
 
 
 PASSED, NOT_YET = "✓", "✗"  # the first character of every line `grade` prints

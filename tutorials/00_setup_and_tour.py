@@ -29,9 +29,10 @@ import platform
 
 from IPython.display import Markdown, display
 
+from bench.diagrams import pipeline_diagram
 from bench.kit.home import REPO, bench_home
 from bench.kit.manifest import implementations, load_manifest
-from bench.teaching import grade, pipeline_diagram, source
+from bench.teaching import grade, source
 from pipelines.core.graph import edges, pipeline_steps
 
 print("Python", platform.python_version(), "on", platform.machine())

@@ -48,6 +48,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown, display
 
+from bench.diagrams import architecture_diagram
 from bench.kit.home import REPO
 from bench.kit.http import request_json
 from bench.kit.manifest import adapter_class
@@ -72,7 +73,10 @@ Luigi = adapter_class("luigi")  # pipelines/luigi/adapter.py: how the harness dr
 # ## Run it
 # Luigi has no "trigger" API: a run *is* a worker process, `luigi --module
 # pipelines.luigi.movie_pipeline MoviePipeline --date ...`, asking `luigid` for work. The
-# adapter starts `luigid`, then that command:
+# adapter starts `luigid`, then that command. What runs, and where Luigi keeps its state:
+
+# %%
+architecture_diagram("luigi")
 
 # %%
 with Luigi(workdir) as luigi:

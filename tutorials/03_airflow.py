@@ -39,6 +39,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown, display
 
+from bench.diagrams import architecture_diagram
 from bench.kit.home import REPO
 from bench.kit.http import request_json
 from bench.kit.manifest import adapter_class
@@ -103,6 +104,13 @@ MODULE = REPO / "tutorials" / "exercises" / "movie_count_dag.py"  # yours
 
 # %% [markdown]
 # ## Run it, then watch the sensor wait
+# The stack the adapter starts — three processes around one metadata database:
+
+# %%
+architecture_diagram("airflow")
+
+# %% [markdown]
+# Now start it, deploy your DAG beside the movie pipeline, and run both:
 
 # %%
 airflow = Airflow(workdir)

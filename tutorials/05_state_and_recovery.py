@@ -28,6 +28,20 @@ SLOTS = 2
 FAULT = "worker"  # or "scheduler" (SIGKILL), "restart" (SIGTERM) — not for the baseline
 
 # %% [markdown]
+# ## Where each one keeps its state
+# Before you predict: what runs, where its state lives and what a kill of each part loses,
+# drawn from each implementation's manifest (`[architecture]` in
+# `pipelines/<name>/pipeline.toml`). The worker fault kills the *execution* column.
+
+# %%
+from IPython.display import display
+
+from bench.diagrams import architecture_diagram
+
+for impl in IMPLS:
+    display(architecture_diagram(impl))
+
+# %% [markdown]
 # **Exercise 1 · predict first.** `SLOTS` tasks run at a time, so the four tasks run in two
 # waves. The harness kills the workers during the *second* wave: the first wave has
 # finished, the second is running. After each orchestrator's recovery, how many tasks that
