@@ -4,7 +4,7 @@ review) → `.ipynb` → executed with nbclient → rendered to HTML with nbconv
 Each notebook has one cell tagged `parameters`; `execute` inserts a cell after it that
 overrides them (as papermill does), which is how the tests run every notebook on small
 inputs. The last cell of every notebook asserts its key results, so an executed notebook is
-also a test.
+also a test. bench.course publishes the executed notebooks.
 
 Exercises (bench.teaching.grade): `execute(..., solutions=True)` replaces each cell tagged
 `exercise` with the matching cell of `tutorials/solutions/<same name>.py`, in order;
@@ -176,9 +176,3 @@ def write_html(nb, source: Path, out: Path) -> Path:
     target = out / f"{source.stem}.html"
     target.write_text(html)
     return target
-
-
-def render(source: Path, out: Path, parameters: dict | None = None) -> tuple[Path, float]:
-    """Execute and write `<out>/<name>.html`."""
-    nb, seconds = execute(source, parameters)
-    return write_html(nb, source, out), seconds

@@ -19,6 +19,7 @@
 # **Time:** 10 minutes. **Prerequisites:** none but the repository: `make tutorials` sets
 # up `.venv`, writes the notebooks and opens JupyterLab on them (its *Python 3* kernel is
 # `.venv`'s).
+#
 # Exercises are graded as you go: a cell that says `...` is yours to fill in.
 
 # %% tags=["parameters"]
@@ -42,9 +43,9 @@ print("implementations:", ", ".join(implementations()))
 
 # %% [markdown]
 # ## The pipeline
-# One graph of steps, defined once in `pipelines/core/graph.py`. Airflow, Luigi and the
-# plain-Python baseline each orchestrate *this* graph; the tests fail if any of them adds,
-# drops or rewires a step.
+# One graph of steps, defined once in `pipelines/core/graph.py`. Every implementation —
+# Airflow, Luigi, Prefect, Dagster and the plain-Python baseline — orchestrates *this*
+# graph; the tests fail if any of them adds, drops or rewires a step.
 
 # %%
 pipeline_diagram()

@@ -19,6 +19,7 @@
 # then change one Airflow setting and measure what it does. Three exercises are graded.
 #
 # **Time:** 15–25 minutes (mostly waiting for Airflow). **Prerequisites:** 00–03.
+#
 # `bench compare` runs exactly these scenarios, bigger and repeated; this notebook uses its
 # functions directly.
 

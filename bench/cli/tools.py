@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -47,19 +46,31 @@ def tutorials_build(names: TutorialNames = None) -> None:
 
 
 @tutorials_app.command("render")
-def tutorials_render(
-    names: TutorialNames = None,
-    out: Annotated[Path, typer.Option(help="folder for the HTML files")] = Path(
-        "reports/tutorials"
-    ),
-) -> None:
-    """Execute each tutorial (real orchestrators: minutes) and render it to HTML."""
-    from bench.tutorials import pick, render
+def tutorials_render(names: TutorialNames = None) -> None:
+    """Execute each tutorial with its defaults (real orchestrators: minutes; the exercises
+    blank) into the published course, docs/tutorials/: the executed notebook, its HTML
+    page, and the index. Run nothing else meanwhile: the lessons measure."""
+    from bench.course import COURSE, index, publish
+    from bench.tutorials import pick
 
     for source in pick(names):
         with console.status(f"running {source.name}"):
-            target, seconds = render(source, out.resolve())
-        console.print(f"{target} ({seconds:.0f} s)")
+            target, seconds = publish(source)
+        console.print(f"{target.relative_to(COURSE.parent.parent)} ({seconds:.0f} s)")
+    index()
+    console.print(f"{COURSE / 'README.md'}")
+
+
+@tutorials_app.command("index")
+def tutorials_index() -> None:
+    """Rewrite docs/tutorials/'s HTML pages and index from its committed notebooks (no
+    execution), then say what is still not current."""
+    from bench.course import index, stale
+
+    for path in index():
+        console.print(f"{path}")
+    for problem in stale():
+        console.print(problem)
 
 
 @tutorials_app.command("check")

@@ -11,7 +11,7 @@ import pytest
 
 from bench.kit.home import REPO
 from bench.scaffold import remove_implementation
-from bench.tutorials import check, has_exercises, render, sources
+from bench.tutorials import check, sources
 
 pytestmark = pytest.mark.integration
 
@@ -31,16 +31,12 @@ def test_there_is_a_tutorial_for_every_topic() -> None:
 @pytest.mark.parametrize("source", sources(), ids=lambda p: p.stem)
 def test_the_notebook_runs_and_its_checks_pass(source) -> None:
     try:
-        if has_exercises(source):
-            checked = check(source, SMALL.get(source.stem), OUT)
-            assert checked.problems == []
-            seconds = checked.seconds
-        else:
-            _, seconds = render(source, OUT, SMALL.get(source.stem))
+        checked = check(source, SMALL.get(source.stem), OUT)
     finally:  # 06 scaffolds an implementation and removes it in its last cell
         remove_implementation("tutorial_demo")
+    assert checked.problems == []
     html = (OUT / f"{source.stem}.html").read_text()
     if source.stem.startswith("00"):  # the pipeline diagram is an image, not its repr
         assert "<Figure size" not in html and html.count("data:image/png;base64") >= 1
     with open(OUT / "timings.tsv", "a") as out:
-        out.write(f"{source.stem}\t{seconds:.1f}\n")
+        out.write(f"{source.stem}\t{checked.seconds:.1f}\n")
