@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 import math
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -78,10 +79,10 @@ def _matches(answer: Any, expected: Any, tolerance: float) -> bool:
     return answer == expected
 
 
-def _run(impl: str, command: str, folder: Path, env: dict[str, str] | None):
+def _command(impl: str, command: str, folder: Path, env: dict[str, str] | None):
+    """A typed command line as argv, with the environment `shell` describes."""
     import os
     import shlex
-    import subprocess
 
     from bench.kit.envs import ensure_env, process_env
 
@@ -90,7 +91,30 @@ def _run(impl: str, command: str, folder: Path, env: dict[str, str] | None):
     variables["PYTHONPATH"] = os.pathsep.join([str(folder), str(REPO)])
     argv = shlex.split(command)
     argv[0] = str(where / "bin" / argv[0])  # the environment's program, as `activate` would
+    return argv, variables
+
+
+def _run(impl: str, command: str, folder: Path, env: dict[str, str] | None):
+    import subprocess
+
+    argv, variables = _command(impl, command, folder, env)
     return subprocess.run(argv, env=variables, cwd=folder, capture_output=True, text=True)
+
+
+@contextmanager
+def serving(impl: str, command: str, folder: Path, env: dict[str, str] | None = None):
+    """Keep a long-running command the student typed (a script that serves, a worker)
+    going while the with-block runs, as a second terminal would; its whole process group
+    is stopped afterwards, whatever happened. Yields the file its output goes to."""
+    from bench.kit.processes import spawn, stop_group
+
+    argv, variables = _command(impl, command, folder, env)
+    log = folder / f"{Path(argv[-1]).stem}.log"
+    process = spawn(argv, variables, log, cwd=folder)
+    try:
+        yield log
+    finally:
+        stop_group(process.pid)
 
 
 def shell(impl: str, command: str, folder: Path, env: dict[str, str] | None = None) -> None:
