@@ -157,14 +157,17 @@ def has_exercises(source: Path) -> bool:
     return (SOLUTIONS / source.name).exists()
 
 
-def check(source: Path, parameters: dict | None = None, out: Path | None = None) -> Checked:
+def check(
+    source: Path, parameters: dict | None = None, out: Path | None = None, blank: dict | None = None
+) -> Checked:
     """Run the notebook with the blanks (rendered into `out`, as a student first sees
-    it), then with the solutions."""
-    blank, seconds = execute(source, parameters)
+    it), then with the solutions. `blank`: parameters for the blank run only, over
+    `parameters` (to skip an ungraded measurement the solved run makes anyway)."""
+    blank_nb, seconds = execute(source, (parameters or {}) | (blank or {}))
     if out:
-        write_html(blank, source, out)
+        write_html(blank_nb, source, out)
     solved, more = execute(source, parameters, solutions=True)
-    return Checked(source.stem, graded(blank), graded(solved), seconds + more)
+    return Checked(source.stem, graded(blank_nb), graded(solved), seconds + more)
 
 
 def write_html(nb, source: Path, out: Path) -> Path:

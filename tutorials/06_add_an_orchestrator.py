@@ -14,8 +14,9 @@
 # # 06 · Add an orchestrator: `bench new`
 #
 # **You will:** scaffold a new implementation, see what the contract asks of it, and see
-# how the harness refuses to time it until it is complete. Three exercises are graded. Then the real work is yours:
-# CONTRIBUTING.md walks through it.
+# how the harness refuses to time it until it is complete. Three exercises are graded. Then
+# the real work is yours: lesson 08, the capstone, grades it; CONTRIBUTING.md walks through
+# it.
 #
 # **Time:** 10 minutes to read; an afternoon to implement an orchestrator.
 # **Prerequisites:** 00–03.

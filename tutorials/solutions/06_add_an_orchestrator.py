@@ -11,6 +11,6 @@
 # (`bench tutorials check 06` runs the notebook with these in place of the blanks).
 
 # %% tags=["exercise"]
-TODO_ITEMS = 8  # the lines `bench verify` listed
+TODO_ITEMS = 9  # the lines `bench verify` listed
 REQUIRED_METHODS = {"submit", "wait"}
 CAPABILITIES_FILE = "pipeline.toml"
