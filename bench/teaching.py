@@ -46,23 +46,23 @@ PASSED, NOT_YET = "✓", "✗"  # the first character of every line `grade` prin
 
 def grade(
     exercise: str, answer: Any, expected: Any, *, tolerance: float = 0.0, hint: str = ""
-) -> bool:
+) -> None:
     """Print whether `answer` (the student's) matches `expected` (what this run measured
     or computed), without showing `expected`. Numbers match within `tolerance` (a
     fraction of `expected`: 0.1 is ±10 %); text ignores case and surrounding spaces;
-    `...` or None means "not written yet". `hint` is said when it does not match."""
+    `...` or None means "not written yet". `hint` is said when it does not match.
+    Returns nothing, so a check cell shows its verdict line and no stray `False`."""
     if answer is ... or answer is None:
         verdict = "not yet: nothing written (it still says `...`)"
     elif _matches(answer, expected, tolerance):
         print(f"{PASSED} {exercise}: correct")
-        return True
+        return
     elif _number(answer) and _number(expected):
         side = "too high" if answer > expected else "too low"
         verdict = f"not yet: {side}" + (f"; {hint}" if hint else "")
     else:
         verdict = "not yet" + (f": {hint}" if hint else "")
     print(f"{NOT_YET} {exercise}: {verdict}")
-    return False
 
 
 def _number(value: Any) -> bool:
