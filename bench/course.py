@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.kit.home import REPO
-from bench.tutorials import execute, notebook, sources
+from bench.tutorials import execute, html, notebook, sources, write_html
 
 COURSE = REPO / "docs" / "tutorials"
 TEMPLATES = Path(__file__).parent / "templates" / "course"
@@ -71,25 +71,11 @@ def publish(source: Path, out: Path = COURSE) -> tuple[Path, float]:
     }
     out.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out / f"{source.stem}.ipynb")
-    return page(nb, source.stem, out), seconds
+    return write_html(nb, source, out), seconds
 
 
 def _machine() -> str:
     return f"{os.cpu_count()} CPUs, {platform.system()} {platform.machine()}"
-
-
-def page(nb, stem: str, out: Path) -> Path:
-    """`<out>/<stem>.html`: self-contained (styles and figures inline)."""
-    target = out / f"{stem}.html"
-    target.write_text(_html(nb, stem))
-    return target
-
-
-def _html(nb, stem: str) -> str:
-    from nbconvert import HTMLExporter
-
-    html, _ = HTMLExporter().from_notebook_node(nb, resources={"metadata": {"name": stem}})
-    return html
 
 
 def lessons(out: Path = COURSE) -> list[Lesson]:
@@ -107,7 +93,7 @@ def index(out: Path = COURSE) -> list[Path]:
     the committed notebooks, without executing anything."""
     import nbformat
 
-    written = [page(nbformat.read(path, as_version=4), path.stem, out) for path in _rendered(out)]
+    written = [write_html(nbformat.read(path, as_version=4), path, out) for path in _rendered(out)]
     for name, text in _indexes(lessons(out)).items():
         (out / name).write_text(text)
         written.append(out / name)
@@ -148,7 +134,7 @@ def stale(out: Path = COURSE) -> list[str]:
                 f"{_shown(path)} was rendered from an older {source.name}: "
                 + fix.format(source.stem[:2])
             )
-        elif _text(out / f"{source.stem}.html") != _html(nb, source.stem):
+        elif _text(out / f"{source.stem}.html") != html(nb, source.stem):
             found.append(
                 f"{source.stem}.html is not its notebook's page: run `bench tutorials index`"
             )

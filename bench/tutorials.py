@@ -170,12 +170,17 @@ def check(
     return Checked(source.stem, graded(blank_nb), graded(solved), seconds + more)
 
 
-def write_html(nb, source: Path, out: Path) -> Path:
-    """`<out>/<name>.html`, self-contained (figures embedded)."""
+def html(nb, stem: str) -> str:
+    """The notebook as one self-contained HTML page (styles and figures inline)."""
     from nbconvert import HTMLExporter
 
-    html, _ = HTMLExporter().from_notebook_node(nb)
+    page, _ = HTMLExporter().from_notebook_node(nb, resources={"metadata": {"name": stem}})
+    return page
+
+
+def write_html(nb, source: Path, out: Path) -> Path:
+    """`<out>/<name>.html` (see `html`)."""
     out.mkdir(parents=True, exist_ok=True)
     target = out / f"{source.stem}.html"
-    target.write_text(html)
+    target.write_text(html(nb, source.stem))
     return target
