@@ -14,6 +14,7 @@ finished piece is saved to `progress.json`, so rerunning with the same `--out` r
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
 import shutil
 import time
@@ -101,11 +102,15 @@ MEASURE: dict[str, Callable[[Job], CaseResult]] = {
 SHARED = ("latency", "parallelism", "cpu", "scale", "retries", "dynamic", "load")
 
 
-def measure(jobs: list[Job], movies: MovieRuns | None = None) -> list[CaseResult]:
+def measure(
+    jobs: list[Job],
+    movies: MovieRuns | None = None,
+    on_case: Callable[[CaseResult], None] = lambda _: None,
+) -> list[CaseResult]:
     """The cases' measurer: a probe (one job), fault cases on one stack (bench.measure.
-    recovery), or timed workloads of one slot
-    count on one shared stack (bench.measure.scenarios), after the movie pipeline's runs
-    when `movies` is given."""
+    recovery), or timed workloads of one slot count on one shared stack (bench.measure.
+    scenarios, which hands each case to `on_case` as soon as it is measured), after the
+    movie pipeline's runs when `movies` is given."""
     first = jobs[0]
     if first.case.scenario == "recovery":  # one fault case, or faults sharing one stack
         return measure_faults(
@@ -136,6 +141,7 @@ def measure(jobs: list[Job], movies: MovieRuns | None = None) -> list[CaseResult
         on_phase=first.on_phase,
         precision=first.precision,
         opener=movies,
+        on_case=on_case,
     )
 
 
@@ -210,6 +216,8 @@ def compare_implementations(
         raise BenchError(f"none of {', '.join(impls)} has config(s) {', '.join(configs)}")
     plan = {
         "profile": profile_name,
+        # what the profile measures: a progress file of an edited profile is not resumed
+        "cases": hashlib.sha256(repr(profile).encode()).hexdigest()[:12],
         "dataset": dataset.name,
         "pairs": [list(p) for p in pairs],
         "variants": variants,
@@ -360,8 +368,12 @@ def _measure_all(
             jobs = _jobs(state, piece, profile, dataset, variants, tick)
             failure = None
             if jobs:
-                measured = _measured_or_failed(console, jobs, movies)
-                state.scenarios += measured
+
+                def keep(result: CaseResult) -> None:
+                    state.scenarios.append(result)
+                    state.save(progress_file)
+
+                measured = _measured_or_failed(console, jobs, movies, keep)
                 failure = next((c.error for c in measured if c.error), None)
             elif movies:  # no workload stack to share (or its cases measured already)
                 try:
@@ -420,20 +432,37 @@ def _jobs(state, piece: Piece, profile, dataset, variants, tick) -> list[Job]:
 
 
 def _measured_or_failed(
-    console: Console, jobs: list[Job], movies: MovieRuns | None = None
+    console: Console,
+    jobs: list[Job],
+    movies: MovieRuns | None,
+    keep: Callable[[CaseResult], None],
 ) -> list[CaseResult]:
-    """The cases' results; a failure becomes a result per case carrying its reason. The
-    seconds of a shared stack are split evenly between its cases."""
-    began = time.monotonic()
+    """The cases' results, each handed to `keep` as soon as it is there (a shared stack's
+    cases one by one); a failure becomes a result per case not measured yet, carrying its
+    reason. A case's seconds run from the previous case's end (the first one's include the
+    stack's start); cases that end together split their time evenly."""
+    kept: list[CaseResult] = []
+    mark = time.monotonic()
+
+    def done(results: list[CaseResult]) -> None:
+        nonlocal mark
+        now = time.monotonic()
+        for result in results:
+            result.seconds = round((now - mark) / len(results), 1)
+            kept.append(result)
+            keep(result)
+        mark = now
+
     try:
-        results = measure(jobs, movies)
+        results = measure(jobs, movies, lambda result: done([result]))
     except BenchError as exc:
+        measured = {case_slug(k) for k in kept}
         results = [CaseResult(j.impl, j.config, **asdict(j.case), error=str(exc)) for j in jobs]
+        results = [r for r in results if case_slug(r) not in measured]
         slugs = ", ".join(case_slug(r) for r in results)
         console.print(f"[red]{slugs} failed[/]: {exc}")
-    for result in results:
-        result.seconds = round((time.monotonic() - began) / len(results), 1)
-    return results
+    done([r for r in results if not any(r is k for k in kept)])
+    return kept
 
 
 def _assemble(

@@ -53,6 +53,10 @@ from pipelines.core.workloads import FLAKY, Workload, flaky_markers, is_mapped, 
 IDLE_SECONDS = 5.0
 RERUNS = 2  # a contaminated run is measured again at most this often
 SETTLE_TIMEOUT_S = 60.0  # the longest wait for an earlier run's slots to be freed
+# a run's time-out grows with its size: the slowest default config measured 1.2 s a task on a
+# fan-out of 100 no-ops at 4 slots (a process spawned per task; 2026-12-06), so the full
+# profile's fan-out of 1,000 needs ~20 minutes, not the 10 that suit every other case
+SECONDS_PER_TASK = 2.0
 
 
 class Opener(Protocol):
@@ -90,7 +94,9 @@ class _Stack:
     def __init__(
         self, adapter, workload: Workload, timeout: float, case: Case | None = None
     ) -> None:
-        self.adapter, self.workload, self.timeout = adapter, workload, timeout
+        self.adapter, self.workload = adapter, workload
+        # a run may take SECONDS_PER_TASK a task where that is longer than `timeout`
+        self.timeout = max(timeout, SECONDS_PER_TASK * len(workload.upstream))
         # load: each repetition submits this many runs at once, then sweeps these rates
         self.batch, self.rates = (case.batch, case.rates) if case else (0, ())
         # the lower bound's c: the machine's cores for CPU-bound work, unlimited otherwise
@@ -291,6 +297,7 @@ def measure_cases(
     settings: dict[str, str] | None = None,
     precision: float = 0.10,
     opener: Opener | None = None,
+    on_case: Callable[[CaseResult], None] = lambda _: None,
 ) -> list[CaseResult]:
     """Cases of one slot count, one after the other on one fresh stack in `folder`: the
     `opener`'s runs first if there is one (the movie pipeline's, whose warm-up is then the
@@ -303,7 +310,9 @@ def measure_cases(
     new workload on a warm stack can still be slower once (the run of 2026-12-03 saw one
     orchestrator's at 1.3× and 1.8× its median; the run of 2026-12-04 none more than 0.15 s
     above its case's range), and a median of 5 moves by one rank at most for such a run.
-    `settings` overrides single settings of the config (see Adapter)."""
+    `settings` overrides single settings of the config (see Adapter). `on_case` gets each
+    case's result as soon as it is measured: a stack of the full profile runs for an hour
+    and more, and what it measured so far is kept (saved) even if the rest is interrupted."""
     slots = {m.case.slots for m in measurements}
     scale_out = {m.case.scenario == "scaleout" for m in measurements}
     if len(slots) != 1 or len(scale_out) != 1:
@@ -336,6 +345,7 @@ def measure_cases(
                 stack = _Stack(adapter, workload, timeout, measurement.case)
                 warm = measurement.warmup and not results and not opener  # warms the stack
                 results.append(_measure_on(stack, measurement, warm, precision, on_phase))
+                on_case(results[-1])
             on_phase("stopping")
             stopping = time.monotonic()
     finally:
