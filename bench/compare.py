@@ -372,6 +372,8 @@ def _measure_all(
                 def keep(result: CaseResult) -> None:
                     state.scenarios.append(result)
                     state.save(progress_file)
+                    bar.advance(task)
+                    _logged(console, f"{state.pieces}/{total} {case_slug(result)}", result)
 
                 measured = _measured_or_failed(console, jobs, movies, keep)
                 failure = next((c.error for c in measured if c.error), None)
@@ -394,8 +396,20 @@ def _measure_all(
                 state.scenarios.append(
                     CaseResult(piece.impl, piece.config, "movies", "movies", 2, error=reason)
                 )
-            bar.advance(task, len(jobs) + (movies is not None))
+            bar.advance(task, movies is not None)
             state.save(progress_file)
+            if movies:
+                _logged(console, f"{state.pieces}/{total} movies-{piece.impl}-{piece.config}")
+
+
+def _logged(console: Console, what: str, result: CaseResult | None = None) -> None:
+    """A line per finished piece where the output is not a terminal (a log file of a
+    compare left running for hours), which shows no live progress bar."""
+    if console.is_terminal:
+        return
+    stamp = dt.datetime.now(dt.UTC).strftime("%H:%M:%S")
+    how = "" if result is None else f": {result.seconds} s" + (" FAILED" if result.error else "")
+    console.print(f"{stamp} {what}{how}", highlight=False)
 
 
 def _jobs(state, piece: Piece, profile, dataset, variants, tick) -> list[Job]:
@@ -438,9 +452,13 @@ def _measured_or_failed(
     keep: Callable[[CaseResult], None],
 ) -> list[CaseResult]:
     """The cases' results, each handed to `keep` as soon as it is there (a shared stack's
-    cases one by one); a failure becomes a result per case not measured yet, carrying its
-    reason. A case's seconds run from the previous case's end (the first one's include the
-    stack's start); cases that end together split their time evenly."""
+    cases one by one). A failure becomes a result carrying its reason: on a shared stack
+    for the case in flight, and the cases after it get a fresh stack (an orchestrator that
+    dies under a burst of 64 runs says nothing about its chains), unless a fresh stack
+    failed before measuring anything twice in a row; elsewhere (a probe, faults sharing a
+    stack, the movie pipeline that opens a stack) for every case not measured yet. A case's
+    seconds run from the previous case's end (the first one's include the stack's start);
+    cases that end together split their time evenly."""
     kept: list[CaseResult] = []
     mark = time.monotonic()
 
@@ -453,16 +471,37 @@ def _measured_or_failed(
             keep(result)
         mark = now
 
-    try:
-        results = measure(jobs, movies, lambda result: done([result]))
-    except BenchError as exc:
-        measured = {case_slug(k) for k in kept}
-        results = [CaseResult(j.impl, j.config, **asdict(j.case), error=str(exc)) for j in jobs]
-        results = [r for r in results if case_slug(r) not in measured]
-        slugs = ", ".join(case_slug(r) for r in results)
-        console.print(f"[red]{slugs} failed[/]: {exc}")
-    done([r for r in results if not any(r is k for k in kept)])
+    pending, barren = jobs, 0
+    while pending:
+        before = len(kept)
+        try:
+            results = measure(pending, movies, lambda result: done([result]))
+        except BenchError as exc:
+            measured = {case_slug(k) for k in kept}
+            failed = [
+                CaseResult(j.impl, j.config, **asdict(j.case), error=str(exc)) for j in pending
+            ]
+            pending = [
+                j for j, r in zip(pending, failed, strict=True) if case_slug(r) not in measured
+            ]
+            failed = [r for r in failed if case_slug(r) not in measured]
+            barren = barren + 1 if len(kept) == before else 0
+            if not pending:  # every case had been measured when the stack failed
+                break
+            again = pending[0].case.scenario in SHARED and barren < 2 and not _opening(movies)
+            failed, pending = (failed[:1], pending[1:]) if again else (failed, [])
+            console.print(f"[red]{', '.join(map(case_slug, failed))} failed[/]: {exc}")
+            done(failed)
+            movies = None  # measured already, or failed with the stack it opened
+            continue
+        done([r for r in results if not any(r is k for k in kept)])
+        break
     return kept
+
+
+def _opening(movies: MovieRuns | None) -> bool:
+    """Whether the stack failed while the movie pipeline opened it (no case was in flight)."""
+    return movies is not None and not movies.series
 
 
 def _assemble(

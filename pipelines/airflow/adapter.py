@@ -409,9 +409,13 @@ class AirflowAdapter(Adapter[str]):
         The scheduler pre-forks `parallelism` workers; each supervises one task at a time
         in a child process. Idle workers have no child; the log server is not a worker.
         """
-        scheduler = psutil.Process(self.services.get("scheduler").process.pid)
+        try:
+            workers = psutil.Process(self.services.get("scheduler").process.pid).children()
+        except psutil.Error:  # it exited (SQLite "database is locked" under a burst of runs)
+            self.services.check()  # raises: which service, its exit code, its log's last line
+            raise
         busy = {}
-        for worker in scheduler.children():
+        for worker in workers:
             with contextlib.suppress(psutil.NoSuchProcess):
                 tasks = worker.children(recursive=True)
                 if tasks and "LocalExecutor" in " ".join(worker.cmdline()):

@@ -66,25 +66,51 @@ def _job(workload: str) -> compare.Job:
     return compare.Job("luigi", "default", case, None, None, None, 3, None, lambda _: None)
 
 
-def test_each_case_of_a_stack_is_kept_as_it_ends_and_only_the_rest_fail(monkeypatch):
-    """A stack of the full profile runs for an hour: what it measured before an error (or an
-    interrupt) is kept, and only the cases it did not reach are recorded as failed."""
-    jobs = [_job("fanout:10:noop"), _job("fanout:100:noop"), _job("fanout:1000:noop")]
+def _stack_that_dies_on(deadly: set[str], calls: list):
+    """A fake measurer of a shared stack: each case in order, the stack dying on `deadly`."""
 
     def measure(jobs, movies, on_case):
-        on_case(compare.CaseResult("luigi", "default", **compare.asdict(jobs[0].case)))
-        raise BenchError("the stack stopped answering")
+        calls.append([j.case.workload for j in jobs])
+        for job in jobs:
+            if job.case.workload in deadly:
+                raise BenchError("scheduler exited with code 1: database is locked")
+            on_case(compare.CaseResult("luigi", "default", **compare.asdict(job.case)))
+        return []
 
-    monkeypatch.setattr(compare, "measure", measure)
+    return measure
+
+
+def test_each_case_of_a_stack_is_kept_and_a_dead_stack_fails_only_the_case_in_flight(
+    monkeypatch,
+):
+    """A stack of the full profile runs for an hour: what it measured before it died is
+    kept (saved as each case ends), the case in flight fails with the reason, and the cases
+    after it are measured on a fresh stack."""
+    jobs = [_job("fanout:10:noop"), _job("fanout:100:noop"), _job("fanout:1000:noop")]
+    calls: list = []
+    monkeypatch.setattr(compare, "measure", _stack_that_dies_on({"fanout:100:noop"}, calls))
     kept: list = []
     results = compare._measured_or_failed(compare.Console(quiet=True), jobs, None, kept.append)
     assert results == kept
     assert [(r.workload, r.error) for r in kept] == [
         ("fanout:10:noop", None),
-        ("fanout:100:noop", "the stack stopped answering"),
-        ("fanout:1000:noop", "the stack stopped answering"),
+        ("fanout:100:noop", "scheduler exited with code 1: database is locked"),
+        ("fanout:1000:noop", None),
     ]
+    assert calls == [[j.case.workload for j in jobs], ["fanout:1000:noop"]]
     assert all(r.seconds is not None for r in kept)
+
+
+def test_a_stack_that_dies_twice_before_measuring_anything_fails_the_rest(monkeypatch):
+    jobs = [_job(f"fanout:{n}:noop") for n in (1, 2, 3, 4)]
+    calls: list = []
+    deadly = {"fanout:1:noop", "fanout:2:noop"}
+    monkeypatch.setattr(compare, "measure", _stack_that_dies_on(deadly, calls))
+    kept: list = []
+    compare._measured_or_failed(compare.Console(quiet=True), jobs, None, kept.append)
+    assert len(calls) == 2  # a fresh stack once, not once per case
+    assert [r.workload for r in kept] == [j.case.workload for j in jobs]
+    assert all(r.error for r in kept)
 
 
 def test_a_run_of_many_tasks_gets_time_to_finish():
