@@ -160,6 +160,8 @@ class State:
     fingerprints: dict[str, dict[str, str]] = field(default_factory=dict)
     scenarios: list[CaseResult] = field(default_factory=list)
     calibration: dict | None = None
+    # each time the compare was started or resumed: when, at which commit, what it found
+    sittings: list[dict] = field(default_factory=list)
 
     @classmethod
     def resume(cls, path: Path, plan: dict, label: str) -> State:
@@ -173,6 +175,7 @@ class State:
             saved["fingerprints"],
             [CaseResult.from_dict(c) for c in saved["scenarios"]],
             saved.get("calibration"),
+            saved.get("sittings", []),
         )
 
     def save(self, path: Path) -> None:
@@ -184,6 +187,7 @@ class State:
                 "fingerprints": self.fingerprints,
                 "scenarios": [c.to_dict() for c in self.scenarios],
                 "calibration": self.calibration,
+                "sittings": self.sittings,
             },
             path,
         )
@@ -234,6 +238,7 @@ def compare_implementations(
         )
         if state.pieces:
             console.print(f"resuming from {progress_file}: {state.pieces} pieces already measured")
+        state.sittings.append(_sitting(started, measured_code, state.pieces))
         if state.calibration is None:  # the measuring path proven first, on this machine, now
             state.calibration = calibration_record()
             state.save(progress_file)
@@ -261,6 +266,18 @@ def compare_implementations(
 
 
 REPORTS = REPO / "reports"
+
+
+def _sitting(started: dt.datetime, code: dict, pieces: int) -> dict:
+    """One start or resumption of a compare: a full profile takes several sittings, and its
+    pieces may come from different commits and machine states (load average at start)."""
+    return {
+        "started_at": started.isoformat(timespec="seconds"),
+        "git_sha": code["git_sha"],
+        "git_dirty": code["git_dirty"],
+        "load_average_at_start": code["machine"]["load_average_at_start"],
+        "pieces_before": pieces,
+    }
 
 
 def _new_report_dir(started: dt.datetime) -> Path:
@@ -528,12 +545,15 @@ def _assemble(
     keys = [f"{impl}/{config}" for impl, config in state.plan["pairs"]]  # the tables' order
     movies = {key: state.movies[key] for key in keys if key in state.movies}
     return Results(
-        started_at=started.isoformat(timespec="seconds"),
+        # a resumed compare started with its first sitting
+        started_at=next(iter(state.sittings), {}).get(
+            "started_at", started.isoformat(timespec="seconds")
+        ),
         finished_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         profile=profile.name,
         repeat=profile.repeat,
         dataset=dataset_manifest(dataset),
-        provenance=measured_code,
+        provenance={**measured_code, "sittings": state.sittings},
         configs={impl: load_manifest(impl)["configs"] for impl in impls},
         movies=movies,
         scenarios=state.scenarios,  # in the order they were measured

@@ -132,6 +132,21 @@ def _implementations(ctx: ReportContext) -> list[list[str]]:
     return rows
 
 
+def _sittings(prov: dict) -> str:
+    """A line naming each sitting of a compare that was interrupted and resumed."""
+    sittings = prov.get("sittings") or []
+    if len(sittings) < 2:
+        return ""
+    each = "; ".join(
+        f"{s['started_at'][:16].replace('T', ' ')} at `{s['git_sha'][:7]}`"
+        f"{' (uncommitted changes)' if s['git_dirty'] else ''}"
+        f", load {s.get('load_average_at_start') or 'not recorded'}"
+        f", {s['pieces_before']} pieces measured before"
+        for s in sittings
+    )
+    return f"\n- Measured in {len(sittings)} sittings (interrupted and resumed): {each}"
+
+
 def environment(ctx: ReportContext) -> str:
     r = ctx.results
     prov, machine = r.provenance, r.provenance["machine"]
@@ -157,7 +172,7 @@ def environment(ctx: ReportContext) -> str:
 - Disk of the run folders: {disk_line}
 - Runtime: {_runtime_line(r.runtime)}
 - Data: {r.dataset["name"]}; {r.dataset["citation"]}
-- Code: commit `{prov["git_sha"][:12]}`{dirty}; results format `{r.schema}`
+- Code: commit `{prov["git_sha"][:12]}`{dirty}; results format `{r.schema}`{_sittings(prov)}
 
 {table}
 

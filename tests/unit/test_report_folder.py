@@ -120,3 +120,28 @@ def test_a_run_of_many_tasks_gets_time_to_finish():
     assert _Stack(None, Workload.parse("chain:10:noop"), 600).timeout == 600
     fanout = _Stack(None, Workload.parse("fanout:1000:noop"), 600)
     assert fanout.timeout == SECONDS_PER_TASK * 1001  # the join too
+
+
+def test_a_resumed_compare_keeps_and_names_its_sittings(tmp_path):
+    """A full profile is measured in several sittings, maybe at different commits: the
+    progress file keeps each one and the report's Environment names them."""
+    from bench.report.setup import _sittings
+
+    sittings = [
+        {
+            "started_at": f"2026-12-06T{hour}:00+00:00",
+            "git_sha": sha,
+            "git_dirty": False,
+            "load_average_at_start": [0.7, 1.3, 1.2],
+            "pieces_before": pieces,
+        }
+        for hour, sha, pieces in (("06:34", "8f45916abc", 0), ("08:10", "2a7dabf123", 79))
+    ]
+    state = compare.State({"profile": "full"}, str(tmp_path / "runs"), sittings=sittings)
+    state.save(tmp_path / "progress.json")
+    resumed = compare.State.resume(tmp_path / "progress.json", {"profile": "full"}, "x")
+    assert resumed.sittings == sittings
+    line = _sittings({"sittings": sittings})
+    assert "Measured in 2 sittings" in line
+    assert "2026-12-06 08:10 at `2a7dabf`" in line and "79 pieces measured before" in line
+    assert _sittings({"sittings": sittings[:1]}) == ""
