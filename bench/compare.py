@@ -252,7 +252,7 @@ def compare_implementations(
                 f"again (or with --out {report_dir}) to go on from there"
             )
             raise
-        results = _assemble(state, impls, profile, dataset, variants, started, measured_code)
+        results = _assemble(state, impls, profile, dataset, variants, measured_code)
         keep_events_beside(results, report_dir)
         write_json(results.to_dict(), report_dir / "results.json")
         progress_file.unlink()
@@ -494,19 +494,15 @@ def _measured_or_failed(
         try:
             results = measure(pending, movies, lambda result: done([result]))
         except BenchError as exc:
-            measured = {case_slug(k) for k in kept}
-            failed = [
-                CaseResult(j.impl, j.config, **asdict(j.case), error=str(exc)) for j in pending
-            ]
-            pending = [
-                j for j, r in zip(pending, failed, strict=True) if case_slug(r) not in measured
-            ]
-            failed = [r for r in failed if case_slug(r) not in measured]
+            pending = pending[len(kept) - before :]  # measured in order: the kept ones lead
             barren = barren + 1 if len(kept) == before else 0
             if not pending:  # every case had been measured when the stack failed
                 break
             again = pending[0].case.scenario in SHARED and barren < 2 and not _opening(movies)
-            failed, pending = (failed[:1], pending[1:]) if again else (failed, [])
+            failing, pending = (pending[:1], pending[1:]) if again else (pending, [])
+            failed = [
+                CaseResult(j.impl, j.config, **asdict(j.case), error=str(exc)) for j in failing
+            ]
             console.print(f"[red]{', '.join(map(case_slug, failed))} failed[/]: {exc}")
             done(failed)
             movies = None  # measured already, or failed with the stack it opened
@@ -527,7 +523,6 @@ def _assemble(
     profile: Profile,
     dataset: DatasetSpec,
     variants: dict[str, str],
-    started: dt.datetime,
     measured_code: dict,
 ) -> Results:
     """The results model, every movie series checked against the reference's results (the
@@ -545,10 +540,7 @@ def _assemble(
     keys = [f"{impl}/{config}" for impl, config in state.plan["pairs"]]  # the tables' order
     movies = {key: state.movies[key] for key in keys if key in state.movies}
     return Results(
-        # a resumed compare started with its first sitting
-        started_at=next(iter(state.sittings), {}).get(
-            "started_at", started.isoformat(timespec="seconds")
-        ),
+        started_at=state.sittings[0]["started_at"],  # a resumed compare: its first sitting's
         finished_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         profile=profile.name,
         repeat=profile.repeat,
