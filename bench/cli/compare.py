@@ -39,7 +39,11 @@ def compare(
         ),
     ] = None,
     profile: Annotated[
-        str, typer.Option(help="quick (CI, minutes), standard, or full")
+        str,
+        typer.Option(
+            help="quick (CI, minutes), standard (30 min), full (hours; resumable), or "
+            "scaleout (fleets of 1, 2, 4 workers, load and catalogue; for --runtime docker)"
+        ),
     ] = "standard",
     dataset: DatasetOpt = None,
     out: Annotated[

@@ -209,4 +209,21 @@ PROFILES = {
         + CATALOGUE,
         max_repeat=12,
     ),
+    # what a distributed topology changes, for --runtime docker (where every service and
+    # worker is a container): the scale-out fleet over 1, 2 and 4 workers, runs under load
+    # and the catalogue of 10, 100 and 1,000 pipelines, on the default configs (the others
+    # run their movie pipeline, so every result is still checked against the baseline's).
+    # Batches of 4 and 16 runs, not 64: a config that starts a process per task drains
+    # ~0.1 runs/s (11 minutes a batch of 64). About 2 hours on 2 cores (estimated from the
+    # local runs of these cases).
+    "scaleout": Profile(
+        "scaleout",
+        3,
+        (
+            *_scaleout("fanout:16:sleep:1", (1, 2, 4)),
+            *_load("fanout:4:sleep:0.2", (4, 16), 4, repeat=3, sweep=16),
+            *CATALOGUE,
+        ),
+        other_configs=(),
+    ),
 }

@@ -39,6 +39,7 @@ HEADER = [
     "run latency p95 s",
     "queue wait p50 s",
     "queue wait p99 s",
+    "failed batches",
     "contaminated batches",
 ]
 
@@ -53,10 +54,24 @@ def per_batch(case: CaseResult, figure: str, quantile: str | None = None) -> Est
     return estimate(values)
 
 
+def failed_batches(case: CaseResult) -> str:
+    """The measured batches that did not complete (a run refused or lost) and the first
+    one's reason: they are left out of the cells beside it, so its n is smaller, and a
+    stack that refuses runs under load is itself a result."""
+    tried = [r for r in case.runs if not r.get("warmup")]
+    failed = [r for r in tried if not r.get("complete")]
+    if not failed:
+        return "0"
+    first = failed[0]
+    reason = first.get("error") or f"runs missing: {first.get('runs_missing', '?')}"
+    return f"**{len(failed)}** of {len(tried)}: {reason[:120]}"
+
+
 def _row(case: CaseResult) -> list[str]:
     head = [case.key, case.workload, str(case.batch), str(case.slots)]
     if case.error or not case.measured:
-        return [*head, "failed: " + (case.error or "incomplete")[:120], *[""] * 6]
+        reason = case.error or "no batch completed: " + failed_batches(case)
+        return [*head, "failed: " + reason[:160], *[""] * 7]
     cells = [
         per_batch(case, "runs_per_s"),
         per_batch(case, "tasks_per_s"),
@@ -65,7 +80,7 @@ def _row(case: CaseResult) -> list[str]:
         per_batch(case, "queue_wait_s", "p50"),
         per_batch(case, "queue_wait_s", "p99"),
     ]
-    return [*head, *map(format_estimate, cells), contaminated(case)]
+    return [*head, *map(format_estimate, cells), failed_batches(case), contaminated(case)]
 
 
 def load_figure(cases: list[CaseResult], path: Path) -> Path | None:
@@ -251,7 +266,9 @@ task's events name the run it belongs to, so every run's **latency** (its submit
 task's end) and **queue wait** (its submit → its first task's start) come from the one event
 log. **runs/s** is the batch ÷ its drain time (first submit → last task end); tasks/s counts
 every task of every run. Every cell is the median over the batches with its 95 % CI, n =
-batches (a batch's runs share one queue and are not pooled as independent samples).
+batches (a batch's runs share one queue and are not pooled as independent samples). A
+batch in which the orchestrator refused or lost a run is left out of the cells and counted
+under "failed batches" with the first one's reason.
 
 A slot is each implementation's own (from its manifest), and some hold across runs while
 others hold per run — read throughput with that in mind:

@@ -99,6 +99,18 @@ def test_the_section_and_the_decision_name_the_highest_throughput(tmp_path: Path
     assert "one batch each, so not a ranking" in throughput(one)[0]
 
 
+def test_a_refused_batch_is_left_out_and_counted_with_its_reason(tmp_path: Path):
+    case = _case("luigi/default", 4, [2.0, 2.1, 2.2])
+    refused = {"label": "run-3", "warmup": False, "batch": 4, "complete": False}
+    case.runs.append(refused | {"error": "refused to trigger (HTTP 500: Database error)"})
+    results = Results("t0", "t1", "full", 3, {}, {}, {}, {}, [case], run_folders="x")
+    md = section(ReportContext(results, tmp_path))
+    assert "n=3" in md and "**1** of 4: refused to trigger (HTTP 500: Database error)" in md
+    case.runs[:3] = []  # none completed: the row says so instead of figures
+    md = section(ReportContext(results, tmp_path))
+    assert "failed: no batch completed: **1** of 1: refused to trigger" in md
+
+
 def served(label: str, arrivals: list[float], run_s: float) -> tuple[dict[str, int], list[dict]]:
     """Runs arriving at `arrivals` (s), served one at a time for `run_s` each: the submits
     and the event log of a stack with room for one run."""
