@@ -367,7 +367,8 @@ def _measure_all(
     is saved after each."""
     order = planned_order(pairs, profile, variants, state.plan["order_seed"])
     total = sum(len(p.cases) + p.movies for p in order)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    # no markup: a workload such as `chain:100:noop` would show `:100:` as an emoji
+    columns = (TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, TimeElapsedColumn(), console=console) as bar:
         task = bar.add_task("compare", total=total, completed=state.pieces)
         for piece in order:

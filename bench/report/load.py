@@ -18,6 +18,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter, LogLocator
 
+from bench.kit.errors import BenchError
+from bench.kit.manifest import load_manifest, words
 from bench.measure.load import KEPT_UP, MIN_ARRIVALS, STEP_SECONDS, completed_runs_per_s
 from bench.measure.stats import Estimate, estimate, format_estimate
 from bench.report.context import ReportContext
@@ -67,11 +69,16 @@ def failed_batches(case: CaseResult) -> str:
     return f"**{len(failed)}** of {len(tried)}: {reason[:120]}"
 
 
+def _failed(head: list[str], reason: str, header: list[str]) -> list[str]:
+    """A failed case's row: its reason in the first figure's cell, the others empty."""
+    return [*head, "failed: " + reason, *[""] * (len(header) - len(head) - 1)]
+
+
 def _row(case: CaseResult) -> list[str]:
     head = [case.key, case.workload, str(case.batch), str(case.slots)]
     if case.error or not case.measured:
         reason = case.error or "no batch completed: " + failed_batches(case)
-        return [*head, "failed: " + reason[:160], *[""] * 7]
+        return _failed(head, reason[:160], HEADER)
     cells = [
         per_batch(case, "runs_per_s"),
         per_batch(case, "tasks_per_s"),
@@ -162,7 +169,7 @@ def sweep_row(case: CaseResult) -> list[str]:
     head = [case.key, case.workload, str(case.slots)]
     done = sweeps(case)
     if not done:
-        return [*head, "failed: " + (case.error or "no complete sweep")[:120], *[""] * 7]
+        return _failed(head, (case.error or "no complete sweep")[:120], SWEEP_HEADER)
     found = sum(r["saturation"]["saturated"] for r in done)
     steps = [s for r in done for s in r["steps"]]
     dirty = sum(bool((s.get("resources") or {}).get("contaminated")) for s in steps)
@@ -251,6 +258,31 @@ counted as contaminated (kept, not measured again).
 {picture}"""
 
 
+def other_variants(ctx: ReportContext, cases: list[CaseResult]) -> str:
+    """For each implementation with a batch refused or lost, the variants its manifest
+    offers besides the one measured: a refusal under load may belong to the variant (an
+    embedded database takes one writer at a time) rather than to the orchestrator, so the
+    reader is told the other figure exists and which flag measures it."""
+    lines = []
+    for impl in dict.fromkeys(c.impl for c in cases if c.error or failed_batches(c) != "0"):
+        try:
+            offered = load_manifest(impl).get("variants") or []
+        except BenchError:
+            continue
+        ran = ctx.results.variants.get(impl) or (offered or [""])[0]
+        others = [v for v in offered if v != ran]
+        if others:
+            what = words(impl, "variants")
+            lines.append(
+                f"- {impl} ran as its `{ran}` variant{f' ({what})' if what else ''}; "
+                + "the same cases on another: "
+                + ", ".join(f"`--variant {impl}={v}`" for v in others)
+            )
+    if not lines:
+        return ""
+    return "Where batches were refused or lost:\n\n" + "\n".join(lines)
+
+
 def section(ctx: ReportContext) -> str:
     cases = ctx.results.in_table_order(load_cases(ctx.results.scenarios))
     if not cases:
@@ -276,5 +308,7 @@ others hold per run — read throughput with that in mind:
 {slots or "- (not stated by the manifests)"}
 
 {md_table(HEADER, [_row(c) for c in cases])}
+
+{other_variants(ctx, cases)}
 {picture}
 {sweep_section(ctx, cases)}"""

@@ -109,6 +109,18 @@ def test_a_refused_batch_is_left_out_and_counted_with_its_reason(tmp_path: Path)
     case.runs[:3] = []  # none completed: the row says so instead of figures
     md = section(ReportContext(results, tmp_path))
     assert "failed: no batch completed: **1** of 1: refused to trigger" in md
+    assert "`--variant luigi=local`" in md  # the other variant its manifest offers
+
+
+def test_a_refused_batch_points_to_the_variants_its_manifest_offers(tmp_path: Path):
+    case = _case("airflow/default", 4, [2.0, 2.1])
+    case.runs.append({"label": "run-3", "warmup": False, "batch": 4, "complete": False})
+    results = Results("t0", "t1", "full", 3, {}, {}, {}, {}, [case], run_folders="x")
+    assert "`--variant airflow=postgres`" in section(ReportContext(results, tmp_path))
+    results.variants = {"airflow": "postgres"}
+    assert "`--variant airflow=sqlite`" in section(ReportContext(results, tmp_path))
+    case.runs.pop()  # every batch completed: nothing to point to
+    assert "--variant" not in section(ReportContext(results, tmp_path))
 
 
 def served(label: str, arrivals: list[float], run_s: float) -> tuple[dict[str, int], list[dict]]:
