@@ -69,6 +69,12 @@ def containers_only(manifest: dict, capability: str) -> bool:
     return capability in manifest.get("containers_only", [])
 
 
+def variant_ran(manifest: dict, chosen: str | None) -> str:
+    """The variant a run used: the one chosen with --variant, else the manifest's first
+    (its default); "" when the manifest lists none."""
+    return chosen or (manifest.get("variants") or [""])[0]
+
+
 @cache
 def load_manifest(name: str) -> dict:
     path = REPO / "pipelines" / name / "pipeline.toml"

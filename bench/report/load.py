@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter, LogLocator
 
 from bench.kit.errors import BenchError
-from bench.kit.manifest import load_manifest, words
+from bench.kit.manifest import load_manifest, variant_ran, words
 from bench.measure.load import KEPT_UP, MIN_ARRIVALS, STEP_SECONDS, completed_runs_per_s
 from bench.measure.stats import Estimate, estimate, format_estimate
 from bench.report.context import ReportContext
@@ -56,12 +56,20 @@ def per_batch(case: CaseResult, figure: str, quantile: str | None = None) -> Est
     return estimate(values)
 
 
+def _tried(case: CaseResult) -> list[dict]:
+    return [r for r in case.runs if not r.get("warmup")]
+
+
+def refused(case: CaseResult) -> list[dict]:
+    """The measured batches that did not complete: a run refused or lost."""
+    return [r for r in _tried(case) if not r.get("complete")]
+
+
 def failed_batches(case: CaseResult) -> str:
-    """The measured batches that did not complete (a run refused or lost) and the first
-    one's reason: they are left out of the cells beside it, so its n is smaller, and a
-    stack that refuses runs under load is itself a result."""
-    tried = [r for r in case.runs if not r.get("warmup")]
-    failed = [r for r in tried if not r.get("complete")]
+    """The refused batches and the first one's reason: they are left out of the cells
+    beside it, so its n is smaller, and a stack that refuses runs under load is itself a
+    result."""
+    tried, failed = _tried(case), refused(case)
     if not failed:
         return "0"
     first = failed[0]
@@ -264,13 +272,13 @@ def other_variants(ctx: ReportContext, cases: list[CaseResult]) -> str:
     embedded database takes one writer at a time) rather than to the orchestrator, so the
     reader is told the other figure exists and which flag measures it."""
     lines = []
-    for impl in dict.fromkeys(c.impl for c in cases if c.error or failed_batches(c) != "0"):
+    for impl in dict.fromkeys(c.impl for c in cases if c.error or refused(c)):
         try:
-            offered = load_manifest(impl).get("variants") or []
+            manifest = load_manifest(impl)
         except BenchError:
             continue
-        ran = ctx.results.variants.get(impl) or (offered or [""])[0]
-        others = [v for v in offered if v != ran]
+        ran = variant_ran(manifest, ctx.results.variants.get(impl))
+        others = [v for v in manifest.get("variants") or [] if v != ran]
         if others:
             what = words(impl, "variants")
             lines.append(

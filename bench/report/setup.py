@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bench.kit.errors import BenchError
-from bench.kit.manifest import load_manifest, words
+from bench.kit.manifest import load_manifest, variant_ran, words
 from bench.measure import metrics, stats
 from bench.report.context import ReportContext
 from bench.report.markdown import md_table
@@ -126,7 +126,7 @@ def _implementations(ctx: ReportContext) -> list[list[str]]:
             if manifest.get("reference")
             else f"{o.get('package', '?')} {o.get('version', '?')}"
         )
-        variant = r.variants.get(impl) or (manifest.get("variants") or ["–"])[0]
+        variant = variant_ran(manifest, r.variants.get(impl)) or "–"
         database = manifest.get("services", {}).get("metadata_db", "–")
         rows.append([impl, engine, variant, database, words(impl, "execution", "–")])
     return rows
