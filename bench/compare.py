@@ -18,7 +18,7 @@ import hashlib
 import random
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -191,6 +191,7 @@ class State:
             },
             path,
         )
+        copy_events_beside(self, path.parent)
 
     @property
     def pieces(self) -> int:
@@ -667,25 +668,44 @@ def _stack_key(case: CaseResult) -> tuple:
     return (case_slug(case),)
 
 
+def _event_logs(
+    movies: Iterable[MovieSeries], cases: Iterable[CaseResult], report_dir: Path
+) -> list[tuple[MovieSeries | CaseResult, Path]]:
+    """Each measured piece that names an event log, with where its copy goes."""
+    events_dir = report_dir / "events"
+    pieces: list[tuple[MovieSeries | CaseResult, Path]] = [
+        (m, events_dir / f"movies-{m.impl}-{m.config}.jsonl") for m in movies if m.events
+    ]
+    pieces += [(c, events_dir / f"{case_slug(c)}.jsonl") for c in cases if c.events]
+    return pieces
+
+
+def copy_events_beside(state: State, report_dir: Path) -> None:
+    """Copy the measured pieces' event logs next to progress.json as they are saved: the run
+    folders live in the user's cache, which a compare resumed on another day (a fresh
+    machine, a cleaned cache) may no longer have; the folder carries its raw data with it."""
+    for piece, target in _event_logs(state.movies.values(), state.scenarios, report_dir):
+        source = Path(piece.events or "")
+        if not source.is_absolute() or not source.exists():
+            continue  # kept by an earlier save (relative), or its run folder gone
+        if not target.exists() or target.stat().st_size != source.stat().st_size:
+            target.parent.mkdir(exist_ok=True)
+            shutil.copyfile(source, target)
+
+
 def keep_events_beside(results: Results, report_dir: Path) -> None:
     """Copy every case's event log next to results.json and point to it relatively, so a
-    report folder carries its raw data with it (run folders may be cleaned away); event logs
-    of an earlier run in the same folder, which this one does not name, are removed."""
+    report folder carries its raw data with it (run folders may be cleaned away; a copy kept
+    by an earlier sitting stands in for a log that is gone); event logs of an earlier run in
+    the same folder, which this one does not name, are removed."""
     events_dir = report_dir / "events"
     events_dir.mkdir(exist_ok=True)
-    for series in results.movies.values():
-        source = Path(series.events or "")
+    for piece, target in _event_logs(results.movies.values(), results.scenarios, report_dir):
+        source = Path(piece.events or "")
         if source.is_absolute() and source.exists():
-            target = events_dir / f"movies-{series.impl}-{series.config}.jsonl"
             shutil.copyfile(source, target)
-            series.events = str(target.relative_to(report_dir))
-    for case in results.scenarios:
-        source = Path(case.events or "")
-        if not source.is_absolute() or not source.exists():
-            continue
-        target = events_dir / f"{case_slug(case)}.jsonl"
-        shutil.copyfile(source, target)
-        case.events = str(target.relative_to(report_dir))
+        if target.exists():
+            piece.events = str(target.relative_to(report_dir))
     everything = [*results.movies.values(), *results.scenarios]
     kept = {Path(c.events).name for c in everything if c.events}  # a failed case may have none
     for stale in events_dir.glob("*.jsonl"):  # an earlier run's, when --out was reused

@@ -9,7 +9,16 @@ from bench.report.markdown import md_table
 from bench.results import CaseResult
 
 # scenarios whose runs are not timed workload runs (no makespan): reported elsewhere
-NOT_TIMED_RUNS = ("recovery", "calendar", "schedule", "deploy", "retries", "dynamic", "load")
+NOT_TIMED_RUNS = (
+    "recovery",
+    "calendar",
+    "schedule",
+    "deploy",
+    "retries",
+    "dynamic",
+    "load",
+    "catalogue",
+)
 HEADER = [
     "impl",
     "config",

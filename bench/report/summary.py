@@ -85,7 +85,7 @@ def section(ctx: ReportContext) -> str:
                 "yes" if series.identical_results else "**NO**",
             ]
         )
-    header = [h.format(w=widest, c=cpu) for h in HEADER]
+    header, rows = _measured_columns([h.format(w=widest, c=cpu) for h in HEADER], rows)
     execution = "\n".join(f"- **{impl}**: {text}" for impl, text in ctx.described("execution"))
     return f"""## Summary
 
@@ -113,6 +113,13 @@ as its default does, and its CPU cell is –. How each implementation executes i
 
 {_figures(ctx)}
 """
+
+
+def _measured_columns(header: list[str], rows: list[list[str]]) -> tuple[list, list]:
+    """Leave out a column no row measured (a profile without the chain or the fan-out, such
+    as scaleout, had empty headline columns "at 0 slots"); the movie pipeline's stay."""
+    keep = [i for i in range(len(header)) if i < 4 or any(row[i] != "–" for row in rows)]
+    return [header[i] for i in keep], [[row[i] for i in keep] for row in rows]
 
 
 def _figures(ctx: ReportContext) -> str:

@@ -285,7 +285,9 @@ class DagsterAdapter(Adapter[str]):
         self._code_server(f"{name}-code-server", module, port, timeout, env)
         self.locations[name] = (f"{name}-code-server", port)
         self._write_workspace()
-        self._query(RELOAD)
+        # the reload answers once the webserver has loaded every location: a code location
+        # of 1,000 jobs in containers took longer than a query's 10 s (no answer, 2026-12-06)
+        self._query(RELOAD, timeout=timeout)
         self.services.signal("daemon", signal.SIGTERM)
         self.services.restart("daemon")
 

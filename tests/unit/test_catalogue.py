@@ -15,6 +15,7 @@ from bench.kit.errors import BenchError
 from bench.measure.plan import PROFILES
 from bench.measure.probes.catalogue import catalogue_size, keeps_a_catalogue, spread
 from bench.measure.runs import DEFAULT_DATASET
+from bench.report import scenarios
 from bench.report.catalogue import catalogue_rows, section
 from bench.report.context import ReportContext
 from bench.results import SCHEMA, CaseResult, Results
@@ -154,6 +155,9 @@ def test_the_section_tables_each_count_and_draws_the_figure(tmp_path: Path):
     assert "| airflow/default | 1000 | 370 n=1 | 0.0500 → 0.550 n=1 | 1100 → 1100 n=1 | 1.7 [" in md
     assert md.count("] n=3 |") == 2 * len(cases)
     assert (tmp_path / "figures" / "catalogue.png").stat().st_size > 0
+    # its runs are not timed workload runs: the Scenarios table leaves them out (it raised
+    # a KeyError on them, after the first docker scaleout compare had measured everything)
+    assert "pipelines:1000" not in scenarios.section(ReportContext(results, tmp_path))
 
 
 def test_the_decision_names_where_a_run_among_the_most_pipelines_starts_soonest():

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bench.kit import manifest
 from bench.kit.errors import BenchError
+from bench.kit.home import REPO
 from bench.measure.fingerprint import compare
+from bench.measure.plan import PROFILES
 
 
 def test_every_implementation_has_a_valid_manifest_and_adapter():
@@ -16,6 +20,18 @@ def test_every_implementation_has_a_valid_manifest_and_adapter():
         m = manifest.load_manifest(name)
         assert m["name"] == name
         assert manifest.adapter_class(name).name == name
+
+
+def test_the_schemas_know_every_profile_and_only_those():
+    """A manifest's `profiles` (its own and its configs') and a results file's profile are
+    the plan's profile names: a profile a schema did not know refused the manifest that
+    named it, and a finished compare's results."""
+    schema = json.loads(manifest.SCHEMA.read_text())
+    config = schema["properties"]["configs"]["additionalProperties"]["properties"]
+    for profiles in (schema["properties"]["profiles"], config["profiles"]):
+        assert profiles["items"]["enum"] == list(PROFILES)
+    results = json.loads((REPO / "bench" / "results.schema.json").read_text())
+    assert results["properties"]["profile"]["enum"] == list(PROFILES)
 
 
 def test_a_broken_manifest_names_the_field(tmp_path, monkeypatch):

@@ -145,3 +145,29 @@ def test_a_resumed_compare_keeps_and_names_its_sittings(tmp_path):
     assert "Measured in 2 sittings" in line
     assert "2026-12-06 08:10 at `2a7dabf`" in line and "79 pieces measured before" in line
     assert _sittings({"sittings": sittings[:1]}) == ""
+
+
+def test_event_logs_are_kept_beside_the_progress_file_for_a_later_sitting(tmp_path):
+    """A full profile resumed on another day may find its run folders gone (a cleaned cache,
+    a fresh machine): every saved piece's event log is copied next to progress.json, and the
+    finished report points to that copy."""
+    from bench.results import CaseResult, Results
+
+    log = tmp_path / "runs" / "stack" / "events.jsonl"
+    log.parent.mkdir(parents=True)
+    log.write_text('{"event": "task_start"}\n')
+    case = CaseResult("luigi", "default", "latency", "chain:3:noop", 2, events=str(log))
+    out = tmp_path / "out"
+    state = compare.State({"profile": "full"}, str(tmp_path / "runs"), scenarios=[case])
+    state.save(out / "progress.json")
+    copy = out / "events" / f"{compare.case_slug(case)}.jsonl"
+    assert copy.read_text() == log.read_text()
+    log.unlink()  # the next sitting, its run folder gone
+    resumed = compare.State.resume(out / "progress.json", {"profile": "full"}, "x")
+    results = Results(
+        started_at="", finished_at="", profile="full", repeat=1, dataset={}, provenance={},
+        configs={}, movies={}, scenarios=resumed.scenarios, run_folders="", variants={},
+        runtime={}, calibration=None,
+    )  # fmt: skip
+    compare.keep_events_beside(results, out)
+    assert results.scenarios[0].events == f"events/{copy.name}" and copy.exists()
