@@ -323,7 +323,9 @@ def _verdicts(results: Results, check: Callable[[Results, str], str]) -> dict[st
     for impl in results.case_impls:
         said = check(results, impl)
         fallback = "not probed" if "not probed" in said else "no"
-        out[next((k for k in out if said.startswith(k)), fallback)].append(impl)
+        # a whole word: "not probed in this run" starts with "no" too (it was counted as no)
+        kind = (k for k in out if said == k or said.startswith((f"{k}:", f"{k} ")))
+        out[next(kind, fallback)].append(impl)
     return out
 
 

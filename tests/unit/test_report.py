@@ -565,3 +565,16 @@ def test_the_summary_leaves_out_a_column_no_row_measured():
     rows = [["a", "default", "–", "2.5 n=3", "0.4 n=5", "–"], ["b", "default", "–", "3", "–", "–"]]
     kept, cells = _measured_columns(header, rows)
     assert kept == header[:5] and cells == [row[:5] for row in rows]
+
+
+def test_a_claim_not_probed_is_not_read_as_no(tmp_path):
+    """The decision's capability lines: "not probed in this run" starts with "no", and a
+    profile without the probes (scaleout) listed every implementation under "no"."""
+    from bench.report.decision import _verdicts
+
+    results = fake_results(tmp_path)
+    impls = results.case_impls
+    said = {impls[0]: "yes: it did", impls[1]: "no: no scheduler"}
+    out = _verdicts(results, lambda _r, impl: said.get(impl, "not probed in this run"))
+    assert out["yes"] == [impls[0]] and out["no"] == [impls[1]]
+    assert out["not probed"] == impls[2:]
