@@ -191,7 +191,7 @@ class State:
             },
             path,
         )
-        copy_events_beside(self, path.parent)
+        copy_events_beside(self.movies.values(), self.scenarios, path.parent)
 
     @property
     def pieces(self) -> int:
@@ -680,14 +680,17 @@ def _event_logs(
     return pieces
 
 
-def copy_events_beside(state: State, report_dir: Path) -> None:
-    """Copy the measured pieces' event logs next to progress.json as they are saved: the run
-    folders live in the user's cache, which a compare resumed on another day (a fresh
-    machine, a cleaned cache) may no longer have; the folder carries its raw data with it."""
-    for piece, target in _event_logs(state.movies.values(), state.scenarios, report_dir):
+def copy_events_beside(
+    movies: Iterable[MovieSeries], cases: Iterable[CaseResult], report_dir: Path
+) -> None:
+    """Copy the measured pieces' event logs into the report folder, on every save of
+    progress.json and at the end: the run folders live in the user's cache, which a compare
+    resumed on another day (a fresh machine, a cleaned cache) may no longer have. Logs only
+    grow, so one whose copy has its size is not copied again."""
+    for piece, target in _event_logs(movies, cases, report_dir):
         source = Path(piece.events or "")
         if not source.is_absolute() or not source.exists():
-            continue  # kept by an earlier save (relative), or its run folder gone
+            continue  # pointed to its copy already, or its run folder gone
         if not target.exists() or target.stat().st_size != source.stat().st_size:
             target.parent.mkdir(exist_ok=True)
             shutil.copyfile(source, target)
@@ -695,15 +698,13 @@ def copy_events_beside(state: State, report_dir: Path) -> None:
 
 def keep_events_beside(results: Results, report_dir: Path) -> None:
     """Copy every case's event log next to results.json and point to it relatively, so a
-    report folder carries its raw data with it (run folders may be cleaned away; a copy kept
-    by an earlier sitting stands in for a log that is gone); event logs of an earlier run in
-    the same folder, which this one does not name, are removed."""
+    report folder carries its raw data with it (a copy kept by an earlier sitting stands in
+    for a log that is gone); event logs of an earlier run in the same folder, which this
+    one does not name, are removed."""
     events_dir = report_dir / "events"
     events_dir.mkdir(exist_ok=True)
+    copy_events_beside(results.movies.values(), results.scenarios, report_dir)
     for piece, target in _event_logs(results.movies.values(), results.scenarios, report_dir):
-        source = Path(piece.events or "")
-        if source.is_absolute() and source.exists():
-            shutil.copyfile(source, target)
         if target.exists():
             piece.events = str(target.relative_to(report_dir))
     everything = [*results.movies.values(), *results.scenarios]
