@@ -48,6 +48,10 @@ VENV = Path("/opt/venv")  # where each image installs its implementation's lock 
 # `exec` keeps the command the container's main process; output goes to the adapter's log
 # file (on a mounted path) exactly as it does locally
 LAUNCH = 'exec "$@" >>"$0" 2>&1'
+# the engine's processes on the host: they create, watch and remove the containers
+ENGINE_PROCESSES = frozenset(
+    {"dockerd", "containerd", "containerd-shim-runc-v2", "containerd-shim", "runc", "docker-proxy"}
+)
 
 
 class ContainerProcess:

@@ -60,3 +60,13 @@ def describe(impls: list[str]) -> dict:
         "images": {impl: code_tag(image_tag(impl)) for impl in impls},
         "code": f"copied into each image ({', '.join(CODE)}/); no source mounted",
     }
+
+
+def engine_processes() -> frozenset[str]:
+    """Names of the selected runtime's own processes, which work for the stacks but belong
+    to no stack (the container engine): the resource sampler counts them apart."""
+    if selected() != "docker":
+        return frozenset()
+    from bench.kit.containers import ENGINE_PROCESSES
+
+    return ENGINE_PROCESSES

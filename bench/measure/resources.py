@@ -20,6 +20,8 @@ from pathlib import Path
 
 import psutil
 
+from bench.kit.runtimes import engine_processes
+
 FOREIGN_CORES_LIMIT = 0.2  # more CPU than this used by others during a run: contaminated
 
 
@@ -29,11 +31,23 @@ class ResourceSampler:
     sessions are the orchestrator's; the harness and its descendants are the measurer's; the
     rest are foreign. More than `FOREIGN_CORES_LIMIT` cores of foreign CPU over the block
     means another program competed with the run: it is contaminated. (A foreign process
-    that starts and ends between two samples is missed: the check is a lower bound.)"""
+    that starts and ends between two samples is missed: the check is a lower bound.)
 
-    def __init__(self, groups: Callable[[], Iterable[int]], interval: float = 0.2) -> None:
+    The runtime's own processes (a container engine creating the containers a run asks
+    for) are neither: they are counted apart, as `engine_cpu_seconds`, and never make a run
+    contaminated, or every run that starts a container would be flagged."""
+
+    def __init__(
+        self,
+        groups: Callable[[], Iterable[int]],
+        interval: float = 0.2,
+        engine: frozenset[str] | None = None,
+    ) -> None:
         self._groups = groups
         self._interval = interval
+        self._engine_names = engine_processes() if engine is None else engine
+        self._engine: dict[int, float] = {}
+        self._engine_at_start: dict[int, float] = {}
         self._cpu: dict[int, float] = {}
         self._cpu_at_start: dict[int, float] = {}
         self._foreign: dict[int, float] = {}
@@ -66,12 +80,15 @@ class ResourceSampler:
                     times = process.cpu_times()
                     if member:
                         rss += process.memory_info().rss
+                    engine = not member and process.name() in self._engine_names
             except (ProcessLookupError, psutil.Error):
                 continue
             total = times.user + times.system
             start, now = (
                 (self._cpu_at_start, self._cpu)
                 if member
+                else (self._engine_at_start, self._engine)
+                if engine
                 else (self._foreign_at_start, self._foreign)
             )
             start.setdefault(process.pid, total)
@@ -105,18 +122,24 @@ class ResourceSampler:
     def result(self) -> dict[str, float | bool]:
         """CPU-seconds the orchestrator used while sampling (processes already running count
         from the first sample), its peak summed RSS in MiB, the harness's own CPU-seconds
-        (the measurer's load), and the foreign CPU in cores."""
-        cpu = sum(self._cpu[pid] - self._cpu_at_start.get(pid, 0.0) for pid in self._cpu)
-        others = sum(self._foreign[p] - self._foreign_at_start.get(p, 0.0) for p in self._foreign)
+        (the measurer's load), the foreign CPU in cores, and the container engine's
+        CPU-seconds (0 in the local runtime)."""
+        cpu = _spent(self._cpu, self._cpu_at_start)
         seconds, harness = getattr(self, "_spent", (0.0, 0.0))
-        foreign = others / seconds if seconds > 0 else 0.0
+        foreign = _spent(self._foreign, self._foreign_at_start) / seconds if seconds > 0 else 0.0
         return {
             "cpu_seconds": round(cpu, 3),
             "peak_rss_mib": round(self.peak_rss / 2**20, 1),
             "harness_cpu_seconds": round(harness, 3),
             "foreign_cores": round(foreign, 3),
+            "engine_cpu_seconds": round(_spent(self._engine, self._engine_at_start), 3),
             "contaminated": foreign > FOREIGN_CORES_LIMIT,
         }
+
+
+def _spent(now: dict[int, float], at_start: dict[int, float]) -> float:
+    """CPU-seconds used between the first and the latest sample, over every process seen."""
+    return sum(total - at_start.get(pid, 0.0) for pid, total in now.items())
 
 
 def measure_idle(groups: Callable[[], Iterable[int]], seconds: float) -> dict[str, float]:

@@ -8,9 +8,11 @@ them. Writes `report.md`, a self-contained `report.html` (figures embedded) and
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.kit.errors import BenchError
 from bench.report import (
     catalogue,
     clocks,
@@ -80,7 +82,23 @@ def write_report(
     report_dir: Path, results: Results, previous: tuple[str, Results] | None = None
 ) -> Path:
     """report.md, report.html and figures/ in `report_dir`; with `previous` (a name and
-    that run's results), a section of what changed since."""
+    that run's results), a section of what changed since.
+
+    The report is written last, after hours of measuring: whatever goes wrong while it is
+    built must not end the compare in a traceback nor cost the results. The traceback is
+    kept in report-error.txt for the bug report, and one line says how to rebuild."""
+    try:
+        return _write(report_dir, results, previous)
+    except Exception as exc:  # any failure at all: results.json stays as written
+        (report_dir / "report-error.txt").write_text(traceback.format_exc())
+        raise BenchError(
+            f"the report in {report_dir} could not be built ({type(exc).__name__}: {exc}; "
+            f"traceback in report-error.txt); results.json is kept, and after a fix "
+            f"`bench report {report_dir}` builds the report from it"
+        ) from exc
+
+
+def _write(report_dir: Path, results: Results, previous: tuple[str, Results] | None) -> Path:
     ctx = ReportContext(results, report_dir, draw_figures(results, report_dir), previous)
     text = "\n".join(part for section in SECTIONS if (part := section(ctx)))
     md_path = report_dir / "report.md"

@@ -18,6 +18,7 @@ HEADER = [
     "CPU-s per fan-out run",
     "peak RSS MiB busy",
     "harness CPU-s per run",
+    "engine CPU-s per run",
 ]
 
 
@@ -43,6 +44,7 @@ def _row(results: Results, case: CaseResult) -> list[str]:
         else "–",
         fmt(max(r["peak_rss_mib"] for v in busy.values() for r in v), 0) if busy else "–",
         _harness(busy),
+        _engine(busy),
     ]
 
 
@@ -55,10 +57,20 @@ def _harness(busy: dict[str, list[dict]]) -> str:
     return format_estimate(estimate(spent))
 
 
+def _engine(busy: dict[str, list[dict]]) -> str:
+    """The container engine's CPU while it served a run (creating, watching and removing
+    the containers the run asked for): a cost of running in containers, not of another
+    program; blank where no run used an engine."""
+    spent = [r.get("engine_cpu_seconds", 0.0) for v in busy.values() for r in v]
+    return format_estimate(estimate(spent)) if any(spent) else ""
+
+
 def section(ctx: ReportContext) -> str:
     idle = [c for c in ctx.results.scenarios if c.idle_resources]
     rows = [_row(ctx.results, c) for c in ctx.results.in_table_order(idle)]
-    table = md_table(HEADER, rows) if rows else "Not measured in this run."
+    engine = any(row[-1] for row in rows)  # none in the local runtime: no such column
+    header, rows = (HEADER, rows) if engine else (HEADER[:-1], [row[:-1] for row in rows])
+    table = md_table(header, rows) if rows else "Not measured in this run."
     return f"""## Resources
 
 What the orchestrator's own processes (every service and every worker or task process they
@@ -66,7 +78,9 @@ start) cost: CPU-seconds and the peak of their summed resident memory, sampled e
 Idle: the services started, nothing submitted, for 5 s. RSS counts pages that forked
 workers share once per process, so it overstates memory held; a lower bound for CPU.
 *Harness CPU-s*: what the measuring process itself spent per run (sampling, polling the
-orchestrator) — the measurer's own load, on the same 2 cores.
+orchestrator) — the measurer's own load, on the same 2 cores. *Engine CPU-s* (in
+containers only): what the container engine spent per run creating, watching and removing
+the containers it asked for.
 
 {table}
 """

@@ -97,9 +97,9 @@ def section(ctx: ReportContext) -> str:
 Every timed workload case: medians with 95 % CIs and n over its measured runs. The lower
 bound L(w) is what the work itself needs with the case's slots (see Method); efficiency is
 L(w) / makespan and overhead makespan − L(w). *Contaminated runs*: measured runs during
-which other programs used more than 0.2 cores (the machine's busy CPU from /proc/stat,
-minus the orchestrator's and the harness's own); such a run is measured again up to twice,
-and one still contaminated is kept and counted here.
+which other programs used more than 0.2 cores (every process sampled, minus the
+orchestrator's, the harness's and a container engine's own); such a run is measured again
+up to twice, and one still contaminated is kept and counted here.
 
 {md_table(HEADER, rows)}
 

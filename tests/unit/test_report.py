@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from bench.kit.errors import BenchError
 from bench.kit.manifest import load_manifest
 from bench.report import write_report
 from bench.report.headline import headline_numbers
@@ -120,6 +121,24 @@ def test_headline_numbers_come_from_the_scenarios(tmp_path):
     # 4 slots, and the fake runs take exactly that: efficiency 1 (never more)
     assert h["luigi/default"].efficiency[4].median == 1.0
     assert h["luigi/default"].efficiency[1].median == 1.0
+
+
+def test_a_report_that_fails_to_build_says_how_to_rebuild_and_keeps_the_traceback(
+    tmp_path, monkeypatch
+):
+    """Hours of measuring end in one line and a rebuild command, never a traceback."""
+    import bench.report
+
+    def broken(ctx):
+        raise KeyError("inter_task_latency_s")
+
+    monkeypatch.setattr(bench.report, "SECTIONS", [bench.report.summary.header, broken])
+    out = tmp_path / "report"
+    out.mkdir()
+    with pytest.raises(BenchError, match=r"KeyError.*bench report .*report"):
+        write_report(out, fake_results(tmp_path))
+    assert "inter_task_latency_s" in (out / "report-error.txt").read_text()
+    assert "Traceback" in (out / "report-error.txt").read_text()
 
 
 def test_report_has_every_section_and_embeds_its_figures(tmp_path):
@@ -578,3 +597,18 @@ def test_a_claim_not_probed_is_not_read_as_no(tmp_path):
     out = _verdicts(results, lambda _r, impl: said.get(impl, "not probed in this run"))
     assert out["yes"] == [impls[0]] and out["no"] == [impls[1]]
     assert out["not probed"] == impls[2:]
+
+
+def test_the_engine_column_appears_only_where_a_container_engine_worked(tmp_path):
+    """Locally no run has an engine: no empty column. In containers, the engine's CPU per
+    run is shown, not hidden in "other programs"."""
+    from bench.report import resources
+    from bench.report.context import ReportContext
+
+    results = fake_results(tmp_path)
+    assert "engine CPU-s" not in resources.section(ReportContext(results, tmp_path))
+    for case in results.scenarios:
+        for run in case.runs:
+            run["resources"] = run["resources"] | {"engine_cpu_seconds": 0.4}
+    md = resources.section(ReportContext(results, tmp_path))
+    assert "| engine CPU-s per run |" in md and "0.4" in md.split("engine CPU-s per run |")[-1]

@@ -37,19 +37,36 @@ def test_an_empty_group_costs_nothing():
     assert (result["cpu_seconds"], result["peak_rss_mib"]) == (0.0, 0.0)
 
 
-def test_cpu_used_by_another_program_is_foreign_and_flags_the_run():
-    """A busy process outside the watched groups: the machine's CPU counts it, the
-    orchestrator's does not — the run is contaminated."""
-    # detached, as another program would be: not a descendant of this process
+def _detached_busy_program(engine: bool) -> dict:
+    """Sample while a busy program outside the watched groups runs (detached, as another
+    program would be: not a descendant of this process); `engine`: it is named as one of
+    the runtime's own processes."""
     code = BUSY.replace("0.6", "1.5")
     launch = f"{sys.executable} -c '{code}' >/dev/null 2>&1 & echo $!"
     pid = int(subprocess.run(["sh", "-c", launch], capture_output=True, text=True).stdout)
     try:
-        with ResourceSampler(lambda: [], interval=0.05) as sampler:
+        while psutil.Process(pid).name() == "sh":  # forked, not yet exec'd: the name to come
+            time.sleep(0.01)
+        names = frozenset({psutil.Process(pid).name()} if engine else ())
+        with ResourceSampler(lambda: [], interval=0.05, engine=names) as sampler:
             while psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie":
                 time.sleep(0.05)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, 9)
-    result = sampler.result()
+    return sampler.result()
+
+
+def test_cpu_used_by_another_program_is_foreign_and_flags_the_run():
+    """The machine's CPU counts it, the orchestrator's does not: the run is contaminated."""
+    result = _detached_busy_program(engine=False)
     assert result["foreign_cores"] > 0.5 and result["contaminated"], result
+    assert result["engine_cpu_seconds"] == 0.0, result
+
+
+def test_the_runtimes_own_processes_are_counted_apart_and_do_not_flag_the_run():
+    """A container engine starting the containers a run asks for is not another program
+    competing with it (in docker every per-run container was flagged before)."""
+    result = _detached_busy_program(engine=True)
+    assert result["engine_cpu_seconds"] > 0.75 and not result["contaminated"], result
+    assert result["foreign_cores"] < 0.2, result
