@@ -23,6 +23,14 @@ TEMPLATES = jinja2.Environment(
 )
 
 
+def measured_columns(
+    header: list[str], rows: list[list[str]], always: int
+) -> tuple[list[str], list[list[str]]]:
+    """Leave out a column that no row measured (every cell "–"); the first `always` stay."""
+    keep = [i for i in range(len(header)) if i < always or any(row[i] != "–" for row in rows)]
+    return [header[i] for i in keep], [[row[i] for i in keep] for row in rows]
+
+
 def md_table(header: list[str], rows: list[list[str]]) -> str:
     """A GFM table; a `|` inside a cell is escaped so it cannot split the cell."""
     lines = ["| " + " | ".join(_cell(h) for h in header) + " |", "|" + "---|" * len(header)]

@@ -6,7 +6,7 @@ import numpy as np
 
 from bench.measure.stats import estimate, format_estimate
 from bench.report.context import ReportContext
-from bench.report.markdown import fmt, md_table
+from bench.report.markdown import fmt, md_table, measured_columns
 from bench.results import CaseResult, Results
 
 HEADER = [
@@ -60,16 +60,16 @@ def _harness(busy: dict[str, list[dict]]) -> str:
 def _engine(busy: dict[str, list[dict]]) -> str:
     """The container engine's CPU while it served a run (creating, watching and removing
     the containers the run asked for): a cost of running in containers, not of another
-    program; blank where no run used an engine."""
+    program; – where no run used an engine."""
     spent = [r.get("engine_cpu_seconds", 0.0) for v in busy.values() for r in v]
-    return format_estimate(estimate(spent)) if any(spent) else ""
+    return format_estimate(estimate(spent)) if any(spent) else "–"
 
 
 def section(ctx: ReportContext) -> str:
     idle = [c for c in ctx.results.scenarios if c.idle_resources]
     rows = [_row(ctx.results, c) for c in ctx.results.in_table_order(idle)]
-    engine = any(row[-1] for row in rows)  # none in the local runtime: no such column
-    header, rows = (HEADER, rows) if engine else (HEADER[:-1], [row[:-1] for row in rows])
+    # no engine in the local runtime: no engine column
+    header, rows = measured_columns(HEADER, rows, always=len(HEADER) - 1)
     table = md_table(header, rows) if rows else "Not measured in this run."
     return f"""## Resources
 

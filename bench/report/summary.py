@@ -6,7 +6,7 @@ from bench.measure.stats import Estimate, estimate, format_estimate
 from bench.report.context import ReportContext
 from bench.report.figures import CAPTIONS
 from bench.report.headline import Headline, headline_numbers, movie_phases
-from bench.report.markdown import md_table
+from bench.report.markdown import md_table, measured_columns
 from bench.results import Results
 
 
@@ -123,8 +123,7 @@ def _measured_columns(
 ) -> tuple[list[str], list[list[str]]]:
     """Leave out a column no row measured (a profile without the chain or the fan-out, such
     as scaleout, had empty headline columns "at 0 slots"); the movie pipeline's stay."""
-    keep = [i for i in range(len(header)) if i < ALWAYS_SHOWN or any(row[i] != "–" for row in rows)]
-    return [header[i] for i in keep], [[row[i] for i in keep] for row in rows]
+    return measured_columns(header, rows, ALWAYS_SHOWN)
 
 
 def _figures(ctx: ReportContext) -> str:
