@@ -80,7 +80,9 @@ class ResourceSampler:
                     times = process.cpu_times()
                     if member:
                         rss += process.memory_info().rss
-                    engine = not member and process.name() in self._engine_names
+                    # a name is read only where a runtime names engine processes
+                    engine = bool(self._engine_names) and not member
+                    engine = engine and process.name() in self._engine_names
             except (ProcessLookupError, psutil.Error):
                 continue
             total = times.user + times.system

@@ -85,7 +85,8 @@ def section(ctx: ReportContext) -> str:
                 "yes" if series.identical_results else "**NO**",
             ]
         )
-    header, rows = _measured_columns([h.format(w=widest, c=cpu) for h in HEADER], rows)
+    # a column no row measured is left out (scaleout has no chain or fan-out headline)
+    header, rows = measured_columns([h.format(w=widest, c=cpu) for h in HEADER], rows, ALWAYS_SHOWN)
     execution = "\n".join(f"- **{impl}**: {text}" for impl, text in ctx.described("execution"))
     return f"""## Summary
 
@@ -116,14 +117,6 @@ as its default does, and its CPU cell is –. How each implementation executes i
 
 
 ALWAYS_SHOWN = 4  # impl, config, start-up, movies pipeline: every profile measures them
-
-
-def _measured_columns(
-    header: list[str], rows: list[list[str]]
-) -> tuple[list[str], list[list[str]]]:
-    """Leave out a column no row measured (a profile without the chain or the fan-out, such
-    as scaleout, had empty headline columns "at 0 slots"); the movie pipeline's stay."""
-    return measured_columns(header, rows, ALWAYS_SHOWN)
 
 
 def _figures(ctx: ReportContext) -> str:

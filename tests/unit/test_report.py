@@ -578,11 +578,12 @@ def test_a_compare_fails_naming_each_case_that_never_completed_a_run(tmp_path):
 def test_the_summary_leaves_out_a_column_no_row_measured():
     """A profile without the chain or the fan-out (scaleout) had headline columns of "–"
     headed "at 0 slots"; the movie pipeline's columns stay even when empty."""
-    from bench.report.summary import _measured_columns
+    from bench.report.markdown import measured_columns
+    from bench.report.summary import ALWAYS_SHOWN
 
     header = ["impl", "config", "start-up s", "movies s", "trigger s", "efficiency at 0 slots"]
     rows = [["a", "default", "–", "2.5 n=3", "0.4 n=5", "–"], ["b", "default", "–", "3", "–", "–"]]
-    kept, cells = _measured_columns(header, rows)
+    kept, cells = measured_columns(header, rows, ALWAYS_SHOWN)
     assert kept == header[:5] and cells == [row[:5] for row in rows]
 
 
