@@ -53,10 +53,11 @@ from pipelines.core.workloads import FLAKY, Workload, flaky_markers, is_mapped, 
 IDLE_SECONDS = 5.0
 RERUNS = 2  # a contaminated run is measured again at most this often
 SETTLE_TIMEOUT_S = 60.0  # the longest wait for an earlier run's slots to be freed
-# a run's time-out grows with its size: the slowest default config measured 1.2 s a task on a
-# fan-out of 100 no-ops at 4 slots (a process spawned per task; 2026-12-06), so the full
-# profile's fan-out of 1,000 needs ~20 minutes, not the 10 that suit every other case
-SECONDS_PER_TASK = 2.0
+# a run's time-out grows with its size: the slowest default config (a process spawned per
+# task) measured 1.2 s a task on a fan-out of 100 no-ops at 4 slots (2026-12-06) and 2.2 s a
+# task on the full profile's fan-out of 1,000, where 2 s a task cut it short at 921 of 1,001
+# tasks (2026-12-07): the cost per task grows with N, so 3 s a task leaves a third in hand
+SECONDS_PER_TASK = 3.0
 
 
 class Opener(Protocol):
