@@ -81,8 +81,8 @@ class ResourceSampler:
                     if member:
                         rss += process.memory_info().rss
                     # a name is read only where a runtime names engine processes
-                    engine = bool(self._engine_names) and not member
-                    engine = engine and process.name() in self._engine_names
+                    names = self._engine_names
+                    engine = bool(names) and not member and process.name() in names
             except (ProcessLookupError, psutil.Error):
                 continue
             total = times.user + times.system
