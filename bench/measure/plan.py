@@ -188,7 +188,7 @@ PROFILES = {
     # deploy probe, the load sweeps and the catalogue of 10, 100 and 1,000 pipelines: hours on
     # 2 cores (a compare resumes where it stopped, case by case). The scale fit takes its
     # interval from every size's runs, so each size runs 3 times and the fan-out of 1,000
-    # once: it takes ~37 minutes a run on the slowest default config (2.2 s a task; 1.2 s a
+    # once: it takes ~32 minutes a run on the slowest default config (1.9 s a task; 1.2 s a
     # task at N = 100, so the cost per task grows with N; 2026-12-07). No chain of 1,000: a
     # chain costs its hand-over × N, which the chains of 10 and 100 and the latency case
     # measure, and the slowest configs hand over in ~1 s (17 minutes a run)
