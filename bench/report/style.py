@@ -1,5 +1,7 @@
 """How every figure looks: one colour per implementation (from its manifest, so it is the
-same in every report), dashed lines for tuned configs, one way to save."""
+same in every report), solid lines for default configs, dashed for tuned, dash-dotted for
+any other (so two non-default configs of one implementation are told apart), one way to
+save."""
 
 from __future__ import annotations
 
@@ -18,9 +20,14 @@ def color(key: str) -> str:
     return manifest_color(key.split("/")[0])
 
 
+LINE_STYLES = {"default": "-", "tuned": "--"}
+
+
 def line_style(key: str) -> str:
-    """Solid for an implementation's default config, dashed for any other."""
-    return "-" if key.endswith("/default") or "/" not in key else "--"
+    """`impl/config` → solid for the default config (or a bare `impl`), dashed for the tuned
+    one, dash-dotted for any other: the colour already names the implementation."""
+    config = key.split("/")[1] if "/" in key else "default"
+    return LINE_STYLES.get(config, "-.")
 
 
 def save(fig, path: Path, layout: bool = True) -> Path:

@@ -87,6 +87,8 @@ def test_luigi_range_daily_backfills_in_order_and_skips_complete_days(tmp_path):
         argv, capture_output=True, text=True, env=luigi_env, timeout=600, cwd=tmp_path
     )
     assert first.returncode == 0, first.stderr[-3000:]
+    # the command's pid lock is the run's, not /tmp/luigi's (owned by whoever ran Luigi first)
+    assert list((tmp_path / "locks").glob("*.pid"))
     layout = Layout(work)
     versions = [read_json(layout.published(d))["version"] for d in ("2016-10-18", "2016-10-19")]
     assert versions == ["v0002", "v0003"]

@@ -613,3 +613,13 @@ def test_the_engine_column_appears_only_where_a_container_engine_worked(tmp_path
             run["resources"] = run["resources"] | {"engine_cpu_seconds": 0.4}
     md = resources.section(ReportContext(results, tmp_path))
     assert "| engine CPU-s per run |" in md and "0.4" in md.split("engine CPU-s per run |")[-1]
+
+
+def test_every_config_of_one_implementation_gets_its_own_line_style():
+    """One colour per implementation, so its configs must differ by line: a third config
+    (e.g. one running tasks in processes) drawn like the tuned one could not be told apart."""
+    from bench.report.style import line_style
+
+    styles = [line_style(k) for k in ("x/default", "x/tuned", "x/processes", "x")]
+    assert len(set(styles[:3])) == 3
+    assert styles[3] == styles[0]
