@@ -10,6 +10,7 @@ from bench.kit.errors import BenchError
 from bench.kit.manifest import load_manifest
 from bench.report import write_report
 from bench.report.headline import headline_numbers
+from bench.report.style import line_style
 from bench.results import CaseResult, Results
 from pipelines.core.instrument import append_event
 from pipelines.core.workloads import Workload
@@ -618,8 +619,6 @@ def test_the_engine_column_appears_only_where_a_container_engine_worked(tmp_path
 def test_every_config_of_one_implementation_gets_its_own_line_style():
     """One colour per implementation, so its configs must differ by line: a third config
     (e.g. one running tasks in processes) drawn like the tuned one could not be told apart."""
-    from bench.report.style import line_style
-
     styles = [line_style(k) for k in ("x/default", "x/tuned", "x/processes", "x")]
     assert len(set(styles[:3])) == 3
     assert styles[3] == styles[0]
